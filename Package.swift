@@ -1,0 +1,114 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Every Swift module opts into the same strictness: existential `any` spelled out and
+/// imports internal unless re-exported on purpose with `public import`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Veil",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(
+            name: "Veil",
+            targets: [
+                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline",
+            ]
+        ),
+        .executable(name: "veil", targets: ["veil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // C libraries (installed by scripts/setup.sh) and the shims that hold all unsafe code.
+        .systemLibrary(name: "CONNXRuntime", pkgConfig: "libonnxruntime"),
+        .systemLibrary(name: "COpenCV", pkgConfig: "veil-opencv"),
+        .target(name: "CVeilORT", dependencies: ["CONNXRuntime"]),
+        .target(name: "CVeilImage", dependencies: ["COpenCV"]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
+        .target(name: "CVeilAV", dependencies: ["CFFmpeg"]),
+        .systemLibrary(name: "CDlib", pkgConfig: "dlib-1"),
+        .target(name: "CVeilDlib", dependencies: ["CDlib", "COpenCV"]),
+
+        // Library modules, one per concern; data flows Geometry → Media/Detection → Masking → Pipeline.
+        .target(name: "VeilGeometry", swiftSettings: swiftSettings),
+        .target(name: "VeilMedia", dependencies: ["VeilGeometry", "CVeilImage"], swiftSettings: swiftSettings),
+        .target(
+            name: "VeilDetection",
+            dependencies: ["VeilGeometry", "VeilMedia", "CVeilORT"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VeilMasking",
+            dependencies: ["VeilGeometry", "VeilMedia", "CVeilImage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "VeilTracking", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
+        .target(name: "VeilVideo", dependencies: ["VeilGeometry", "VeilMedia", "CVeilAV"], swiftSettings: swiftSettings),
+        .target(name: "VeilEvaluation", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
+        .target(
+            name: "VeilAudit",
+            dependencies: ["VeilGeometry", "VeilMedia", "VeilDetection", "CVeilDlib"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VeilPipeline",
+            dependencies: [
+                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "VeilEvaluation",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The command-line tool.
+        .executableTarget(
+            name: "veil",
+            dependencies: [
+                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
+                "VeilAudit", "VeilVideo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "VeilGeometryTests", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
+        .testTarget(name: "VeilMediaTests", dependencies: ["VeilMedia"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilDetectionTests",
+            dependencies: ["VeilDetection", "VeilMedia", "VeilGeometry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilMaskingTests",
+            dependencies: ["VeilMasking", "VeilMedia", "VeilGeometry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilPipelineTests",
+            dependencies: ["VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VeilTrackingTests", dependencies: ["VeilTracking", "VeilGeometry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilVideoTests",
+            dependencies: ["VeilVideo", "VeilMedia", "VeilGeometry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilEvaluationTests",
+            dependencies: ["VeilEvaluation", "VeilGeometry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilAuditTests",
+            dependencies: ["VeilAudit", "VeilMedia", "VeilGeometry"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,113 @@
+#include "CVeilImage.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <vector>
+
+namespace {
+
+void report(const char *message, char *error, size_t errorLength) {
+    if (error && errorLength) std::snprintf(error, errorLength, "%s", message);
+}
+
+/// Runs `body`, turning any C++ exception into a return code and a message.
+template <typename Body> int guarded(char *error, size_t errorLength, Body body) {
+    try {
+        return body();
+    } catch (const cv::Exception &exception) {
+        report(exception.err.c_str(), error, errorLength);
+    } catch (const std::exception &exception) {
+        report(exception.what(), error, errorLength);
+    } catch (...) {
+        report("unknown C++ exception", error, errorLength);
+    }
+    return 1;
+}
+
+} // namespace
+
+extern "C" int CVeilImage_decode(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width,
+                                 int *height, char *error, size_t errorLength) {
+    return guarded(error, errorLength, [&] {
+        if (length == 0) {
+            report("the file is empty", error, errorLength);
+            return 1;
+        }
+        cv::Mat encoded(1, (int)length, CV_8UC1, (void *)bytes);
+        // IMREAD_COLOR applies EXIF orientation (IMREAD_IGNORE_ORIENTATION is not set).
+        cv::Mat image = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        if (image.empty()) {
+            report("not an image OpenCV can decode (corrupt, truncated or unsupported format)", error, errorLength);
+            return 1;
+        }
+        size_t size = (size_t)image.cols * image.rows * 3;
+        *pixels = (uint8_t *)std::malloc(size);
+        if (!*pixels) {
+            report("out of memory", error, errorLength);
+            return 1;
+        }
+        cv::Mat destination(image.rows, image.cols, CV_8UC3, *pixels);
+        image.copyTo(destination);
+        *width = image.cols;
+        *height = image.rows;
+        return 0;
+    });
+}
+
+extern "C" int CVeilImage_encode(const uint8_t *pixels, int width, int height, const char *extension,
+                                 int quality, uint8_t **bytes, size_t *length, char *error,
+                                 size_t errorLength) {
+    return guarded(error, errorLength, [&] {
+        cv::Mat image(height, width, CV_8UC3, (void *)pixels);
+        std::vector<int> parameters = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_WEBP_QUALITY, quality};
+        std::vector<uint8_t> buffer;
+        if (!cv::imencode(extension, image, buffer, parameters)) {
+            report("OpenCV could not encode this format", error, errorLength);
+            return 1;
+        }
+        *bytes = (uint8_t *)std::malloc(buffer.size());
+        if (!*bytes) {
+            report("out of memory", error, errorLength);
+            return 1;
+        }
+        std::memcpy(*bytes, buffer.data(), buffer.size());
+        *length = buffer.size();
+        return 0;
+    });
+}
+
+extern "C" int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, uint8_t *destination,
+                                 int destinationWidth, int destinationHeight, int interpolation, char *error,
+                                 size_t errorLength) {
+    return guarded(error, errorLength, [&] {
+        static const int modes[] = {cv::INTER_NEAREST, cv::INTER_LINEAR, cv::INTER_AREA, cv::INTER_CUBIC};
+        if (interpolation < 0 || interpolation > 3) {
+            report("unknown interpolation", error, errorLength);
+            return 1;
+        }
+        cv::Mat from(sourceHeight, sourceWidth, CV_8UC3, (void *)source);
+        cv::Mat to(destinationHeight, destinationWidth, CV_8UC3, destination);
+        cv::resize(from, to, to.size(), 0, 0, modes[interpolation]);
+        return 0;
+    });
+}
+
+extern "C" int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
+                                       int roiHeight, double sigma, char *error, size_t errorLength) {
+    return guarded(error, errorLength, [&] {
+        cv::Mat image(height, width, CV_8UC3, pixels);
+        cv::Rect roi = cv::Rect(x, y, roiWidth, roiHeight) & cv::Rect(0, 0, width, height);
+        if (roi.empty() || sigma <= 0) return 0;
+        cv::Mat region = image(roi);
+        cv::GaussianBlur(region, region, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        return 0;
+    });
+}
+
+extern "C" void CVeilImage_free(void *pointer) { std::free(pointer); }

@@ -1,0 +1,42 @@
+// A plain C face over the few OpenCV operations Veil needs (decode, encode, resize, blur).
+//
+// Why a shim: OpenCV is C++ and Swift modules stay free of C++ interop (it is viral across
+// importers). Every function catches cv::Exception and reports it through `error`; no C++
+// exception crosses into C or Swift. Pixels are 8-bit BGR, rows packed (stride = 3 × width),
+// owned by the caller unless a function says it allocates.
+#ifndef CVEIL_IMAGE_H
+#define CVEIL_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Decodes an encoded image held in memory, applying its EXIF orientation. On success
+/// `*pixels` is malloc'd BGR (release with CVeilImage_free). Returns 0 on success.
+int CVeilImage_decode(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
+                      char *error, size_t errorLength);
+
+/// Encodes BGR pixels in the format named by `extension` (".jpg", ".png", ".webp", ...).
+/// `quality` is JPEG/WebP quality 1–100 (PNG: ignored). OpenCV writes no EXIF/XMP/IPTC.
+/// On success `*bytes` is malloc'd (release with CVeilImage_free).
+int CVeilImage_encode(const uint8_t *pixels, int width, int height, const char *extension, int quality,
+                      uint8_t **bytes, size_t *length, char *error, size_t errorLength);
+
+/// Resizes BGR pixels into a caller-owned buffer. `interpolation`: 0 nearest, 1 linear, 2 area, 3 cubic.
+int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, uint8_t *destination,
+                      int destinationWidth, int destinationHeight, int interpolation, char *error,
+                      size_t errorLength);
+
+/// Gaussian-blurs a rectangle of BGR pixels in place (borders replicate inside the rectangle).
+int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
+                            int roiHeight, double sigma, char *error, size_t errorLength);
+
+void CVeilImage_free(void *pointer);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,57 @@
+// A small C face over ONNX Runtime's C API: one float input, float outputs.
+//
+// Why a shim: ONNX Runtime's API is a table of function pointers with status objects that
+// must be released; keeping those in C means the Swift side only sees plain calls that return
+// 0 on success or fill `error` with ONNX Runtime's message. Nothing here leaks ORT types.
+#ifndef CVEIL_ORT_H
+#define CVEIL_ORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct CVeilORT_Session CVeilORT_Session;
+
+typedef struct {
+    int intraOpThreads;   // 0 = ONNX Runtime's default
+    int allowSpinning;    // 0: idle ORT threads sleep instead of stealing the encoder's CPU
+    int useCUDA;          // 1: append the CUDA provider (fails if this build has none)
+} CVeilORT_Options;
+
+enum { CVEIL_ORT_MAX_RANK = 8 };
+
+typedef struct {
+    float *data;      // malloc'd by CVeilORT_run; release with CVeilORT_freeTensor
+    size_t count;
+    int64_t shape[CVEIL_ORT_MAX_RANK];
+    size_t rank;
+} CVeilORT_Tensor;
+
+/// ONNX Runtime's version string, e.g. "1.32.0".
+const char *CVeilORT_version(void);
+
+/// Whether this ONNX Runtime library offers the CUDA execution provider.
+int CVeilORT_hasCUDA(void);
+
+int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVeilORT_Session **session,
+                    char *error, size_t errorLength);
+void CVeilORT_destroy(CVeilORT_Session *session);
+
+size_t CVeilORT_outputCount(const CVeilORT_Session *session);
+/// The output's name (valid while the session lives).
+const char *CVeilORT_outputName(const CVeilORT_Session *session, size_t index);
+/// The first input's declared shape; symbolic dimensions are -1.
+int CVeilORT_inputShape(const CVeilORT_Session *session, int64_t *shape, size_t *rank);
+
+/// Runs the model on one float tensor; fills `outputs` (CVeilORT_outputCount of them).
+int CVeilORT_run(CVeilORT_Session *session, const float *input, const int64_t *shape, size_t rank,
+                 CVeilORT_Tensor *outputs, char *error, size_t errorLength);
+void CVeilORT_freeTensor(CVeilORT_Tensor *tensor);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,204 @@
+#include "CVeilORT.h"
+
+#include <onnxruntime_c_api.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct CVeilORT_Session {
+    OrtSession *session;
+    char *inputName;
+    size_t outputCount;
+    char **outputNames;
+};
+
+static const OrtApi *api;
+static OrtEnv *env;
+static char envError[512];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void initialize(void) {
+    // The header may be older than the library (Debian's header, PyPI's library): ask for the
+    // header's API version, which every newer library still serves.
+    api = OrtGetApiBase()->GetApi(ORT_API_VERSION);
+    if (!api) {
+        snprintf(envError, sizeof envError, "ONNX Runtime %s does not serve C API version %d",
+                 OrtGetApiBase()->GetVersionString(), ORT_API_VERSION);
+        return;
+    }
+    OrtStatus *status = api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "veil", &env);
+    if (status) {
+        snprintf(envError, sizeof envError, "%s", api->GetErrorMessage(status));
+        api->ReleaseStatus(status);
+        env = NULL;
+    }
+}
+
+/// Copies an ORT status message into `error` and releases the status; returns 1 if it failed.
+static int failed(OrtStatus *status, char *error, size_t errorLength) {
+    if (!status) return 0;
+    snprintf(error, errorLength, "%s", api->GetErrorMessage(status));
+    api->ReleaseStatus(status);
+    return 1;
+}
+
+const char *CVeilORT_version(void) { return OrtGetApiBase()->GetVersionString(); }
+
+int CVeilORT_hasCUDA(void) {
+    pthread_once(&once, initialize);
+    if (!api) return 0;
+    char **providers = NULL;
+    int count = 0;
+    if (api->GetAvailableProviders(&providers, &count)) return 0;
+    int found = 0;
+    for (int i = 0; i < count; i++) {
+        if (strcmp(providers[i], "CUDAExecutionProvider") == 0) found = 1;
+    }
+    api->ReleaseAvailableProviders(providers, count);
+    return found;
+}
+
+int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVeilORT_Session **out,
+                    char *error, size_t errorLength) {
+    pthread_once(&once, initialize);
+    if (!api || !env) {
+        snprintf(error, errorLength, "%s", envError);
+        return 1;
+    }
+    OrtSessionOptions *sessionOptions = NULL;
+    if (failed(api->CreateSessionOptions(&sessionOptions), error, errorLength)) return 1;
+    int rc = 1;
+    OrtAllocator *allocator = NULL;
+    CVeilORT_Session *result = calloc(1, sizeof *result);
+    if (!result) goto done;
+    if (failed(api->SetSessionGraphOptimizationLevel(sessionOptions, ORT_ENABLE_ALL), error, errorLength)) goto done;
+    if (options->intraOpThreads > 0 &&
+        failed(api->SetIntraOpNumThreads(sessionOptions, options->intraOpThreads), error, errorLength)) goto done;
+    if (failed(api->SetInterOpNumThreads(sessionOptions, 1), error, errorLength)) goto done;
+    if (failed(api->AddSessionConfigEntry(sessionOptions, "session.intra_op.allow_spinning",
+                                          options->allowSpinning ? "1" : "0"), error, errorLength)) goto done;
+    if (failed(api->AddSessionConfigEntry(sessionOptions, "session.inter_op.allow_spinning",
+                                          options->allowSpinning ? "1" : "0"), error, errorLength)) goto done;
+    if (options->useCUDA) {
+        OrtCUDAProviderOptions cuda;
+        memset(&cuda, 0, sizeof cuda);
+        if (failed(api->SessionOptionsAppendExecutionProvider_CUDA(sessionOptions, &cuda), error, errorLength))
+            goto done;
+    }
+    if (failed(api->CreateSession(env, modelPath, sessionOptions, &result->session), error, errorLength)) goto done;
+    if (failed(api->GetAllocatorWithDefaultOptions(&allocator), error, errorLength)) goto done;
+
+    char *name = NULL;
+    if (failed(api->SessionGetInputName(result->session, 0, allocator, &name), error, errorLength)) goto done;
+    result->inputName = strdup(name);
+    api->AllocatorFree(allocator, name);
+    if (failed(api->SessionGetOutputCount(result->session, &result->outputCount), error, errorLength)) goto done;
+    result->outputNames = calloc(result->outputCount, sizeof(char *));
+    for (size_t i = 0; i < result->outputCount; i++) {
+        if (failed(api->SessionGetOutputName(result->session, i, allocator, &name), error, errorLength)) goto done;
+        result->outputNames[i] = strdup(name);
+        api->AllocatorFree(allocator, name);
+    }
+    rc = 0;
+done:
+    api->ReleaseSessionOptions(sessionOptions);
+    if (rc == 0) {
+        *out = result;
+    } else {
+        CVeilORT_destroy(result);
+    }
+    return rc;
+}
+
+void CVeilORT_destroy(CVeilORT_Session *session) {
+    if (!session) return;
+    if (session->session) api->ReleaseSession(session->session);
+    free(session->inputName);
+    for (size_t i = 0; session->outputNames && i < session->outputCount; i++) free(session->outputNames[i]);
+    free(session->outputNames);
+    free(session);
+}
+
+size_t CVeilORT_outputCount(const CVeilORT_Session *session) { return session->outputCount; }
+
+const char *CVeilORT_outputName(const CVeilORT_Session *session, size_t index) {
+    return index < session->outputCount ? session->outputNames[index] : NULL;
+}
+
+int CVeilORT_inputShape(const CVeilORT_Session *session, int64_t *shape, size_t *rank) {
+    OrtTypeInfo *typeInfo = NULL;
+    const OrtTensorTypeAndShapeInfo *info = NULL;
+    char ignored[16];
+    if (failed(api->SessionGetInputTypeInfo(session->session, 0, &typeInfo), ignored, sizeof ignored)) return 1;
+    int rc = 1;
+    if (failed(api->CastTypeInfoToTensorInfo(typeInfo, &info), ignored, sizeof ignored)) goto done;
+    if (failed(api->GetDimensionsCount(info, rank), ignored, sizeof ignored)) goto done;
+    if (*rank > CVEIL_ORT_MAX_RANK) goto done;
+    if (failed(api->GetDimensions(info, shape, *rank), ignored, sizeof ignored)) goto done;
+    rc = 0;
+done:
+    api->ReleaseTypeInfo(typeInfo);
+    return rc;
+}
+
+int CVeilORT_run(CVeilORT_Session *session, const float *input, const int64_t *shape, size_t rank,
+                 CVeilORT_Tensor *outputs, char *error, size_t errorLength) {
+    OrtMemoryInfo *memory = NULL;
+    OrtValue *inputValue = NULL;
+    OrtValue **outputValues = calloc(session->outputCount, sizeof(OrtValue *));
+    int rc = 1;
+    size_t elementCount = 1;
+    for (size_t i = 0; i < rank; i++) elementCount *= (size_t)shape[i];
+    memset(outputs, 0, session->outputCount * sizeof *outputs);
+    if (!outputValues) goto done;
+    if (failed(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &memory), error, errorLength)) goto done;
+    if (failed(api->CreateTensorWithDataAsOrtValue(memory, (void *)input, elementCount * sizeof(float), shape, rank,
+                                                   ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &inputValue),
+               error, errorLength))
+        goto done;
+    const char *inputNames[] = {session->inputName};
+    if (failed(api->Run(session->session, NULL, inputNames, (const OrtValue *const *)&inputValue, 1,
+                        (const char *const *)session->outputNames, session->outputCount, outputValues),
+               error, errorLength))
+        goto done;
+    for (size_t i = 0; i < session->outputCount; i++) {
+        OrtTensorTypeAndShapeInfo *info = NULL;
+        float *data = NULL;
+        if (failed(api->GetTensorTypeAndShape(outputValues[i], &info), error, errorLength)) goto done;
+        size_t count = 0, outRank = 0;
+        OrtStatus *status = api->GetTensorShapeElementCount(info, &count);
+        if (!status) status = api->GetDimensionsCount(info, &outRank);
+        if (!status && outRank <= CVEIL_ORT_MAX_RANK) status = api->GetDimensions(info, outputs[i].shape, outRank);
+        api->ReleaseTensorTypeAndShapeInfo(info);
+        if (failed(status, error, errorLength)) goto done;
+        if (outRank > CVEIL_ORT_MAX_RANK) {
+            snprintf(error, errorLength, "output %zu has rank %zu", i, outRank);
+            goto done;
+        }
+        if (failed(api->GetTensorMutableData(outputValues[i], (void **)&data), error, errorLength)) goto done;
+        outputs[i].data = malloc(count ? count * sizeof(float) : 1);
+        if (!outputs[i].data) goto done;
+        memcpy(outputs[i].data, data, count * sizeof(float));
+        outputs[i].count = count;
+        outputs[i].rank = outRank;
+    }
+    rc = 0;
+done:
+    if (rc) {
+        for (size_t i = 0; i < session->outputCount; i++) CVeilORT_freeTensor(&outputs[i]);
+    }
+    for (size_t i = 0; outputValues && i < session->outputCount; i++) {
+        if (outputValues[i]) api->ReleaseValue(outputValues[i]);
+    }
+    free(outputValues);
+    if (inputValue) api->ReleaseValue(inputValue);
+    if (memory) api->ReleaseMemoryInfo(memory);
+    return rc;
+}
+
+void CVeilORT_freeTensor(CVeilORT_Tensor *tensor) {
+    free(tensor->data);
+    tensor->data = NULL;
+    tensor->count = 0;
+}

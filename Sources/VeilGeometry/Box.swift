@@ -1,0 +1,109 @@
+/// An axis-aligned rectangle in pixel coordinates (origin top-left, y down).
+///
+/// The one box type that crosses module borders: detectors produce it, the tracker and the
+/// mask planner consume it, and the evaluation compares it with ground truth.
+///
+/// ```swift
+/// let face = Box(x: 10, y: 20, width: 100, height: 120)
+/// face.expanded(byFraction: 0.2).width  // 140
+/// ```
+public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var x: Double
+    public var y: Double
+    public var width: Double
+    public var height: Double
+
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    /// A box spanning two corners, in any order.
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.init(x: min(minX, maxX), y: min(minY, maxY), width: abs(maxX - minX), height: abs(maxY - minY))
+    }
+
+    /// A box of the given size centred on a point.
+    public init(center: Point, width: Double, height: Double) {
+        self.init(x: center.x - width / 2, y: center.y - height / 2, width: width, height: height)
+    }
+
+    public var minX: Double { x }
+    public var minY: Double { y }
+    public var maxX: Double { x + width }
+    public var maxY: Double { y + height }
+    public var center: Point { Point(x: x + width / 2, y: y + height / 2) }
+    public var area: Double { max(0, width) * max(0, height) }
+    public var isEmpty: Bool { width <= 0 || height <= 0 }
+    /// The shorter side: what "a face of N pixels" means in size filters.
+    public var shortSide: Double { min(width, height) }
+
+    public var description: String { "(\(x), \(y), \(width)×\(height))" }
+
+    /// The overlap of two boxes, or nil when they do not overlap.
+    public func intersection(_ other: Box) -> Box? {
+        let left = max(minX, other.minX)
+        let top = max(minY, other.minY)
+        let right = min(maxX, other.maxX)
+        let bottom = min(maxY, other.maxY)
+        guard right > left, bottom > top else { return nil }
+        return Box(minX: left, minY: top, maxX: right, maxY: bottom)
+    }
+
+    /// The smallest box containing both.
+    public func union(_ other: Box) -> Box {
+        Box(
+            minX: min(minX, other.minX),
+            minY: min(minY, other.minY),
+            maxX: max(maxX, other.maxX),
+            maxY: max(maxY, other.maxY)
+        )
+    }
+
+    /// Intersection over union, 0…1.
+    public func iou(_ other: Box) -> Double {
+        guard let overlap = intersection(other) else { return 0 }
+        let unionArea = area + other.area - overlap.area
+        return unionArea > 0 ? overlap.area / unionArea : 0
+    }
+
+    /// The fraction of `other`'s area that lies inside this box, 0…1.
+    public func coverage(of other: Box) -> Double {
+        guard other.area > 0, let overlap = intersection(other) else { return 0 }
+        return overlap.area / other.area
+    }
+
+    /// The box grown on every side by `fraction` of its own width and height
+    /// (0.2 makes a 100 px box 140 px), keeping its centre.
+    public func expanded(byFraction fraction: Double) -> Box {
+        expanded(horizontalFraction: fraction, topFraction: fraction, bottomFraction: fraction)
+    }
+
+    /// The box grown by separate fractions: left and right each by `horizontalFraction` of the
+    /// width, up by `topFraction` and down by `bottomFraction` of the height.
+    public func expanded(horizontalFraction: Double, topFraction: Double, bottomFraction: Double) -> Box {
+        Box(
+            minX: minX - width * horizontalFraction,
+            minY: minY - height * topFraction,
+            maxX: maxX + width * horizontalFraction,
+            maxY: maxY + height * bottomFraction
+        )
+    }
+
+    /// The box scaled about the origin: maps detector-input coordinates to image coordinates.
+    public func scaled(x scaleX: Double, y scaleY: Double) -> Box {
+        Box(x: x * scaleX, y: y * scaleY, width: width * scaleX, height: height * scaleY)
+    }
+
+    /// The box moved by an offset.
+    public func offsetBy(dx: Double, dy: Double) -> Box {
+        Box(x: x + dx, y: y + dy, width: width, height: height)
+    }
+
+    /// The part of the box inside `bounds`; an empty box when there is none.
+    public func clamped(to bounds: Box) -> Box {
+        intersection(bounds) ?? Box(x: bounds.x, y: bounds.y, width: 0, height: 0)
+    }
+}

