@@ -49,7 +49,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "VeilTracking", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
-        .target(name: "VeilVideo", dependencies: ["VeilGeometry", "VeilMedia", "CVeilAV"], swiftSettings: swiftSettings),
+        .target(
+            name: "VeilVideo", dependencies: ["VeilGeometry", "VeilMedia", "CVeilAV"], swiftSettings: swiftSettings),
         .target(name: "VeilEvaluation", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
         .target(
             name: "VeilAudit",
@@ -93,7 +94,8 @@ let package = Package(
             dependencies: ["VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VeilTrackingTests", dependencies: ["VeilTracking", "VeilGeometry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilTrackingTests", dependencies: ["VeilTracking", "VeilGeometry"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VeilVideoTests",
             dependencies: ["VeilVideo", "VeilMedia", "VeilGeometry"],

@@ -11,7 +11,9 @@ import onnx
 
 def main(src: str, dst: str) -> None:
     model = onnx.load(src)
-    for value in list(model.graph.input) + list(model.graph.output):
+    weights = {initializer.name for initializer in model.graph.initializer}
+    images = [value for value in model.graph.input if value.name not in weights]
+    for value in images + list(model.graph.output):
         dims = value.type.tensor_type.shape.dim
         if len(dims) != 4:
             continue

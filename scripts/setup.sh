@@ -152,7 +152,7 @@ install_models() {
 # CenterFace ships with a fixed 1x3x32x32 input; make H and W symbolic once so any size runs.
 convert_centerface() {
   local out="$MODELS/centerface.onnx" stamp="$MODELS/centerface.onnx.source-sha256"
-  local src_sha; src_sha="$(sha_of "$MODELS/centerface_fixed.onnx")"
+  local src_sha; src_sha="$(sha_of "$MODELS/centerface_fixed.onnx")-$(sha_of "$(dirname "$0")/make_dynamic.py")"
   if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$src_sha" ]; then return; fi
   say "CenterFace: making the input shape dynamic (one-time, needs the onnx package in a venv)"
   local venv="$CACHE/venv"

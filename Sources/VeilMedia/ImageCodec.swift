@@ -13,17 +13,27 @@ public enum ImageCodec {
     /// - Throws: ``MediaError`` naming the file when it cannot be read, is empty, or is not an
     ///   image OpenCV can decode.
     public static func read(_ url: URL) throws(MediaError) -> Image {
+        try decode(try readData(url), path: url.path)
+    }
+
+    /// The raw bytes of an image file; empty files are an error.
+    public static func readData(_ url: URL) throws(MediaError) -> Data {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: url.path, reason: (error as NSError).localizedFailureReason ?? "\(error)")
         }
         guard !data.isEmpty else { throw .emptyFile(path: url.path) }
+        return data
+    }
+
+    /// Decodes bytes read from `path` (the path only names the file in errors).
+    public static func decode(_ data: Data, path: String) throws(MediaError) -> Image {
         do {
             return try decode(data)
         } catch .undecodable(_, let reason) {
-            throw .undecodable(path: url.path, reason: reason)
+            throw .undecodable(path: path, reason: reason)
         }
     }
 

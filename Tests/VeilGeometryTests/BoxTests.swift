@@ -39,7 +39,8 @@ import VeilGeometry
 
     @Test func clampingToImage() {
         let bounds = PixelSize(width: 100, height: 80).bounds
-        #expect(Box(x: -10, y: 70, width: 30, height: 30).clamped(to: bounds) == Box(x: 0, y: 70, width: 20, height: 10))
+        #expect(
+            Box(x: -10, y: 70, width: 30, height: 30).clamped(to: bounds) == Box(x: 0, y: 70, width: 20, height: 10))
         #expect(Box(x: 200, y: 0, width: 5, height: 5).clamped(to: bounds).isEmpty)
     }
 

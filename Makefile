@@ -1,0 +1,37 @@
+# Veil: the two commands a user needs are `make demo` and `make test`; both install what they
+# need first (scripts/setup.sh is idempotent and fast when everything is present).
+
+SWIFT ?= swift
+PREFIX ?= /usr/local
+EVAL_ROOT ?= ../shared/eval
+VEIL := .build/release/veil
+DEMO := demo-output
+
+.PHONY: all setup build test lint demo eval install clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c release --product veil
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+test: setup lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+demo: build
+	@bash scripts/demo.sh "$(VEIL)" "$(DEMO)"
+
+eval: build
+	@bash scripts/eval.sh "$(VEIL)" "$(EVAL_ROOT)"
+
+install: build
+	install -m 0755 $(VEIL) $(PREFIX)/bin/veil
+
+clean:
+	rm -rf .build $(DEMO)

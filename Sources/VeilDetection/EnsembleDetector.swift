@@ -1,0 +1,31 @@
+public import VeilGeometry
+public import VeilMedia
+
+/// Several detectors run on the same image, their detections merged: an object found by
+/// any member is kept (recall first); where members agree, the merged box spans both so a
+/// face is covered from whichever detector saw more of it.
+public struct EnsembleDetector: ObjectDetector {
+    public let members: [any ObjectDetector]
+    /// Overlap above which detections of different members are the same object.
+    public let mergeIoU: Double
+    /// Detections below this score are dropped before merging, so a weak guess never
+    /// stretches a confident box.
+    public let minimumScore: Double
+
+    public init(members: [any ObjectDetector], mergeIoU: Double = 0.4, minimumScore: Double = 0) {
+        self.members = members
+        self.mergeIoU = mergeIoU
+        self.minimumScore = minimumScore
+    }
+
+    public var name: String { members.map(\.name).joined(separator: "+") }
+    public var models: [ModelFingerprint] { members.flatMap(\.models) }
+
+    public func detect(in image: Image) throws(DetectionError) -> [Detection] {
+        var all: [Detection] = []
+        for member in members {
+            all += try member.detect(in: image).filter { $0.score >= minimumScore }
+        }
+        return members.count == 1 ? all : all.suppressingOverlaps(iouThreshold: mergeIoU, strategy: .unionOfOverlaps)
+    }
+}

@@ -1,0 +1,65 @@
+public import VeilGeometry
+public import VeilMedia
+
+/// Runs a ``FaceNetwork`` at a scale chosen from the image size, and over overlapping
+/// full-resolution tiles when a whole-image pass would shrink small faces below what the
+/// network can see.
+///
+/// A whole-image pass catches large faces; tiles catch small ones. A 4000×3000 photo seen by a
+/// 640 px network shrinks a 16 px face to 2.6 px, which no detector finds; tiles of
+/// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px.
+public struct ScaledDetector: ObjectDetector {
+    public struct Configuration: Sendable, Hashable {
+        /// The smallest face (shorter side, image pixels) that must stay detectable.
+        public var smallestFace: Double = 16
+        /// The smallest face the network finds reliably at its input (pixels). Raising this adds
+        /// tiles (slower, more small faces found); lowering it trusts the network with tinier faces.
+        public var networkMinimumFace: Double = 12
+        /// Small images are enlarged up to this factor for the whole-image pass, so small faces
+        /// in small photos reach the network's comfortable size. Raising it finds more tiny faces
+        /// but costs time and may add false positives.
+        public var maximumUpscale: Double = 2
+        /// Tile overlap as a fraction of the tile side: any face smaller than the overlap lies
+        /// wholly inside one tile; larger faces are the whole-image pass's job.
+        public var tileOverlapFraction: Double = 0.25
+        /// Overlap above which detections from different passes are merged.
+        public var mergeIoU: Double = 0.4
+
+        public init() {}
+    }
+
+    public let network: any FaceNetwork
+    public let configuration: Configuration
+
+    public init(network: any FaceNetwork, configuration: Configuration = Configuration()) {
+        self.network = network
+        self.configuration = configuration
+    }
+
+    public var name: String { network.name }
+    public var models: [ModelFingerprint] { [network.model] }
+
+    /// The passes for an image: the scale of the whole-image pass and, when needed, the tiles
+    /// (image coordinates) and their scale.
+    public func plan(for size: PixelSize) -> (wholeScale: Double, tiles: [Box], tileScale: Double) {
+        let longest = Double(max(size.width, size.height))
+        let wholeScale = min(Double(network.maxInputSide) / longest, configuration.maximumUpscale)
+        let minimumScale = configuration.networkMinimumFace / configuration.smallestFace
+        guard wholeScale < minimumScale else { return (wholeScale, [], 0) }
+        let tileSide = Int(Double(network.maxInputSide) / minimumScale)
+        let overlap = Int(Double(tileSide) * configuration.tileOverlapFraction)
+        let grid = TileGrid(imageSize: size, tileSize: tileSide, overlap: overlap)
+        return (wholeScale, grid.tiles, Double(network.maxInputSide) / Double(tileSide))
+    }
+
+    public func detect(in image: Image) throws(DetectionError) -> [Detection] {
+        let plan = plan(for: image.size)
+        var detections = try network.detect(in: image, scale: plan.wholeScale)
+        for tile in plan.tiles {
+            let crop = image.cropped(to: tile)
+            let found = try network.detect(in: crop, scale: plan.tileScale)
+            detections += found.map { $0.mapped(scaleX: 1, scaleY: 1, dx: tile.minX, dy: tile.minY) }
+        }
+        return plan.tiles.isEmpty ? detections : detections.suppressingOverlaps(iouThreshold: configuration.mergeIoU)
+    }
+}

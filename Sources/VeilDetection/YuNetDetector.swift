@@ -1,0 +1,88 @@
+public import Foundation
+public import VeilGeometry
+public import VeilMedia
+
+/// YuNet (2023mar): a 232 KB face detector with five landmarks and a fixed 640×640 input.
+///
+/// The image is scaled to fit and placed top-left in the square (zero padding). Outputs per
+/// stride s ∈ {8, 16, 32}: `cls_s`, `obj_s` (N×1), `bbox_s` (N×4: centre offsets in cells,
+/// log width/height), `kps_s` (N×10: landmark offsets in cells), N = (640/s)².
+public struct YuNetDetector: FaceNetwork {
+    public static let modelName = "yunet_2023mar.onnx"
+    public let name = "yunet"
+    public let model: ModelFingerprint
+    public let maxInputSide = 640
+    /// Scores below this are discarded before any merging (recall-first: low).
+    public let scoreFloor: Double
+    private let session: InferenceSession
+    private static let strides = [8, 16, 32]
+    /// Overlap above which two raw YuNet boxes are the same face.
+    private static let suppressionIoU = 0.3
+
+    public init(
+        store: ModelStore = ModelStore(), options: InferenceOptions = InferenceOptions(), scoreFloor: Double = 0.2
+    )
+        throws(DetectionError)
+    {
+        let url = try store.url(for: Self.modelName)
+        session = try InferenceSession(modelURL: url, options: options)
+        model = ModelStore.fingerprint(of: url)
+        self.scoreFloor = scoreFloor
+    }
+
+    public func detect(in image: Image, scale: Double) throws(DetectionError) -> [Detection] {
+        let scale = min(scale, Double(maxInputSide) / Double(max(image.width, image.height)))
+        let (input, scaleX, scaleY) = try resized(image, scale: scale)
+        let side = maxInputSide
+        let tensor = input.planarTensor(order: .bgr, canvas: PixelSize(width: side, height: side))
+        let outputs = try session.run(input: tensor, shape: [1, 3, side, side])
+        let raw = try Self.decode(outputs: outputs, inputSide: side, scoreFloor: scoreFloor)
+        return raw.suppressingOverlaps(iouThreshold: Self.suppressionIoU)
+            .map { $0.mapped(scaleX: 1 / scaleX, scaleY: 1 / scaleY) }
+    }
+
+    /// Decodes YuNet's raw outputs into detections in input-tensor coordinates.
+    static func decode(outputs: [String: Tensor], inputSide: Int, scoreFloor: Double) throws(DetectionError)
+        -> [Detection]
+    {
+        var detections: [Detection] = []
+        for stride in strides {
+            guard let cls = outputs["cls_\(stride)"], let obj = outputs["obj_\(stride)"],
+                let bbox = outputs["bbox_\(stride)"], let kps = outputs["kps_\(stride)"]
+            else { throw .unexpectedOutput(model: modelName, reason: "missing outputs for stride \(stride)") }
+            let columns = inputSide / stride
+            let count = columns * columns
+            guard cls.values.count == count, obj.values.count == count, bbox.values.count == count * 4,
+                kps.values.count == count * 10
+            else { throw .unexpectedOutput(model: modelName, reason: "stride \(stride) sizes do not match the input") }
+            let step = Double(stride)
+            for index in 0..<count {
+                let classScore = Double(min(max(cls.values[index], 0), 1))
+                let objectness = Double(min(max(obj.values[index], 0), 1))
+                let score = (classScore * objectness).squareRoot()
+                guard score >= scoreFloor else { continue }
+                let column = Double(index % columns)
+                let row = Double(index / columns)
+                let centerX = (column + Double(bbox.values[index * 4])) * step
+                let centerY = (row + Double(bbox.values[index * 4 + 1])) * step
+                let width = exp(Double(bbox.values[index * 4 + 2])) * step
+                let height = exp(Double(bbox.values[index * 4 + 3])) * step
+                let landmarks = (0..<5).map { point in
+                    Point(
+                        x: (Double(kps.values[index * 10 + point * 2]) + column) * step,
+                        y: (Double(kps.values[index * 10 + point * 2 + 1]) + row) * step
+                    )
+                }
+                detections.append(
+                    Detection(
+                        objectClass: .face,
+                        box: Box(center: Point(x: centerX, y: centerY), width: width, height: height),
+                        score: score,
+                        landmarks: landmarks
+                    )
+                )
+            }
+        }
+        return detections
+    }
+}

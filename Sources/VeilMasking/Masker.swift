@@ -1,0 +1,102 @@
+internal import CVeilImage
+public import VeilGeometry
+public import VeilMedia
+
+/// Paints masks into images.
+///
+/// ```swift
+/// var image = try ImageCodec.read(url)
+/// let regions = MaskPlanner().regions(for: detections, in: image.size)
+/// try Masker(style: .layered).apply(regions, to: &image)
+/// ```
+public struct Masker: Sendable, Hashable {
+    public var style: MaskStyle
+    public var settings: MaskSettings
+
+    public init(style: MaskStyle = .layered, settings: MaskSettings = MaskSettings()) {
+        self.style = style
+        self.settings = settings
+    }
+
+    /// Masks every region, using the system's cryptographic random source for noise.
+    public func apply(_ regions: [MaskRegion], to image: inout Image) throws(MaskingError) {
+        var generator = SystemRandomNumberGenerator()
+        try apply(regions, to: &image, using: &generator)
+    }
+
+    /// Masks every region with noise drawn from `generator` (tests pass a seeded one).
+    ///
+    /// - Complexity: O(pixels covered by the regions).
+    public func apply<Generator: RandomNumberGenerator>(
+        _ regions: [MaskRegion],
+        to image: inout Image,
+        using generator: inout Generator
+    ) throws(MaskingError) {
+        for region in regions {
+            guard let rect = PixelRect(covering: region.box, in: image.size) else { continue }
+            let canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
+            composite(canvas, into: &image, rect: rect, region: region)
+        }
+    }
+
+    /// The replacement pixels for a rectangle (same size as the rectangle).
+    private func maskedCanvas<Generator: RandomNumberGenerator>(
+        for rect: PixelRect,
+        objectBox: Box,
+        in image: Image,
+        using generator: inout Generator
+    ) throws(MaskingError) -> Image {
+        let longerSide = max(objectBox.width, objectBox.height)
+        switch style {
+        case .fill:
+            let color = settings.fillColor + [0, 0, 0]
+            return Image(size: rect.size, blue: color[0], green: color[1], red: color[2])
+        case .pixelate:
+            let blockSide = max(1, Int((longerSide / Double(max(1, settings.pixelateBlocks))).rounded(.up)))
+            let grid = CellGrid(of: image, rect: rect, cellSide: blockSide)
+            return grid.blocks(size: rect.size)
+        case .layered:
+            let cellSide = max(1, Int((longerSide / Double(max(1, settings.layeredCells))).rounded(.up)))
+            var grid = CellGrid(of: image, rect: rect, cellSide: cellSide)
+            grid.flatten(keeping: settings.layeredContrast)
+            grid.perturb(amplitude: settings.layeredNoise, using: &generator)
+            var canvas = grid.interpolated(size: rect.size)
+            try blur(&canvas, sigma: Double(cellSide) * settings.layeredSmoothingFraction)
+            return canvas
+        case .blur:
+            var canvas = image.cropped(to: rect.box)
+            try blur(&canvas, sigma: max(1, longerSide * settings.blurSigmaFraction))
+            return canvas
+        }
+    }
+
+    private func blur(_ canvas: inout Image, sigma: Double) throws(MaskingError) {
+        let (width, height) = (Int32(canvas.width), Int32(canvas.height))
+        var error = CErrorBuffer()
+        let status = canvas.pixels.withUnsafeMutableBufferPointer { pixels in
+            CVeilImage_gaussianBlur(
+                pixels.baseAddress, width, height, 0, 0, width, height, sigma, &error.bytes, error.bytes.count
+            )
+        }
+        guard status == 0 else { throw .imageOperationFailed(reason: error.message) }
+    }
+
+    /// Copies canvas pixels into the image wherever the region's shape touches a pixel.
+    private func composite(_ canvas: Image, into image: inout Image, rect: PixelRect, region: MaskRegion) {
+        let width = image.width
+        image.pixels.withUnsafeMutableBufferPointer { target in
+            canvas.pixels.withUnsafeBufferPointer { source in
+                for row in 0..<rect.size.height {
+                    let y = rect.y + row
+                    guard let span = region.span(ofPixelRow: y, clippedTo: rect) else { continue }
+                    let count = (span.upperBound - span.lowerBound) * 3
+                    let targetStart = (y * width + span.lowerBound) * 3
+                    let sourceStart = (row * rect.size.width + span.lowerBound - rect.x) * 3
+                    for index in 0..<count {
+                        target[targetStart + index] = source[sourceStart + index]
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+public import VeilGeometry
+public import VeilMasking
+
+/// Everything that decides what an output looks like, shared by images and video.
+public struct AnonymizationSettings: Sendable, Hashable {
+    /// Classes to mask.
+    public var targets: Set<ObjectClass> = [.face, .plate]
+    /// Minimum detector score, 0…1. Lower finds more faces and masks more false positives.
+    public var threshold: Double = 0.3
+    public var masker = Masker()
+    public var planner = MaskPlanner()
+    /// JPEG/WebP quality of still outputs, 1…100.
+    public var quality: Int = 92
+    /// Copy harmless metadata (never GPS, thumbnails, maker notes or serial numbers).
+    public var keepsMetadata = false
+
+    public init() {}
+}

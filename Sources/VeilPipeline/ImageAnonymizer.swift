@@ -1,0 +1,106 @@
+public import Foundation
+public import VeilDetection
+public import VeilGeometry
+public import VeilMasking
+public import VeilMedia
+
+/// What happened to one still image.
+public struct ImageOutcome: Sendable, Codable, Hashable {
+    public var size: PixelSize
+    /// Objects masked, per class.
+    public var counts: [ObjectClass: Int]
+    public var timings: StageTimings
+}
+
+/// Milliseconds spent per stage.
+public struct StageTimings: Sendable, Codable, Hashable {
+    public var decodeMilliseconds: Double = 0
+    public var detectMilliseconds: Double = 0
+    public var maskMilliseconds: Double = 0
+    public var encodeMilliseconds: Double = 0
+
+    public init() {}
+
+    public var totalMilliseconds: Double {
+        decodeMilliseconds + detectMilliseconds + maskMilliseconds + encodeMilliseconds
+    }
+}
+
+/// Anonymizes one still image: decode (EXIF orientation applied) → detect → plan → mask →
+/// encode without metadata → write atomically.
+public struct ImageAnonymizer: Sendable {
+    public let detector: any ObjectDetector
+    public let settings: AnonymizationSettings
+
+    public init(detector: any ObjectDetector, settings: AnonymizationSettings) {
+        self.detector = detector
+        self.settings = settings
+    }
+
+    /// Detections and the regions that would be masked, without painting (for evaluation).
+    public func plan(for image: Image) throws(PipelineError) -> (detections: [Detection], regions: [MaskRegion]) {
+        let detections: [Detection]
+        do {
+            detections = try detector.detect(in: image).filter {
+                $0.score >= settings.threshold && settings.targets.contains($0.objectClass)
+            }
+        } catch {
+            throw .detection(error)
+        }
+        return (detections, settings.planner.regions(for: detections, in: image.size))
+    }
+
+    /// Anonymizes `input` into `output`. Nothing is written under `output` unless every stage
+    /// succeeded; the input is never modified.
+    public func anonymize(input: URL, output: URL) throws(PipelineError) -> ImageOutcome {
+        guard
+            input.standardizedFileURL.resolvingSymlinksInPath() != output.standardizedFileURL.resolvingSymlinksInPath()
+        else { throw .outputIsInput(path: output.path) }
+        guard let format = ImageFormat(fileExtension: output.pathExtension) else {
+            throw .media(.unsupportedOutputFormat(extension: output.pathExtension))
+        }
+        var timings = StageTimings()
+        var clock = Stopwatch()
+        var image: Image
+        let original: Data
+        do {
+            original = try ImageCodec.readData(input)
+            image = try ImageCodec.decode(original, path: input.path)
+        } catch {
+            throw .media(error)
+        }
+        timings.decodeMilliseconds = clock.lap()
+        let (detections, regions) = try plan(for: image)
+        timings.detectMilliseconds = clock.lap()
+        do {
+            try settings.masker.apply(regions, to: &image)
+        } catch {
+            throw .masking(error)
+        }
+        timings.maskMilliseconds = clock.lap()
+        do {
+            var encoded = try ImageCodec.encode(image, format: format, quality: settings.quality)
+            if settings.keepsMetadata, format == .jpg {
+                encoded = MetadataTransfer.copyingSafeEXIF(from: original, into: encoded)
+            }
+            try AtomicFile.write(encoded, to: output)
+        } catch {
+            throw .media(error)
+        }
+        timings.encodeMilliseconds = clock.lap()
+        let counts = Dictionary(grouping: detections, by: \.objectClass).mapValues(\.count)
+        return ImageOutcome(size: image.size, counts: counts, timings: timings)
+    }
+}
+
+/// Wall-clock lap timer.
+struct Stopwatch {
+    private var last = DispatchTime.now()
+
+    /// Milliseconds since the previous lap (or creation).
+    mutating func lap() -> Double {
+        let now = DispatchTime.now()
+        defer { last = now }
+        return Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
+    }
+}

@@ -1,0 +1,27 @@
+public import VeilDetection
+public import VeilMasking
+public import VeilMedia
+
+/// Why one file could not be anonymized. The CLI prints `description`; nothing was written
+/// under the output name when any of these is thrown.
+public enum PipelineError: Error, Sendable, CustomStringConvertible {
+    case media(MediaError)
+    case detection(DetectionError)
+    case masking(MaskingError)
+    case outputIsInput(path: String)
+    case unsupportedInput(path: String)
+    case noInputs(path: String)
+    case inputMissing(path: String)
+
+    public var description: String {
+        switch self {
+        case .media(let error): error.description
+        case .detection(let error): error.description
+        case .masking(let error): error.description
+        case .outputIsInput(let path): "\(path): the output path is the input; refusing to overwrite an input"
+        case .unsupportedInput(let path): "\(path): not a supported image (by extension); skipped"
+        case .noInputs(let path): "\(path): no supported images found"
+        case .inputMissing(let path): "\(path): no such file or directory"
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Veil: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "veil",
+        abstract: "Anonymize faces and licence plates in images, locally and irreversibly.",
+        version: version,
+        subcommands: [AnonymizeCommand.self, EvaluateCommand.self],
+        defaultSubcommand: nil
+    )
+}
