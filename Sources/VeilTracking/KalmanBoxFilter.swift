@@ -70,16 +70,12 @@ public struct KalmanBoxFilter: Hashable, Sendable {
     public func predict(_ state: inout BoxMotionState) {
         let width = max(state.width.position, minimumSide)
         let height = max(state.height.position, minimumSide)
-        state.centerX.predict(positionNoise: positionNoiseFraction * width, velocityNoise: velocityNoiseFraction * width)
-        state.centerY.predict(
-            positionNoise: positionNoiseFraction * height,
-            velocityNoise: velocityNoiseFraction * height
-        )
-        state.width.predict(positionNoise: positionNoiseFraction * width, velocityNoise: velocityNoiseFraction * width)
-        state.height.predict(
-            positionNoise: positionNoiseFraction * height,
-            velocityNoise: velocityNoiseFraction * height
-        )
+        let horizontal = (position: positionNoiseFraction * width, velocity: velocityNoiseFraction * width)
+        let vertical = (position: positionNoiseFraction * height, velocity: velocityNoiseFraction * height)
+        state.centerX.predict(positionNoise: horizontal.position, velocityNoise: horizontal.velocity)
+        state.centerY.predict(positionNoise: vertical.position, velocityNoise: vertical.velocity)
+        state.width.predict(positionNoise: horizontal.position, velocityNoise: horizontal.velocity)
+        state.height.predict(positionNoise: vertical.position, velocityNoise: vertical.velocity)
         state.width.position = max(state.width.position, minimumSide)
         state.height.position = max(state.height.position, minimumSide)
     }

@@ -57,9 +57,9 @@ public struct LookAheadConfiguration: Hashable, Sendable {
         self.tracker = tracker
     }
 
-    /// This configuration with its time spans (look-ahead, backward fill, lost-track life)
-    /// rescaled from 30 fps to `framesPerSecond`. The smoothing radius is kept: jitter is a
-    /// per-frame effect.
+    /// This configuration with its time spans (look-ahead, backward fill, lost-track life) and
+    /// the lost-box growth per frame rescaled from 30 fps to `framesPerSecond`, so they mean the
+    /// same in seconds. The smoothing radius is kept: jitter is a per-frame effect.
     public func scaled(toFramesPerSecond framesPerSecond: Double) -> LookAheadConfiguration {
         var scaled = self
         let factor = framesPerSecond / TrackerConfiguration.referenceFramesPerSecond

@@ -44,7 +44,8 @@ extension LookAheadPlanner {
         guard span > 1, let oldest = oldestPendingFrameIndex else { return }
         for frameIndex in max(start.frameIndex + 1, oldest)..<end.frameIndex {
             let fraction = Double(frameIndex - start.frameIndex) / Double(span)
-            setBox(start.box.interpolated(to: end.box, fraction: fraction), of: object, inFrame: frameIndex, source: .filled)
+            let box = start.box.interpolated(to: end.box, fraction: fraction)
+            setBox(box, of: object, inFrame: frameIndex, source: .filled)
         }
     }
 

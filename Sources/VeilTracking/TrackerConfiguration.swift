@@ -80,7 +80,8 @@ public struct TrackerConfiguration: Hashable, Sendable {
         }
         guard lowThreshold <= highThreshold else {
             throw .invalidConfiguration(
-                "lowThreshold (\(lowThreshold)) is above highThreshold (\(highThreshold)); lower it or raise highThreshold"
+                "lowThreshold (\(lowThreshold)) is above highThreshold (\(highThreshold)); "
+                    + "lower it or raise highThreshold"
             )
         }
         guard confirmationHits >= 1 else {
