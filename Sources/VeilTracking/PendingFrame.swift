@@ -1,0 +1,20 @@
+import VeilGeometry
+
+/// One frame held by the ``LookAheadPlanner``: each track's unsmoothed box in it, and the
+/// unclaimed detections masked on their own.
+struct PendingFrame: Sendable {
+    /// One track's box in one frame, before smoothing.
+    struct TrackBox: Sendable {
+        var objectClass: ObjectClass
+        var box: Box
+        var source: BoxSource
+    }
+
+    let index: Int
+    var trackBoxes: [TrackID: TrackBox] = [:]
+    var standaloneBoxes: [PlannedBox] = []
+
+    init(index: Int) {
+        self.index = index
+    }
+}

@@ -1,0 +1,20 @@
+public import VeilGeometry
+
+/// One box to mask in one frame, with the track it belongs to and why it is there.
+public struct PlannedBox: Hashable, Sendable {
+    /// The track, or nil for a low-score detection that no track claimed but that scored at
+    /// least ``LookAheadConfiguration/minimumStandaloneScore``.
+    public var trackID: TrackID?
+    public var objectClass: ObjectClass
+    /// The box to mask, before any margin: smoothed over neighbouring frames, and always
+    /// containing the box the track had in this frame (its detection, when detected).
+    public var box: Box
+    public var source: BoxSource
+
+    public init(trackID: TrackID?, objectClass: ObjectClass, box: Box, source: BoxSource) {
+        self.trackID = trackID
+        self.objectClass = objectClass
+        self.box = box
+        self.source = source
+    }
+}
