@@ -24,6 +24,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Evaluate at most this many images (0: all).")
     var limit: Int = 0
 
+    @Option(help: "Write every detection (image, class, box, score) to this JSON file, for tuning.")
+    var dumpDetections: String?
+
     struct Entry: Decodable {
         struct Object: Decodable {
             var `class`: String
@@ -48,12 +51,19 @@ struct EvaluateCommand: ParsableCommand {
         var maskedArea = 0.0
         var imageArea = 0.0
         var seconds = 0.0
+        var dump: [[String: Any]] = []
         for entry in limit > 0 ? Array(entries.prefix(limit)) : entries {
             let image = try ImageCodec.read(root.appendingPathComponent(entry.image))
             let started = Date()
             let (detections, regions) = try anonymizer.plan(for: image)
             seconds += Date().timeIntervalSince(started)
             predictions += detections.count
+            dump.append([
+                "image": entry.image,
+                "detections": detections.map {
+                    ["class": $0.objectClass.rawValue, "score": $0.score, "box": [$0.box.x, $0.box.y, $0.box.width, $0.box.height]]
+                },
+            ])
             imageArea += Double(image.width * image.height)
             maskedArea += Double(image.width * image.height) * regions.coverage(of: image.size.bounds, samples: 96)
             var used = Set<Int>()
@@ -74,6 +84,9 @@ struct EvaluateCommand: ParsableCommand {
                 }
             }
             truePositives += used.count
+        }
+        if let dumpDetections {
+            try JSONSerialization.data(withJSONObject: dump).write(to: URL(fileURLWithPath: dumpDetections))
         }
         let count = Double(limit > 0 ? min(limit, entries.count) : entries.count)
         print(
