@@ -11,7 +11,8 @@ enum AnnotationBox {
     /// a wrong count or non-finite values are errors.
     static func make(_ values: [Double]) -> Result<(box: Box, isDegenerate: Bool), BoxError> {
         guard values.count == valueCount else {
-            return .failure(BoxError(reason: "box has \(values.count) numbers, expected \(valueCount) (x, y, width, height)"))
+            return .failure(
+                BoxError(reason: "box has \(values.count) numbers, expected \(valueCount) (x, y, width, height)"))
         }
         guard values.allSatisfy(\.isFinite) else {
             return .failure(BoxError(reason: "box \(values) holds a non-finite number"))

@@ -19,7 +19,8 @@ struct COCOAnnotationParser {
         } catch let error as DecodingError {
             let (entry, reason) = error.entryAndReason
             if entry == "top level" {
-                throw .unrecognizedFormat(path: file.path, reason: "a COCO file needs 'images', 'annotations' and 'categories': \(reason)")
+                throw .unrecognizedFormat(
+                    path: file.path, reason: "a COCO file needs 'images', 'annotations' and 'categories': \(reason)")
             }
             throw .malformedEntry(path: file.path, entry: entry, reason: reason)
         } catch {
@@ -34,7 +35,8 @@ struct COCOAnnotationParser {
             let names = document.categories.map(\.name).joined(separator: ", ")
             throw .malformedEntry(
                 path: file.path, entry: "categories",
-                reason: "no category name contains face, plate or license (\(names)); choose one class for all categories"
+                reason:
+                    "no category name contains face, plate or license (\(names)); choose one class for all categories"
             )
         }
 
@@ -46,7 +48,9 @@ struct COCOAnnotationParser {
             guard indexByImageID[image.id] == nil else {
                 throw .malformedEntry(path: file.path, entry: label, reason: "image id \(image.id) is used twice")
             }
-            guard seenNames.insert(image.fileName).inserted else { throw .duplicateImage(path: file.path, image: image.fileName) }
+            guard seenNames.insert(image.fileName).inserted else {
+                throw .duplicateImage(path: file.path, image: image.fileName)
+            }
             var size: PixelSize?
             if let width = image.width, let height = image.height, width > 0, height > 0 {
                 size = PixelSize(width: width, height: height)
@@ -58,7 +62,8 @@ struct COCOAnnotationParser {
         for (index, annotation) in document.annotations.enumerated() {
             let label = "annotations[\(index)]" + (annotation.id.map { " (id \($0))" } ?? "")
             guard let imageIndex = indexByImageID[annotation.imageID] else {
-                throw .malformedEntry(path: file.path, entry: label, reason: "image_id \(annotation.imageID) is not in 'images'")
+                throw .malformedEntry(
+                    path: file.path, entry: label, reason: "image_id \(annotation.imageID) is not in 'images'")
             }
             guard let mapped = classByCategory[annotation.categoryID] else {
                 throw .malformedEntry(
@@ -72,7 +77,8 @@ struct COCOAnnotationParser {
             case .success(let (box, isDegenerate)):
                 let isCrowd = (annotation.iscrowd ?? 0) != 0 || (annotation.ignore ?? 0) != 0
                 let reason: IgnoreReason? = isCrowd ? .crowd : isDegenerate ? .degenerate : nil
-                images[imageIndex].objects.append(GroundTruthObject(objectClass: objectClass, box: box, ignoreReason: reason))
+                images[imageIndex].objects.append(
+                    GroundTruthObject(objectClass: objectClass, box: box, ignoreReason: reason))
             }
         }
 

@@ -89,16 +89,19 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
             "mAP IoU thresholds \(meanAveragePrecisionIoUThresholds) are not all in (0, 1]"
         )
         try require(scoreThreshold.isFinite, "score threshold \(scoreThreshold) is not a number")
-        try require(unitInterval.contains(coverageThreshold), "coverage threshold \(coverageThreshold) is not in [0, 1]")
+        try require(
+            unitInterval.contains(coverageThreshold), "coverage threshold \(coverageThreshold) is not in [0, 1]")
         try require(coverageSamples > 0, "coverage samples \(coverageSamples) must be positive")
         try require(minimumObjectSize >= 0, "minimum object size \(minimumObjectSize) is negative")
         try require(
-            zip(sizeBucketEdges, sizeBucketEdges.dropFirst()).allSatisfy { $0 < $1 } && sizeBucketEdges.allSatisfy { $0 > 0 },
+            zip(sizeBucketEdges, sizeBucketEdges.dropFirst()).allSatisfy { $0 < $1 }
+                && sizeBucketEdges.allSatisfy { $0 > 0 },
             "size bucket edges \(sizeBucketEdges) must be positive and increasing"
         )
         try require(histogramBinCount > 0, "histogram bin count \(histogramBinCount) must be positive")
         if let framesPerSecond {
-            try require(framesPerSecond > 0 && framesPerSecond.isFinite, "frame rate \(framesPerSecond) must be positive")
+            try require(
+                framesPerSecond > 0 && framesPerSecond.isFinite, "frame rate \(framesPerSecond) must be positive")
         }
     }
 }

@@ -62,7 +62,8 @@ extension EvaluationDataset {
         if let file = try single(of: jsonFiles, in: url) { return file }
 
         let widerSuffix = "_bbx_gt.txt"
-        let widerFiles = files(in: url, suffix: widerSuffix)
+        let widerFiles =
+            files(in: url, suffix: widerSuffix)
             + files(in: url.appending(path: "wider_face_split"), suffix: widerSuffix)
         if let file = try single(of: widerFiles, in: url) { return file }
 
@@ -81,13 +82,16 @@ extension EvaluationDataset {
     /// empty when the directory does not exist.
     private static func files(in directory: URL, suffix: String) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }.sorted().map { directory.appending(path: $0) }
+        return names.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }.sorted().map {
+            directory.appending(path: $0)
+        }
     }
 
     /// The format of an annotation file, from its extension and its first character.
     static func recognizedFormat(of data: Data, file: URL) throws(EvaluationError) -> DatasetFormat {
         if file.pathExtension.lowercased() == "txt" { return .widerFace }
-        let firstCharacter = data.first { !Character(UnicodeScalar($0)).isWhitespace }
+        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let firstCharacter = data.first { !Character(UnicodeScalar($0)).isWhitespace && !byteOrderMark.contains($0) }
         switch firstCharacter.map({ Character(UnicodeScalar($0)) }) {
         case "[": return .veil
         case "{": return .coco
@@ -103,7 +107,8 @@ extension EvaluationDataset {
     static func existingDirectory(among candidates: [URL], fallback: URL) -> URL {
         candidates.first { candidate in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
         } ?? fallback
     }
 }

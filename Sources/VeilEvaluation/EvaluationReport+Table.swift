@@ -24,7 +24,10 @@ extension EvaluationReport {
             "",
         ]
 
-        var header = ["class", "GT", "ignored", "TP", "FP", "FN", "precision", "recall", "F1", "AP50", "mAP", "coverage", "FP/image"]
+        var header = [
+            "class", "GT", "ignored", "TP", "FP", "FN", "precision", "recall", "F1", "AP50", "mAP", "coverage",
+            "FP/image",
+        ]
         let showsPerHour = configuration.framesPerSecond != nil
         if showsPerHour { header.append("FP/hour") }
         var rows = [header]
@@ -46,10 +49,12 @@ extension EvaluationReport {
             lines += ["", "recall by shorter side in px (objects); coverage recall after /"]
             var sizeRows = [["class"] + buckets.map(\.label)]
             for (objectClass, metrics) in sortedClasses {
-                sizeRows.append([objectClass.rawValue] + metrics.sizeBuckets.map { bucket in
-                    let coverage = bucket.coverageRecall.map { " / " + Self.number($0, digits: 3) } ?? ""
-                    return "\(Self.cell(bucket.recall))\(coverage) (\(bucket.groundTruthCount))"
-                })
+                sizeRows.append(
+                    [objectClass.rawValue]
+                        + metrics.sizeBuckets.map { bucket in
+                            let coverage = bucket.coverageRecall.map { " / " + Self.number($0, digits: 3) } ?? ""
+                            return "\(Self.cell(bucket.recall))\(coverage) (\(bucket.groundTruthCount))"
+                        })
             }
             lines += Self.aligned(sizeRows)
         }
@@ -81,7 +86,8 @@ extension EvaluationReport {
     /// Rows padded into columns: the first column left-aligned, the others right-aligned.
     private static func aligned(_ rows: [[String]]) -> [String] {
         let columnCount = rows.map(\.count).max() ?? 0
-        let widths = (0..<columnCount).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = (0..<columnCount).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+        }
         return rows.map { row in
             row.enumerated().map { column, text in
                 let padding = String(repeating: " ", count: widths[column] - text.count)

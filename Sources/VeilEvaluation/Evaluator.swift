@@ -36,13 +36,17 @@ public struct Evaluator: Hashable, Sendable {
     /// - Complexity: O(*t* × Σ *dᵢ* × *gᵢ* + *n* log *n*) for *t* IoU thresholds, *dᵢ*
     ///   detections and *gᵢ* objects in image *i* and *n* detections in all, plus
     ///   O(*g* × *samples*² × *r*) for coverage of *g* objects by *r* regions per image.
-    public func evaluate(dataset: EvaluationDataset, predictions: [ImagePrediction]) throws(EvaluationError) -> EvaluationReport {
+    public func evaluate(dataset: EvaluationDataset, predictions: [ImagePrediction]) throws(EvaluationError)
+        -> EvaluationReport
+    {
         try configuration.validate()
         let scored = dataset.ignoringObjects(shorterThan: configuration.minimumObjectSize)
         let imageNames = Set(scored.images.map(\.image))
         var predictionByImage: [String: ImagePrediction] = [:]
         for prediction in predictions {
-            guard imageNames.contains(prediction.image) else { throw .predictionForUnknownImage(image: prediction.image) }
+            guard imageNames.contains(prediction.image) else {
+                throw .predictionForUnknownImage(image: prediction.image)
+            }
             guard predictionByImage.updateValue(prediction, forKey: prediction.image) == nil else {
                 throw .duplicatePrediction(image: prediction.image)
             }
@@ -106,7 +110,8 @@ public struct Evaluator: Hashable, Sendable {
         for image in images {
             let outcomes = matcher.match(detections: image.detections, groundTruth: image.objects)
             var matchedObjects = Set<Int>()
-            for (detection, outcome) in zip(image.detections, outcomes) where detection.score >= configuration.scoreThreshold {
+            for (detection, outcome) in zip(image.detections, outcomes)
+            where detection.score >= configuration.scoreThreshold {
                 switch outcome {
                 case .truePositive(let objectIndex, _):
                     truePositives += 1
@@ -119,14 +124,15 @@ public struct Evaluator: Hashable, Sendable {
             }
             let confident = image.detections.filter { $0.score >= configuration.scoreThreshold }
             for (objectIndex, object) in image.objects.enumerated() where !object.isIgnored {
-                objectResults.append(ObjectResult(
-                    shortSide: object.box.shortSide,
-                    isMatched: matchedObjects.contains(objectIndex),
-                    isCovered: hasMasks
-                        && image.maskRegions.coverage(of: object.box, samples: configuration.coverageSamples)
-                            >= configuration.coverageThreshold,
-                    bestIoU: confident.map { $0.box.iou(object.box) }.max() ?? 0
-                ))
+                objectResults.append(
+                    ObjectResult(
+                        shortSide: object.box.shortSide,
+                        isMatched: matchedObjects.contains(objectIndex),
+                        isCovered: hasMasks
+                            && image.maskRegions.coverage(of: object.box, samples: configuration.coverageSamples)
+                                >= configuration.coverageThreshold,
+                        bestIoU: confident.map { $0.box.iou(object.box) }.max() ?? 0
+                    ))
             }
         }
 
@@ -147,9 +153,12 @@ public struct Evaluator: Hashable, Sendable {
             averagePrecisionByIoU: averagePrecisionByIoU,
             coverageRecall: hasMasks ? Self.ratio(objectResults.count(where: \.isCovered), groundTruthCount) : nil,
             falsePositivesPerImage: falsePositivesPerImage,
-            falsePositivesPerHour: configuration.framesPerSecond.map { falsePositivesPerImage * $0 * Self.secondsPerHour },
+            falsePositivesPerHour: configuration.framesPerSecond.map {
+                falsePositivesPerImage * $0 * Self.secondsPerHour
+            },
             sizeBuckets: sizeBuckets(of: objectResults, hasMasks: hasMasks),
-            iouHistogram: IoUHistogramBin.bins(counting: objectResults.map(\.bestIoU), binCount: configuration.histogramBinCount)
+            iouHistogram: IoUHistogramBin.bins(
+                counting: objectResults.map(\.bestIoU), binCount: configuration.histogramBinCount)
         )
     }
 
@@ -168,7 +177,8 @@ public struct Evaluator: Hashable, Sendable {
         for image in images {
             let matches = matcher.match(detections: image.detections, groundTruth: image.objects)
             for (detection, match) in zip(image.detections, matches) where match != .ignored {
-                outcomes.append(PrecisionRecallCurve.Outcome(score: detection.score, isTruePositive: match.isTruePositive))
+                outcomes.append(
+                    PrecisionRecallCurve.Outcome(score: detection.score, isTruePositive: match.isTruePositive))
             }
         }
         return PrecisionRecallCurve(outcomes: outcomes, groundTruthCount: groundTruthCount)
@@ -184,8 +194,9 @@ public struct Evaluator: Hashable, Sendable {
             let members = results.filter { $0.shortSide >= lower && $0.shortSide < (upper ?? .infinity) }
             let matched = members.count(where: \.isMatched)
             let label =
-                if let upper { index == 0 ? "<\(Self.format(upper))" : "\(Self.format(lower))-\(Self.format(upper))" }
-                else { ">=\(Self.format(lower))" }
+                if let upper {
+                    index == 0 ? "<\(Self.format(upper))" : "\(Self.format(lower))-\(Self.format(upper))"
+                } else { ">=\(Self.format(lower))" }
             return SizeBucketMetrics(
                 label: label,
                 minimumSide: lower,

@@ -14,7 +14,8 @@ public struct ImagePrediction: Hashable, Sendable, Codable {
     /// Seconds spent on this image (detection and masking), or nil when not timed.
     public var elapsedSeconds: Double?
 
-    public init(image: String, detections: [Detection], maskRegions: [MaskRegion]? = nil, elapsedSeconds: Double? = nil) {
+    public init(image: String, detections: [Detection], maskRegions: [MaskRegion]? = nil, elapsedSeconds: Double? = nil)
+    {
         self.image = image
         self.detections = detections
         self.maskRegions = maskRegions

@@ -24,7 +24,8 @@ public struct IoUHistogramBin: Hashable, Sendable, Codable {
         }
         return counts.enumerated().map { index, count in
             IoUHistogramBin(
-                lowerBound: Double(index) / Double(binCount), upperBound: Double(index + 1) / Double(binCount), count: count
+                lowerBound: Double(index) / Double(binCount), upperBound: Double(index + 1) / Double(binCount),
+                count: count
             )
         }
     }

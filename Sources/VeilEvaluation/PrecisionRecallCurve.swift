@@ -49,11 +49,12 @@ public struct PrecisionRecallCurve: Hashable, Sendable, Codable {
             if outcome.isTruePositive { truePositives += 1 } else { falsePositives += 1 }
             let isLastOfTie = index == ranked.count - 1 || ranked[index + 1].score != outcome.score
             guard isLastOfTie else { continue }
-            points.append(Point(
-                score: outcome.score,
-                recall: groundTruthCount > 0 ? Double(truePositives) / Double(groundTruthCount) : 0,
-                precision: Double(truePositives) / Double(truePositives + falsePositives)
-            ))
+            points.append(
+                Point(
+                    score: outcome.score,
+                    recall: groundTruthCount > 0 ? Double(truePositives) / Double(groundTruthCount) : 0,
+                    precision: Double(truePositives) / Double(truePositives + falsePositives)
+                ))
         }
         self.points = points
     }

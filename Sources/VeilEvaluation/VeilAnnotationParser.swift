@@ -33,7 +33,8 @@ struct VeilAnnotationParser {
             var size: PixelSize?
             if let width = entry.width, let height = entry.height {
                 guard width > 0, height > 0 else {
-                    throw .malformedEntry(path: file.path, entry: label, reason: "size \(width)×\(height) is not positive")
+                    throw .malformedEntry(
+                        path: file.path, entry: label, reason: "size \(width)×\(height) is not positive")
                 }
                 size = PixelSize(width: width, height: height)
             }
@@ -54,9 +55,11 @@ struct VeilAnnotationParser {
                     case .failure(let error):
                         throw .malformedEntry(path: file.path, entry: objectLabel, reason: error.reason)
                     case .success(let (box, isDegenerate)):
-                        objects.append(GroundTruthObject(
-                            objectClass: objectClass, box: box, ignoreReason: reason ?? (isDegenerate ? .degenerate : nil)
-                        ))
+                        objects.append(
+                            GroundTruthObject(
+                                objectClass: objectClass, box: box,
+                                ignoreReason: reason ?? (isDegenerate ? .degenerate : nil)
+                            ))
                     }
                 }
             }

@@ -22,6 +22,8 @@ struct WIDERFaceParser {
 
     /// The numbers on each face line.
     static let fieldCount = 10
+    /// What a face line must hold, for error messages.
+    static let expectedFields = "\(fieldCount) numbers (x y w h blur expression illumination invalid occlusion pose)"
     /// The position of the `invalid` flag on a face line.
     static let invalidFieldIndex = 7
 
@@ -29,8 +31,10 @@ struct WIDERFaceParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path: file.path, reason: "not UTF-8 text")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Splitting on isNewline also splits "\r\n", which Swift holds as one Character.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        while lines.last?.isEmpty == true { lines.removeLast() }
         var cursor = 0
         var seen = Set<String>()
         var images: [AnnotatedImage] = []
@@ -48,10 +52,9 @@ struct WIDERFaceParser {
             }
             cursor += 1
             guard cursor < lines.count, let count = Int(lines[cursor]), count >= 0 else {
-                let found = cursor < lines.count ? "'\(lines[cursor])'" : "the end of the file"
                 throw .malformedEntry(
                     path: file.path, entry: "line \(cursor + 1) (image '\(name)')",
-                    reason: "expected the number of faces, found \(found)"
+                    reason: "expected the number of faces, found \(Self.describe(lineAt: cursor, in: lines))"
                 )
             }
             cursor += 1
@@ -67,23 +70,23 @@ struct WIDERFaceParser {
             for faceIndex in 0..<count {
                 let label = "line \(cursor + 1) (image '\(name)', face \(faceIndex + 1) of \(count))"
                 guard cursor < lines.count, let values = Self.numbers(in: lines[cursor]) else {
-                    let found = cursor < lines.count ? "'\(lines[cursor])'" : "the end of the file"
                     throw .malformedEntry(
                         path: file.path, entry: label,
-                        reason: "expected \(Self.fieldCount) numbers (x y w h blur expression illumination invalid occlusion pose), found \(found)"
+                        reason: "expected \(Self.expectedFields), found \(Self.describe(lineAt: cursor, in: lines))"
                     )
                 }
                 guard values.count >= Self.fieldCount else {
                     throw .malformedEntry(
                         path: file.path, entry: label,
-                        reason: "expected \(Self.fieldCount) numbers (x y w h blur expression illumination invalid occlusion pose), found \(values.count)"
+                        reason: "expected \(Self.expectedFields), found \(values.count)"
                     )
                 }
                 switch AnnotationBox.make(Array(values.prefix(AnnotationBox.valueCount))) {
                 case .failure(let error):
                     throw .malformedEntry(path: file.path, entry: label, reason: error.reason)
                 case .success(let (box, isDegenerate)):
-                    let reason: IgnoreReason? = values[Self.invalidFieldIndex] != 0 ? .invalid : isDegenerate ? .degenerate : nil
+                    let reason: IgnoreReason? =
+                        values[Self.invalidFieldIndex] != 0 ? .invalid : isDegenerate ? .degenerate : nil
                     objects.append(GroundTruthObject(objectClass: .face, box: box, ignoreReason: reason))
                 }
                 cursor += 1
@@ -91,6 +94,12 @@ struct WIDERFaceParser {
             images.append(AnnotatedImage(image: name, objects: objects))
         }
         return EvaluationDataset(images: images, format: .widerFace, imageDirectory: imageDirectory())
+    }
+
+    /// A line quoted for an error message.
+    private static func describe(lineAt index: Int, in lines: [String]) -> String {
+        guard index < lines.count else { return "the end of the file" }
+        return lines[index].isEmpty ? "an empty line" : "'\(lines[index])'"
     }
 
     /// The numbers on a line, or nil when anything on it is not a number.

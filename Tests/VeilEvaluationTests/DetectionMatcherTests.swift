@@ -33,8 +33,14 @@ import VeilGeometry
     @Test func thresholdIsInclusive() {
         // A 20 × 10 detection around a 10 × 10 object: IoU = 100 / 200 = 0.5 exactly.
         let detection = Detection(objectClass: .face, box: Box(x: 0, y: 0, width: 20, height: 10), score: 0.9)
-        #expect(matcher.match(detections: [detection], groundTruth: [object(0)]) == [.truePositive(groundTruthIndex: 0, iou: 0.5)])
-        #expect(DetectionMatcher(iouThreshold: 0.51).match(detections: [detection], groundTruth: [object(0)]) == [.falsePositive])
+        #expect(
+            matcher.match(detections: [detection], groundTruth: [object(0)]) == [
+                .truePositive(groundTruthIndex: 0, iou: 0.5)
+            ])
+        #expect(
+            DetectionMatcher(iouThreshold: 0.51).match(detections: [detection], groundTruth: [object(0)]) == [
+                .falsePositive
+            ])
     }
 
     @Test func detectionTakesTheObjectItOverlapsMost() {

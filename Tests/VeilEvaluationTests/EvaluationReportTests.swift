@@ -10,12 +10,14 @@ import VeilGeometry
             AnnotatedImage(image: "a", objects: [GroundTruthObject(objectClass: .face, box: box)]),
             AnnotatedImage(image: "b", objects: [GroundTruthObject(objectClass: .plate, box: box)]),
         ])
-        return try Evaluator(configuration: EvaluationConfiguration(framesPerSecond: 30)).evaluate(dataset: dataset, predictions: [
-            ImagePrediction(
-                image: "a", detections: [Detection(objectClass: .face, box: box, score: 0.8)],
-                maskRegions: [MaskRegion(box: box, shape: .box, objectClass: .face)], elapsedSeconds: 0.02
-            )
-        ])
+        return try Evaluator(configuration: EvaluationConfiguration(framesPerSecond: 30)).evaluate(
+            dataset: dataset,
+            predictions: [
+                ImagePrediction(
+                    image: "a", detections: [Detection(objectClass: .face, box: box, score: 0.8)],
+                    maskRegions: [MaskRegion(box: box, shape: .box, objectClass: .face)], elapsedSeconds: 0.02
+                )
+            ])
     }
 
     @Test func jsonLayoutUsesClassNamesAndCamelCaseKeys() throws {

@@ -17,7 +17,9 @@ import VeilGeometry
         )
     }
 
-    static func prediction(_ name: String, _ scored: [(Box, Double)], masks: [MaskRegion]? = nil, seconds: Double? = nil)
+    static func prediction(
+        _ name: String, _ scored: [(Box, Double)], masks: [MaskRegion]? = nil, seconds: Double? = nil
+    )
         -> ImagePrediction
     {
         ImagePrediction(
@@ -36,10 +38,12 @@ import VeilGeometry
         let dataset = EvaluationDataset(images: [
             Self.image("a", [Self.square(0), Self.square(200)]), Self.image("b", [Self.square(500, 500, 20)]),
         ])
-        let report = try Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [(Self.square(0), 0.9), (Self.square(200), 0.8)]),
-            Self.prediction("b", [(Self.square(500, 500, 20), 0.7)]),
-        ])
+        let report = try Evaluator().evaluate(
+            dataset: dataset,
+            predictions: [
+                Self.prediction("a", [(Self.square(0), 0.9), (Self.square(200), 0.8)]),
+                Self.prediction("b", [(Self.square(500, 500, 20), 0.7)]),
+            ])
         let metrics = try faces(report)
         #expect(metrics.groundTruthCount == 3)
         #expect((metrics.truePositives, metrics.falsePositives, metrics.falseNegatives) == (3, 0, 0))
@@ -70,7 +74,9 @@ import VeilGeometry
         ])
         let report = try Evaluator(configuration: EvaluationConfiguration(framesPerSecond: 25)).evaluate(
             dataset: dataset,
-            predictions: [Self.prediction("a", [(Self.square(0), 0.9)]), Self.prediction("c", [(Self.square(300), 0.8)])]
+            predictions: [
+                Self.prediction("a", [(Self.square(0), 0.9)]), Self.prediction("c", [(Self.square(300), 0.8)]),
+            ]
         )
         let metrics = try faces(report)
         #expect(metrics.falsePositivesPerImage == 0.25)
@@ -84,7 +90,8 @@ import VeilGeometry
     }
 
     @Test func emptyDatasetReportsNoClasses() throws {
-        let report = try Evaluator().evaluate(dataset: EvaluationDataset(images: [Self.image("a", [])]), predictions: [])
+        let report = try Evaluator().evaluate(
+            dataset: EvaluationDataset(images: [Self.image("a", [])]), predictions: [])
         #expect(report.classes.isEmpty)
         let chosen = try Evaluator(configuration: EvaluationConfiguration(classes: [.plate])).evaluate(
             dataset: EvaluationDataset(images: [Self.image("a", [])]), predictions: []
@@ -96,9 +103,12 @@ import VeilGeometry
 
     @Test func duplicateDetectionIsFalsePositive() throws {
         let dataset = EvaluationDataset(images: [Self.image("a", [Self.square(0)])])
-        let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [(Self.square(0), 0.9), (Self.square(2), 0.8)])
-        ]))
+        let metrics = try faces(
+            Evaluator().evaluate(
+                dataset: dataset,
+                predictions: [
+                    Self.prediction("a", [(Self.square(0), 0.9), (Self.square(2), 0.8)])
+                ]))
         #expect((metrics.truePositives, metrics.falsePositives) == (1, 1))
         #expect(metrics.precision == 0.5)
         #expect(metrics.averagePrecision50 == 1)  // the FP ranks after the only TP
@@ -108,19 +118,27 @@ import VeilGeometry
         // Two images, one object each. Image a: a hit at 0.6. Image b: a miss and a hit, both 0.6.
         // Ranked: one point at 0.6 with TP 2, FP 1 → recall 1, precision 2/3 → AP = 2/3.
         let dataset = EvaluationDataset(images: [Self.image("a", [Self.square(0)]), Self.image("b", [Self.square(0)])])
-        for order in [[(Self.square(600), 0.6), (Self.square(0), 0.6)], [(Self.square(0), 0.6), (Self.square(600), 0.6)]] {
-            let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-                Self.prediction("a", [(Self.square(0), 0.6)]), Self.prediction("b", order),
-            ]))
+        for order in [
+            [(Self.square(600), 0.6), (Self.square(0), 0.6)], [(Self.square(0), 0.6), (Self.square(600), 0.6)],
+        ] {
+            let metrics = try faces(
+                Evaluator().evaluate(
+                    dataset: dataset,
+                    predictions: [
+                        Self.prediction("a", [(Self.square(0), 0.6)]), Self.prediction("b", order),
+                    ]))
             #expect(isClose(metrics.averagePrecision50, 2.0 / 3, tolerance: 1e-12))
         }
     }
 
     @Test func ignoredRegionsAreNeitherHitsNorMisses() throws {
         let dataset = EvaluationDataset(images: [Self.image("a", [Self.square(0)], ignored: [Self.square(500)])])
-        let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [(Self.square(500), 0.95), (Self.square(0), 0.9)])
-        ]))
+        let metrics = try faces(
+            Evaluator().evaluate(
+                dataset: dataset,
+                predictions: [
+                    Self.prediction("a", [(Self.square(500), 0.95), (Self.square(0), 0.9)])
+                ]))
         #expect(metrics.groundTruthCount == 1 && metrics.ignoredCount == 1)
         #expect((metrics.truePositives, metrics.falsePositives, metrics.falseNegatives) == (1, 0, 0))
         #expect(metrics.ignoredDetections == 1)
@@ -135,8 +153,9 @@ import VeilGeometry
             Self.image("a", [Self.square(0, 0, 8), Self.square(100, 0, 15), Self.square(200, 0, 40)])
         ])
         let predictions = [Self.prediction("a", [(Self.square(0, 0, 8), 0.9), (Self.square(200, 0, 40), 0.8)])]
-        let filtered = try faces(Evaluator(configuration: EvaluationConfiguration(minimumObjectSize: 16))
-            .evaluate(dataset: dataset, predictions: predictions))
+        let filtered = try faces(
+            Evaluator(configuration: EvaluationConfiguration(minimumObjectSize: 16))
+                .evaluate(dataset: dataset, predictions: predictions))
         #expect((filtered.groundTruthCount, filtered.ignoredCount) == (1, 2))
         #expect((filtered.truePositives, filtered.falsePositives, filtered.falseNegatives) == (1, 0, 0))
         #expect(filtered.recall == 1)
@@ -149,9 +168,12 @@ import VeilGeometry
         // It is a TP at IoU 0.50, 0.55, 0.60, 0.65, 0.70 (AP 1) and an FP at 0.75 … 0.95 (AP 0):
         // mAP = (5·1 + 5·0) / 10 = 0.5.
         let dataset = EvaluationDataset(images: [Self.image("a", [Self.square(0)])])
-        let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [(Self.square(16), 0.9)])
-        ]))
+        let metrics = try faces(
+            Evaluator().evaluate(
+                dataset: dataset,
+                predictions: [
+                    Self.prediction("a", [(Self.square(16), 0.9)])
+                ]))
         #expect(metrics.averagePrecision50 == 1)
         #expect(metrics.averagePrecisionByIoU.map(\.averagePrecision) == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
         #expect(metrics.averagePrecisionByIoU.map(\.iouThreshold) == EvaluationConfiguration.cocoIoUThresholds)
@@ -187,7 +209,8 @@ import VeilGeometry
         // k = 1.0556 → 0.850 (24² grid estimate 0.840), k = 1.1981 → 0.950 (grid 0.958).
         let box = Box(x: 100, y: 100, width: 100, height: 60)
         func ellipse(_ k: Double) -> MaskRegion {
-            MaskRegion(box: Box(center: box.center, width: 100 * k, height: 60 * k), shape: .ellipse, objectClass: .face)
+            MaskRegion(
+                box: Box(center: box.center, width: 100 * k, height: 60 * k), shape: .ellipse, objectClass: .face)
         }
         #expect(isClose([ellipse(1.0556)].coverage(of: box), 0.85, tolerance: 0.015))
         #expect(isClose([ellipse(1.1981)].coverage(of: box), 0.95, tolerance: 0.015))
@@ -197,11 +220,14 @@ import VeilGeometry
             AnnotatedImage(image: "high", objects: [GroundTruthObject(objectClass: .face, box: box)]),
             AnnotatedImage(image: "unmasked", objects: [GroundTruthObject(objectClass: .face, box: box)]),
         ])
-        let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("low", [], masks: [ellipse(1.0556)]),
-            Self.prediction("high", [], masks: [ellipse(1.1981)]),
-            Self.prediction("unmasked", []),
-        ]))
+        let metrics = try faces(
+            Evaluator().evaluate(
+                dataset: dataset,
+                predictions: [
+                    Self.prediction("low", [], masks: [ellipse(1.0556)]),
+                    Self.prediction("high", [], masks: [ellipse(1.1981)]),
+                    Self.prediction("unmasked", []),
+                ]))
         #expect(isClose(metrics.coverageRecall, 1.0 / 3, tolerance: 1e-12))
         #expect(metrics.recall == 0)  // no detections: coverage is measured independently
 
@@ -210,10 +236,11 @@ import VeilGeometry
             MaskRegion(box: Box(x: 100, y: 100, width: 50, height: 60), shape: .box, objectClass: .plate),
             MaskRegion(box: Box(x: 150, y: 100, width: 50, height: 60), shape: .box, objectClass: .face),
         ]
-        let union = try faces(Evaluator().evaluate(
-            dataset: EvaluationDataset(images: [dataset.images[0]]),
-            predictions: [Self.prediction("low", [], masks: halves)]
-        ))
+        let union = try faces(
+            Evaluator().evaluate(
+                dataset: EvaluationDataset(images: [dataset.images[0]]),
+                predictions: [Self.prediction("low", [], masks: halves)]
+            ))
         #expect(union.coverageRecall == 1)
     }
 
@@ -225,9 +252,12 @@ import VeilGeometry
         ]
         let dataset = EvaluationDataset(images: [Self.image("a", boxes)])
         let masks = [MaskRegion(box: Self.square(600, 0, 200), shape: .box, objectClass: .face)]
-        let metrics = try faces(Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [(boxes[1], 0.9), (boxes[4], 0.9)], masks: masks)
-        ]))
+        let metrics = try faces(
+            Evaluator().evaluate(
+                dataset: dataset,
+                predictions: [
+                    Self.prediction("a", [(boxes[1], 0.9), (boxes[4], 0.9)], masks: masks)
+                ]))
         #expect(metrics.sizeBuckets.map(\.label) == ["<16", "16-32", "32-96", ">=96"])
         #expect(metrics.sizeBuckets.map(\.groundTruthCount) == [1, 1, 1, 2])
         #expect(metrics.sizeBuckets.map(\.recall) == [0, 1, 0, 0.5])
@@ -237,10 +267,12 @@ import VeilGeometry
 
     @Test func timingSummarisesCallerMeasurements() throws {
         let dataset = EvaluationDataset(images: ["a", "b", "c", "d"].map { Self.image($0, []) })
-        let report = try Evaluator().evaluate(dataset: dataset, predictions: [
-            Self.prediction("a", [], seconds: 0.010), Self.prediction("b", [], seconds: 0.020),
-            Self.prediction("c", [], seconds: 0.030), Self.prediction("d", [], seconds: 0.040),
-        ])
+        let report = try Evaluator().evaluate(
+            dataset: dataset,
+            predictions: [
+                Self.prediction("a", [], seconds: 0.010), Self.prediction("b", [], seconds: 0.020),
+                Self.prediction("c", [], seconds: 0.030), Self.prediction("d", [], seconds: 0.040),
+            ])
         let timing = try #require(report.timing)
         // Mean 25 ms; median (20 + 30) / 2 = 25 ms; p95 nearest rank ⌈0.95·4⌉ = 4th = 40 ms;
         // throughput 4 images / 0.1 s = 40 images/s.
@@ -253,10 +285,12 @@ import VeilGeometry
 
     @Test func otherClassesAreNotScored() throws {
         let dataset = EvaluationDataset(images: [Self.image("a", [Self.square(0)])])
-        let prediction = ImagePrediction(image: "a", detections: [
-            Detection(objectClass: .face, box: Self.square(0), score: 0.9),
-            Detection(objectClass: .plate, box: Self.square(0), score: 0.9),
-        ])
+        let prediction = ImagePrediction(
+            image: "a",
+            detections: [
+                Detection(objectClass: .face, box: Self.square(0), score: 0.9),
+                Detection(objectClass: .plate, box: Self.square(0), score: 0.9),
+            ])
         let report = try Evaluator().evaluate(dataset: dataset, predictions: [prediction])
         #expect(Array(report.classes.keys) == [.face])
         #expect(try faces(report).precision == 1)
@@ -268,13 +302,16 @@ import VeilGeometry
             try Evaluator().evaluate(dataset: dataset, predictions: [Self.prediction("z", [])])
         }
         #expect(throws: EvaluationError.duplicatePrediction(image: "a")) {
-            try Evaluator().evaluate(dataset: dataset, predictions: [Self.prediction("a", []), Self.prediction("a", [])])
+            try Evaluator().evaluate(
+                dataset: dataset, predictions: [Self.prediction("a", []), Self.prediction("a", [])])
         }
         #expect(throws: EvaluationError.self) {
-            try Evaluator(configuration: EvaluationConfiguration(iouThreshold: 0)).evaluate(dataset: dataset, predictions: [])
+            try Evaluator(configuration: EvaluationConfiguration(iouThreshold: 0)).evaluate(
+                dataset: dataset, predictions: [])
         }
         #expect(throws: EvaluationError.self) {
-            try Evaluator(configuration: EvaluationConfiguration(sizeBucketEdges: [32, 16])).evaluate(dataset: dataset, predictions: [])
+            try Evaluator(configuration: EvaluationConfiguration(sizeBucketEdges: [32, 16])).evaluate(
+                dataset: dataset, predictions: [])
         }
     }
 }

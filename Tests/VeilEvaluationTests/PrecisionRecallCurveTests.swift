@@ -42,7 +42,8 @@ import VeilEvaluation
 
     @Test func noDetectionsScoreZeroAndNoGroundTruthIsUndefined() {
         #expect(PrecisionRecallCurve(outcomes: [], groundTruthCount: 3).averagePrecision(.allPoint) == 0)
-        let onlyFalse = PrecisionRecallCurve(outcomes: [Outcome(score: 0.9, isTruePositive: false)], groundTruthCount: 0)
+        let onlyFalse = PrecisionRecallCurve(
+            outcomes: [Outcome(score: 0.9, isTruePositive: false)], groundTruthCount: 0)
         #expect(onlyFalse.averagePrecision(.allPoint) == nil)
         #expect(onlyFalse.averagePrecision(.cocoOneHundredOnePoint) == nil)
     }
