@@ -433,7 +433,15 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     mark = logMark();
     status = avio_open(&session->output->pb, path, AVIO_FLAG_WRITE);
     if (status < 0) return failWith(status, mark, error, errorLength, "cannot create the output file:");
-    status = avformat_write_header(session->output, NULL);
+    // MP4/MOV would otherwise multiply a coarse video time base (1/1000 from an MKV, say) until
+    // it reaches 10000; keeping the input's timescale keeps every pts value exactly as it was.
+    AVDictionary *muxerOptions = NULL;
+    AVRational timeBase = session->videoStream->time_base;
+    if (isMP4Family(session->output->oformat) && timeBase.num == 1 && timeBase.den > 0) {
+        av_dict_set_int(&muxerOptions, "video_track_timescale", timeBase.den, 0);
+    }
+    status = avformat_write_header(session->output, &muxerOptions);
+    av_dict_free(&muxerOptions);
     if (status < 0) return failWith(status, mark, error, errorLength, "cannot write the container header: muxer said");
     session->isHeaderWritten = 1;
     return 0;

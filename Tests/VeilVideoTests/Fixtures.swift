@@ -83,7 +83,10 @@ enum Probe {
         try runTool(
             "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts", "-of", "csv=p=0", url.path]
         )
-        .split(whereSeparator: \.isNewline).compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        // A line may carry extra fields after a comma (side data); the pts is the first.
+        .split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).first.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        }
     }
 
     /// `pts,dts,duration,size` of every packet of one stream (for example "a:0").

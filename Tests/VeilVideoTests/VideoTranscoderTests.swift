@@ -57,9 +57,10 @@ import VeilVideo
         let scratch = try Scratch()
         let input = scratch.url("vfr.mp4")
         // Frame n shown at 40 ms × n plus 0, 15 or 30 ms: irregular gaps of 25, 40 or 70 ms.
+        // A millisecond time base all the way through, so the encoder does not snap to 1/25 s.
         try Clip.make(
-            input, seconds: 1.2, videoFilter: "setpts='(N*0.04+0.015*mod(N\\,3))/TB'",
-            extra: ["-fps_mode", "passthrough", "-video_track_timescale", "1000"])
+            input, seconds: 1.2, videoFilter: "settb=1/1000,setpts=(N*0.04+0.015*mod(N\\,3))/TB",
+            extra: ["-fps_mode", "passthrough", "-enc_time_base", "1:1000", "-video_track_timescale", "1000"])
         let inputPTS = try Probe.framePTS(input)
         let gaps = Set(zip(inputPTS.dropFirst(), inputPTS).map { $0 - $1 })
         #expect(gaps.count > 1, "the fixture should be variable frame rate, gaps: \(gaps)")
