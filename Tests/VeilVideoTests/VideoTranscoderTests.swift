@@ -105,6 +105,24 @@ import VeilVideo
         #expect(try Probe.payloadMD5(output, stream: "a:0") != Probe.payloadMD5(output, stream: "a:1"))
     }
 
+    @Test func readingAndWritingOnDifferentTasks() async throws {
+        let scratch = try Scratch()
+        let input = scratch.url("in.mp4")
+        try Clip.make(input, seconds: 1)
+        let output = scratch.url("out.mp4")
+        let transcoder = try VideoTranscoder(input: input, output: output)
+        let (frames, continuation) = AsyncStream.makeStream(of: VideoFrame.self)
+        let reader = Task.detached {
+            defer { continuation.finish() }
+            while let frame = try transcoder.nextFrame() { continuation.yield(frame) }
+        }
+        for await frame in frames { try transcoder.write(frame) }
+        try await reader.value
+        try transcoder.finish()
+        #expect(try Probe.framePTS(output) == Probe.framePTS(input))
+        #expect(try Probe.payloadMD5(output, stream: "a:0") == Probe.payloadMD5(input, stream: "a:0"))
+    }
+
     @Test func videoWithoutAudioWorks() throws {
         let scratch = try Scratch()
         let input = scratch.url("in.mkv")
