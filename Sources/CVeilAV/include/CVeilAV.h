@@ -1,1 +1,106 @@
-// placeholder until the module lands
+// A plain C face over the part of FFmpeg's libav* that Veil needs: decode one video stream to
+// BGR frames, encode BGR frames back to H.264/H.265, and copy every audio (and, where the
+// container allows, subtitle) packet untouched from the input to the output.
+//
+// Why a shim: FFmpeg's API is pointer-heavy C with ownership rules spread over a dozen calls
+// (contexts, packets, frames, side data); keeping all of it in one C file lets the Swift module
+// hold one opaque handle and never see a raw FFmpeg pointer. Every function returns 0 on
+// success; on failure it returns non-zero and writes a message naming what failed into `error`
+// (for example "frame 812: decoder said 'invalid NAL unit'").
+//
+// Threads: one session may be read from one thread while it is written from another (the
+// output muxer is guarded by a mutex inside the session); reads must not overlap other reads,
+// writes must not overlap other writes, and close must not overlap anything.
+//
+// Logging: FFmpeg's log output is captured (never printed); the last error-level line is
+// quoted in error messages.
+#ifndef CVEIL_AV_H
+#define CVEIL_AV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One input file being read, optionally with one output file being written.
+typedef struct CVeilAV_Session CVeilAV_Session;
+
+/// What the input's video stream looks like. Times are in the stream's time base
+/// (`timeBaseNumerator / timeBaseDenominator` seconds) unless the name says otherwise.
+typedef struct {
+    int width;
+    int height;
+    int timeBaseNumerator;
+    int timeBaseDenominator;
+    /// Average frame rate as a fraction; 0/0 (or 0/1) when the container does not say.
+    int frameRateNumerator;
+    int frameRateDenominator;
+    /// Container duration in microseconds, or -1 when unknown.
+    int64_t durationMicroseconds;
+    /// The container's frame count for the stream, or an estimate from duration × rate;
+    /// -1 when neither is known.
+    int64_t frameCountEstimate;
+    /// Clockwise degrees a player rotates the picture by (from the display matrix), 0 if none.
+    double rotationDegrees;
+    /// Sample (pixel) aspect ratio; 0/1 when unknown (square).
+    int sampleAspectNumerator;
+    int sampleAspectDenominator;
+    int audioStreamCount;
+    int subtitleStreamCount;
+    /// Short FFmpeg name of the video codec ("h264", "hevc", ...).
+    char codecName[32];
+} CVeilAV_VideoInfo;
+
+/// How the output is encoded.
+typedef struct {
+    /// FFmpeg encoder name: "libx264" or "libx265".
+    const char *encoder;
+    /// Constant rate factor (lower = better quality, bigger file).
+    int crf;
+    /// x264/x265 preset name ("ultrafast" … "veryslow").
+    const char *preset;
+    /// Non-zero: copy the harmless metadata keys (title, language, handler name); zero: copy none.
+    int keepMetadata;
+} CVeilAV_OutputOptions;
+
+/// Opens `path`, finds its best video stream and opens a decoder for it (threads: auto).
+/// Fills `info`. On success `*session` must later be released with CVeilAV_close.
+int CVeilAV_openInput(const char *path, CVeilAV_Session **session, CVeilAV_VideoInfo *info, char *error,
+                      size_t errorLength);
+
+/// Creates the output file at `path` (container chosen from its extension), with an encoder
+/// for the video and untouched copies of the input's audio and subtitle streams; no metadata
+/// is copied beyond what `options->keepMetadata` allows, but the display matrix is.
+/// `notes` receives newline-separated remarks about streams left out (may be empty).
+/// Must be called before the first CVeilAV_readFrame so no audio packet is missed.
+int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV_OutputOptions *options,
+                       char *notes, size_t notesLength, char *error, size_t errorLength);
+
+/// Decodes the next video frame into `bgr` (packed BGR24, `width * 3` bytes per row, at least
+/// `capacity` bytes), copying any audio/subtitle packets met on the way to the output.
+/// Sets `*isEnd` to 1 (and fills nothing else) after the last frame. `*pts` and `*duration` are
+/// in the stream time base; `*index` counts decoded frames from 0.
+int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *bgr, size_t capacity, int64_t *pts,
+                      int64_t *duration, int64_t *index, int *isEnd, char *error, size_t errorLength);
+
+/// Encodes one packed BGR24 frame of the input's size with the given timestamp and duration
+/// (stream time base). `index` is only used in messages.
+int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *bgr, size_t length, int64_t pts,
+                       int64_t duration, int64_t index, char *error, size_t errorLength);
+
+/// Flushes the encoder, writes the container trailer and closes the output file.
+int CVeilAV_finish(CVeilAV_Session *session, char *error, size_t errorLength);
+
+/// Releases everything the session holds. An output that was not finished is closed as it is
+/// (the caller deletes the file). Safe with NULL.
+void CVeilAV_close(CVeilAV_Session *session);
+
+/// 1 if FFmpeg has an encoder with this name (for example "libx265"), else 0.
+int CVeilAV_hasEncoder(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

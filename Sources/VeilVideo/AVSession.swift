@@ -1,0 +1,119 @@
+internal import CVeilAV
+import Foundation
+import VeilGeometry
+import VeilMedia
+
+/// Owns one `CVeilAV_Session` handle and turns its C calls into Swift values and ``VideoError``s.
+///
+/// Every call into CVeilAV goes through here; buffers are lent to C only for the duration of a
+/// call. Not thread-safe by itself: ``VideoTranscoder`` and ``VideoReader`` serialise access.
+final class AVSession {
+    private let handle: OpaquePointer
+    let inputPath: String
+    let info: VideoInfo
+
+    init(input url: URL) throws(VideoError) {
+        var handle: OpaquePointer?
+        var raw = CVeilAV_VideoInfo()
+        var error = CErrorBuffer()
+        let status = CVeilAV_openInput(url.path, &handle, &raw, &error.bytes, error.bytes.count)
+        guard status == 0, let handle else { throw .unreadableInput(path: url.path, reason: error.message) }
+        self.handle = handle
+        self.inputPath = url.path
+        self.info = VideoInfo(raw)
+    }
+
+    deinit { CVeilAV_close(handle) }
+
+    /// Creates the output file at `path`; returns notes about streams that were left out.
+    /// `displayPath` is the path named in errors (the final name rather than the temporary one).
+    func openOutput(path: String, displayPath: String, options: VideoOutputOptions) throws(VideoError) -> [String] {
+        var notes = CErrorBuffer()
+        var error = CErrorBuffer()
+        let status = options.codec.encoderName.withCString { encoder in
+            options.preset.rawValue.withCString { preset in
+                var settings = CVeilAV_OutputOptions(
+                    encoder: encoder,
+                    crf: Int32(options.effectiveCRF),
+                    preset: preset,
+                    keepMetadata: options.keepsHarmlessMetadata ? 1 : 0
+                )
+                return CVeilAV_openOutput(
+                    handle, path, &settings, &notes.bytes, notes.bytes.count, &error.bytes, error.bytes.count)
+            }
+        }
+        guard status == 0 else { throw .outputFailed(path: displayPath, reason: error.message) }
+        return notes.message.split(separator: "\n").map(String.init)
+    }
+
+    /// The next decoded frame, or nil after the last one.
+    func readFrame() throws(VideoError) -> VideoFrame? {
+        let byteCount = info.size.width * info.size.height * 3
+        var pts: Int64 = 0
+        var duration: Int64 = 0
+        var index: Int64 = 0
+        var isEnd: Int32 = 0
+        var status: Int32 = 0
+        var error = CErrorBuffer()
+        // Uninitialised storage: the C side fills every byte, so no time is spent zeroing 6 MB
+        // per 1080p frame.
+        let pixels = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initializedCount in
+            status = CVeilAV_readFrame(
+                handle, buffer.baseAddress, byteCount, &pts, &duration, &index, &isEnd, &error.bytes, error.bytes.count)
+            initializedCount = status == 0 && isEnd == 0 ? byteCount : 0
+        }
+        guard status == 0 else { throw .decodingFailed(path: inputPath, reason: error.message) }
+        if isEnd != 0 { return nil }
+        return VideoFrame(
+            index: Int(index), pts: pts, duration: duration, timeBase: info.timeBase,
+            image: Image(size: info.size, pixels: pixels))
+    }
+
+    /// Encodes one frame; `displayPath` is the output named in errors.
+    func write(_ frame: VideoFrame, displayPath: String) throws(VideoError) {
+        guard frame.image.size == info.size else {
+            throw .frameSizeMismatch(
+                index: frame.index, expected: info.size.description, actual: frame.image.size.description)
+        }
+        var error = CErrorBuffer()
+        let status = frame.image.pixels.withUnsafeBufferPointer { pixels in
+            CVeilAV_writeFrame(
+                handle, pixels.baseAddress, pixels.count, frame.pts, frame.duration, Int64(frame.index),
+                &error.bytes, error.bytes.count)
+        }
+        guard status == 0 else { throw .outputFailed(path: displayPath, reason: error.message) }
+    }
+
+    /// Flushes the encoder and writes the trailer.
+    func finish(displayPath: String) throws(VideoError) {
+        var error = CErrorBuffer()
+        guard CVeilAV_finish(handle, &error.bytes, error.bytes.count) == 0 else {
+            throw .outputFailed(path: displayPath, reason: error.message)
+        }
+    }
+
+    /// Whether this FFmpeg has an encoder named `name`.
+    static func hasEncoder(_ name: String) -> Bool { CVeilAV_hasEncoder(name) != 0 }
+}
+
+extension VideoInfo {
+    init(_ raw: CVeilAV_VideoInfo) {
+        let codecName = withUnsafeBytes(of: raw.codecName) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        self.init(
+            size: PixelSize(width: Int(raw.width), height: Int(raw.height)),
+            timeBase: Rational(Int(raw.timeBaseNumerator), Int(raw.timeBaseDenominator)),
+            averageFrameRate: raw.frameRateNumerator > 0 && raw.frameRateDenominator > 0
+                ? Rational(Int(raw.frameRateNumerator), Int(raw.frameRateDenominator)) : nil,
+            durationSeconds: raw.durationMicroseconds >= 0 ? Double(raw.durationMicroseconds) / 1_000_000 : nil,
+            frameCountEstimate: raw.frameCountEstimate >= 0 ? Int(raw.frameCountEstimate) : nil,
+            rotationDegrees: raw.rotationDegrees,
+            sampleAspectRatio: raw.sampleAspectNumerator > 0 && raw.sampleAspectNumerator != raw.sampleAspectDenominator
+                ? Rational(Int(raw.sampleAspectNumerator), Int(raw.sampleAspectDenominator)) : nil,
+            audioStreamCount: Int(raw.audioStreamCount),
+            subtitleStreamCount: Int(raw.subtitleStreamCount),
+            codecName: codecName
+        )
+    }
+}

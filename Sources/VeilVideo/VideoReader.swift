@@ -1,0 +1,38 @@
+public import Foundation
+
+/// Decodes a video's main video stream frame by frame, as BGR images.
+///
+/// Streaming: one frame is in memory at a time, however long the video.
+///
+/// ```swift
+/// let reader = try VideoReader(url: clip)
+/// while let frame = try reader.nextFrame() {
+///     print(frame.index, frame.timestamp, frame.image.size)
+/// }
+/// ```
+///
+/// Use it from one task at a time (it is not `Sendable`). To write a processed copy, use
+/// ``VideoTranscoder``, which also carries the audio across.
+public final class VideoReader {
+    public let url: URL
+    private let session: AVSession
+
+    /// Opens `url` and its decoder.
+    ///
+    /// - Throws: ``VideoError/inputNotFound(path:)`` or ``VideoError/unreadableInput(path:reason:)``
+    ///   (truncated, corrupt, or no video stream).
+    public init(url: URL) throws(VideoError) {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .inputNotFound(path: url.path) }
+        self.url = url
+        self.session = try AVSession(input: url)
+    }
+
+    /// The video stream's size, timing, rotation and stream counts.
+    public var info: VideoInfo { session.info }
+
+    /// The next frame in presentation order, or nil after the last one.
+    ///
+    /// - Throws: ``VideoError/decodingFailed(path:reason:)`` naming the frame, when the file is
+    ///   truncated or damaged.
+    public func nextFrame() throws(VideoError) -> VideoFrame? { try session.readFrame() }
+}

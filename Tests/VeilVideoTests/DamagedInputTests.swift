@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import VeilVideo
+
+/// Truncated and corrupt inputs stop the transcode with a message, and leave no output behind.
+@Suite struct DamagedInputTests {
+    /// Splitmix64: a tiny seeded generator so the corruption is the same on every run.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var value = state
+            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+            return value ^ (value >> 31)
+        }
+    }
+
+    /// Transcodes `input`, expecting a failure; returns its message.
+    static func failure(transcoding input: URL, to output: URL) -> VideoError? {
+        do {
+            try VideoTranscoderTests.roundTrip(input, output)
+            return nil
+        } catch let error as VideoError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    /// A clip cut to 60 % of its bytes. With the index (moov) at the end the file cannot even be
+    /// opened; with it at the front (`faststart`) decoding stops where the data ends.
+    @Test(arguments: [false, true])
+    func truncatedInputFailsAndLeavesNoOutput(indexAtFront: Bool) throws {
+        let scratch = try Scratch()
+        let whole = scratch.url("whole.mp4")
+        try Clip.make(whole, seconds: 2, extra: indexAtFront ? ["-movflags", "+faststart"] : [])
+        let data = try Data(contentsOf: whole)
+        let input = scratch.url("cut.mp4")
+        try data.prefix(data.count * 6 / 10).write(to: input)
+        try FileManager.default.removeItem(at: whole)
+
+        let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
+        if indexAtFront {
+            guard case .decodingFailed(let path, let reason) = error else {
+                Issue.record("expected decodingFailed, got \(error)")
+                return
+            }
+            #expect(path == input.path)
+            #expect(reason.contains("frame"), "\(reason)")
+        } else {
+            guard case .unreadableInput(_, let reason) = error else {
+                Issue.record("expected unreadableInput, got \(error)")
+                return
+            }
+            #expect(reason.contains("moov atom not found"), "\(reason)")
+        }
+        #expect(scratch.fileNames == ["cut.mp4"])
+    }
+
+    @Test func corruptInputFailsAndLeavesNoOutput() throws {
+        let scratch = try Scratch()
+        let whole = scratch.url("whole.mp4")
+        try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
+        var data = try Data(contentsOf: whole)
+        var generator = SeededGenerator(state: 42)
+        // Overwrite a stretch in the middle of the media data with noise.
+        let start = data.count / 2
+        for offset in start..<(start + 4096) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
+        let input = scratch.url("corrupt.mp4")
+        try data.write(to: input)
+        try FileManager.default.removeItem(at: whole)
+
+        let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
+        #expect(error.description.contains("frame"), "\(error)")
+        #expect(scratch.fileNames == ["corrupt.mp4"])
+    }
+
+    @Test func notAVideoIsUnreadable() throws {
+        let scratch = try Scratch()
+        let input = scratch.url("notes.mp4")
+        try Data("not a video".utf8).write(to: input)
+        let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
+        guard case .unreadableInput = error else {
+            Issue.record("expected unreadableInput, got \(error)")
+            return
+        }
+        #expect(scratch.fileNames == ["notes.mp4"])
+    }
+
+    @Test func missingInputIsNamed() throws {
+        let scratch = try Scratch()
+        let input = scratch.url("missing.mp4")
+        #expect(throws: VideoError.inputNotFound(path: input.path)) {
+            try VideoTranscoder(input: input, output: scratch.url("out.mp4"))
+        }
+    }
+}
