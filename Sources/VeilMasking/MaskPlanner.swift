@@ -33,8 +33,8 @@ public struct MaskPlanner: Sendable, Hashable {
     /// when the detector only boxed the characters.
     public var plateMargin: Margin
 
-    public static let defaultEllipseFaceMargin = Margin(horizontal: 0.25, top: 0.3, bottom: 0.25)
-    public static let defaultBoxFaceMargin = Margin(horizontal: 0.1, top: 0.15, bottom: 0.1)
+    public static let defaultEllipseFaceMargin = Margin(horizontal: 0.4, top: 0.45, bottom: 0.4)
+    public static let defaultBoxFaceMargin = Margin(horizontal: 0.3, top: 0.35, bottom: 0.3)
     public static let defaultPlateMargin = Margin(horizontal: 0.15, top: 0.3, bottom: 0.3)
 
     public init(faceShape: MaskShape = .ellipse, faceMargin: Margin? = nil, plateMargin: Margin? = nil) {

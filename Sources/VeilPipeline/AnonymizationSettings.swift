@@ -6,7 +6,7 @@ public struct AnonymizationSettings: Sendable, Hashable {
     /// Classes to mask.
     public var targets: Set<ObjectClass> = [.face, .plate]
     /// Minimum detector score, 0…1. Lower finds more faces and masks more false positives.
-    public var threshold: Double = 0.3
+    public var threshold: Double = 0.2
     public var masker = Masker()
     public var planner = MaskPlanner()
     /// JPEG/WebP quality of still outputs, 1…100.

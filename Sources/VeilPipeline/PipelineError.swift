@@ -1,6 +1,7 @@
 public import VeilDetection
 public import VeilMasking
 public import VeilMedia
+public import VeilVideo
 
 /// Why one file could not be anonymized. The CLI prints `description`; nothing was written
 /// under the output name when any of these is thrown.
@@ -12,6 +13,9 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case unsupportedInput(path: String)
     case noInputs(path: String)
     case inputMissing(path: String)
+    case video(VideoError)
+    case frame(index: Int, reason: String)
+    case cancelled
 
     public var description: String {
         switch self {
@@ -22,6 +26,9 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .unsupportedInput(let path): "\(path): not a supported image (by extension); skipped"
         case .noInputs(let path): "\(path): no supported images found"
         case .inputMissing(let path): "\(path): no such file or directory"
+        case .video(let error): error.description
+        case .frame(let index, let reason): "frame \(index): \(reason); the output was not written"
+        case .cancelled: "cancelled; the output was not written"
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VeilEvaluation
 import VeilGeometry
 import VeilMedia
 import VeilPipeline
@@ -7,19 +8,29 @@ import VeilPipeline
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Measure detection recall and mask coverage on an annotated dataset."
+        abstract: "Measure detection quality and mask coverage on an annotated dataset.",
+        discussion: """
+            Reads Veil's annotations.json, COCO JSON or WIDER FACE *_bbx_gt.txt (detected from \
+            the directory). Runs exactly what `anonymize` would, with the same options, and \
+            reports precision, recall, F1, AP50, mAP@[.5:.95], coverage recall (a face counts \
+            when ≥ 90 % of its box lies inside Veil's masks), false positives per image, recall \
+            by size and latency. AP is computed over detections at or above --threshold.
+            """
     )
 
-    @Argument(help: "Dataset directory holding annotations.json and the images.")
+    @Argument(help: "Dataset directory or annotation file.")
     var dataset: String
 
     @OptionGroup var detection: DetectionOptions
 
-    @Option(help: "Ignore ground truth whose shorter side is below this many pixels.")
+    @Option(help: "Ground truth whose shorter side is below this many pixels is ignored.")
     var minSize: Double = 0
 
-    @Option(help: "IoU for a detection to count as a match.")
-    var iou: Double = 0.5
+    @Option(help: "IoU for a detection to match ground truth.")
+    var iou: Double = EvaluationConfiguration.defaultIoUThreshold
+
+    @Option(help: "Write the metrics as JSON to this file.")
+    var json: String?
 
     @Option(help: "Evaluate at most this many images (0: all).")
     var limit: Int = 0
@@ -27,75 +38,44 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write every detection (image, class, box, score) to this JSON file, for tuning.")
     var dumpDetections: String?
 
-    struct Entry: Decodable {
-        struct Object: Decodable {
-            var `class`: String
-            var box: [Double]
-        }
-        var image: String
-        var objects: [Object]
+    func validate() throws {
+        guard (0...1).contains(iou) else { throw ValidationError("--iou must be between 0 and 1") }
+        guard minSize >= 0 else { throw ValidationError("--min-size must not be negative") }
     }
 
     func run() throws {
-        let root = URL(fileURLWithPath: dataset)
-        let entries = try JSONDecoder().decode(
-            [Entry].self, from: Data(contentsOf: root.appendingPathComponent("annotations.json")))
+        var data = try EvaluationDataset.load(from: URL(fileURLWithPath: dataset))
+        if limit > 0 { data.images = Array(data.images.prefix(limit)) }
         let anonymizer = ImageAnonymizer(detector: try detection.makeDetector(), settings: detection.settings)
-        var groundTruth = 0
-        var matched = 0
-        var covered = 0
-        var coveredAll = 0
-        var totalAll = 0
-        var predictions = 0
-        var truePositives = 0
-        var maskedArea = 0.0
-        var imageArea = 0.0
-        var seconds = 0.0
-        var dump: [[String: Any]] = []
-        for entry in limit > 0 ? Array(entries.prefix(limit)) : entries {
-            let image = try ImageCodec.read(root.appendingPathComponent(entry.image))
-            let started = Date()
-            let (detections, regions) = try anonymizer.plan(for: image)
-            seconds += Date().timeIntervalSince(started)
-            predictions += detections.count
-            dump.append([
-                "image": entry.image,
-                "detections": detections.map {
-                    ["class": $0.objectClass.rawValue, "score": $0.score, "box": [$0.box.x, $0.box.y, $0.box.width, $0.box.height]]
-                },
-            ])
-            imageArea += Double(image.width * image.height)
-            maskedArea += Double(image.width * image.height) * regions.coverage(of: image.size.bounds, samples: 96)
-            var used = Set<Int>()
-            for object in entry.objects
-            where detection.targets.classes.contains(ObjectClass(rawValue: object.class) ?? .face) {
-                let box = Box(x: object.box[0], y: object.box[1], width: object.box[2], height: object.box[3])
-                let isCovered = regions.coverage(of: box) >= 0.9
-                totalAll += 1
-                if isCovered { coveredAll += 1 }
-                guard box.shortSide >= minSize else { continue }
-                groundTruth += 1
-                if isCovered { covered += 1 }
-                if let best = detections.indices.filter({ !used.contains($0) }).max(by: {
-                    detections[$0].box.iou(box) < detections[$1].box.iou(box)
-                }), detections[best].box.iou(box) >= iou {
-                    used.insert(best)
-                    matched += 1
-                }
+        var predictions: [ImagePrediction] = []
+        for annotated in data.images {
+            guard let url = data.imageURL(for: annotated) else {
+                throw CommandFailure("error: cannot locate image \(annotated.image)")
             }
-            truePositives += used.count
+            let image = try ImageCodec.read(url)
+            let started = DispatchTime.now()
+            let (detections, regions) = try anonymizer.plan(for: image)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            predictions.append(
+                ImagePrediction(image: annotated.image, detections: detections, maskRegions: regions, elapsedSeconds: seconds)
+            )
+        }
+        let configuration = EvaluationConfiguration(
+            scoreThreshold: detection.threshold,
+            iouThreshold: iou,
+            minimumObjectSize: minSize,
+            classes: detection.targets.classes.sorted().filter { data.annotatedClasses.contains($0) }
+        )
+        let report = try Evaluator(configuration: configuration).evaluate(dataset: data, predictions: predictions)
+        print("\(anonymizer.detector.name), threshold \(detection.threshold), mask shape \(detection.shape.rawValue)")
+        print(report.formattedTable())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let json {
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
         }
         if let dumpDetections {
-            try JSONSerialization.data(withJSONObject: dump).write(to: URL(fileURLWithPath: dumpDetections))
+            try encoder.encode(predictions).write(to: URL(fileURLWithPath: dumpDetections), options: .atomic)
         }
-        let count = Double(limit > 0 ? min(limit, entries.count) : entries.count)
-        print(
-            String(
-                format:
-                    "%@ threshold %.2f: recall@%.1f %.3f  coverage(≥%.0fpx) %.3f  coverage(all) %.3f  precision %.3f  masked %.3f of pixels  %.1f ms/image  (%d GT)",
-                anonymizer.detector.name, detection.threshold, iou, Double(matched) / Double(max(1, groundTruth)),
-                minSize, Double(covered) / Double(max(1, groundTruth)), Double(coveredAll) / Double(max(1, totalAll)),
-                Double(truePositives) / Double(max(1, predictions)), maskedArea / max(1, imageArea),
-                seconds * 1000 / count, groundTruth))
     }
 }

@@ -1,0 +1,352 @@
+public import Foundation
+public import VeilDetection
+public import VeilGeometry
+public import VeilMasking
+public import VeilMedia
+internal import VeilTracking
+public import VeilVideo
+
+/// Progress of a running video, for progress lines and `--json-progress`.
+public struct VideoProgress: Sendable, Codable {
+    public var framesDone: Int
+    public var framesTotal: Int?
+    public var framesPerSecond: Double
+    public var etaSeconds: Double?
+}
+
+/// Anonymizes one video: decode ∥ detect + track + plan ∥ mask + encode, joined by bounded
+/// queues so both cores stay busy and memory stays constant.
+///
+/// Fail closed: a decode, inference, masking or encoding error stops the run with a message
+/// naming the frame, and nothing is left under the output name (the transcoder writes to a
+/// temporary name and renames it only after the last frame). The same happens on cancel.
+public struct VideoAnonymizer: Sendable {
+    public let detector: any ObjectDetector
+    public let settings: AnonymizationSettings
+    public let video: VideoSettings
+    /// Frames in flight between stages (besides the look-ahead window).
+    static let queueCapacity = 4
+
+    public init(detector: any ObjectDetector, settings: AnonymizationSettings, video: VideoSettings) {
+        self.detector = detector
+        self.settings = settings
+        self.video = video
+    }
+
+    public func anonymize(
+        input: URL,
+        output: URL,
+        cancellation: CancellationFlag = CancellationFlag(),
+        progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
+    ) throws(PipelineError) -> VideoOutcome {
+        let transcoder: VideoTranscoder
+        do {
+            transcoder = try VideoTranscoder(input: input, output: output, options: video.output)
+        } catch {
+            throw .video(error)
+        }
+        let info = transcoder.info
+        let framesPerSecond = info.averageFrameRate.map(\.doubleValue).flatMap { $0 > 0 ? $0 : nil } ?? 30
+        let run = VideoRun(
+            anonymizer: self,
+            transcoder: transcoder,
+            framesPerSecond: framesPerSecond,
+            cancellation: cancellation,
+            progress: progress
+        )
+        return try run.execute()
+    }
+}
+
+/// The state of one run shared by its three stage threads.
+///
+/// `@unchecked Sendable`: each stage owns its own fields (decode: `decodeNanoseconds`; plan:
+/// `planner`, `frameQueue`, detection counters; encode: mask/encode counters); the shared
+/// `failure` is guarded by `lock`; queues and the transcoder are themselves thread-safe.
+final class VideoRun: @unchecked Sendable {
+    let anonymizer: VideoAnonymizer
+    let transcoder: VideoTranscoder
+    let framesPerSecond: Double
+    let cancellation: CancellationFlag
+    let progress: @Sendable (VideoProgress) -> Void
+    let decoded = BoundedQueue<VideoFrame>(capacity: VideoAnonymizer.queueCapacity)
+    let planned = BoundedQueue<(VideoFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
+    private let lock = NSLock()
+    private var failure: PipelineError?
+
+    // Plan stage.
+    private var planner: LookAheadPlanner
+    private var waiting: [VideoFrame] = []
+    private var detectionCounts: [String: Int] = [:]
+    private var detectNanoseconds: UInt64 = 0
+    // Decode stage.
+    private var decodeNanoseconds: UInt64 = 0
+    // Mask + encode stage.
+    private var maskNanoseconds: UInt64 = 0
+    private var encodeNanoseconds: UInt64 = 0
+    private var framesWritten = 0
+    private var framesWithMasks = 0
+    private var boxesBySource: [String: Int] = [:]
+    private var trackIDs: [String: Set<String>] = [:]
+    private var findings: [VideoOutcome.Finding] = []
+    private var remasked = 0
+
+    init(
+        anonymizer: VideoAnonymizer,
+        transcoder: VideoTranscoder,
+        framesPerSecond: Double,
+        cancellation: CancellationFlag,
+        progress: @escaping @Sendable (VideoProgress) -> Void
+    ) {
+        self.anonymizer = anonymizer
+        self.transcoder = transcoder
+        self.framesPerSecond = framesPerSecond
+        self.cancellation = cancellation
+        self.progress = progress
+        planner = LookAheadPlanner(
+            configuration: anonymizer.video.planner(
+                framesPerSecond: framesPerSecond,
+                threshold: anonymizer.settings.threshold
+            )
+        )
+    }
+
+    func execute() throws(PipelineError) -> VideoOutcome {
+        let started = DispatchTime.now()
+        let group = DispatchGroup()
+        for stage in [decodeStage, planStage, encodeStage] {
+            group.enter()
+            let thread = Thread {
+                stage()
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        if let failure = lock.withLock({ failure }) {
+            transcoder.cancel()
+            throw failure
+        }
+        if cancellation.isCancelled {
+            transcoder.cancel()
+            throw .cancelled
+        }
+        do {
+            try transcoder.finish()
+        } catch {
+            throw .video(error)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return outcome(elapsedSeconds: elapsed)
+    }
+
+    /// Records the first failure and stops every stage.
+    private func fail(_ error: PipelineError) {
+        lock.withLock { if failure == nil { failure = error } }
+        cancellation.cancel()
+        decoded.cancel()
+        planned.cancel()
+    }
+
+    private var shouldStop: Bool { cancellation.isCancelled }
+
+    // MARK: Stage 1: decode
+
+    private func decodeStage() {
+        defer { decoded.close() }
+        while !shouldStop {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let frame: VideoFrame?
+            do {
+                frame = try transcoder.nextFrame()
+            } catch {
+                return fail(.video(error))
+            }
+            decodeNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            guard let frame else { return }
+            guard decoded.push(frame) else { return }
+        }
+        if cancellation.isCancelled { decoded.cancel() }
+    }
+
+    // MARK: Stage 2: detect, track, plan
+
+    private func planStage() {
+        defer { planned.close() }
+        let stride = max(1, anonymizer.video.detectionStride)
+        while let frame = decoded.pop() {
+            guard !shouldStop else { return }
+            var detections: [Detection] = []
+            if frame.index % stride == 0 {
+                let started = DispatchTime.now().uptimeNanoseconds
+                do {
+                    detections = try anonymizer.detector.detect(in: frame.image).filter {
+                        anonymizer.settings.targets.contains($0.objectClass)
+                    }
+                } catch {
+                    if anonymizer.video.masksWholeFrameOnDetectionFailure {
+                        detections = [
+                            Detection(objectClass: .face, box: frame.image.size.bounds, score: 1)
+                        ]
+                    } else {
+                        return fail(.frame(index: frame.index, reason: error.description))
+                    }
+                }
+                detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+                for detection in detections where detection.score >= anonymizer.settings.threshold {
+                    detectionCounts[detection.objectClass.rawValue, default: 0] += 1
+                }
+            }
+            waiting.append(frame)
+            for plan in planner.push(detections) {
+                guard emit(plan) else { return }
+            }
+        }
+        guard !shouldStop else { return }
+        for plan in planner.finish() {
+            guard emit(plan) else { return }
+        }
+    }
+
+    /// Pairs a finished plan with its frame (the oldest waiting one) and passes it on.
+    private func emit(_ plan: FramePlan) -> Bool {
+        guard let frame = waiting.first, frame.index == plan.frameIndex else {
+            fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
+            return false
+        }
+        waiting.removeFirst()
+        return planned.push((frame, plan))
+    }
+
+    // MARK: Stage 3: mask, verify, encode
+
+    private func encodeStage() {
+        let settings = anonymizer.settings
+        while let (original, plan) = planned.pop() {
+            guard !shouldStop else { return }
+            var frame = original
+            let started = DispatchTime.now().uptimeNanoseconds
+            let detections = plan.boxes.map { Detection(objectClass: $0.objectClass, box: $0.box, score: 1) }
+            let regions = settings.planner.regions(for: detections, in: frame.image.size)
+            do {
+                try settings.masker.apply(regions, to: &frame.image)
+                if anonymizer.video.verifies { try verify(&frame) }
+            } catch let error as PipelineError {
+                return fail(error)
+            } catch let error as MaskingError {
+                return fail(.frame(index: frame.index, reason: error.description))
+            } catch {
+                return fail(.frame(index: frame.index, reason: "\(error)"))
+            }
+            let masked = DispatchTime.now().uptimeNanoseconds
+            maskNanoseconds += masked - started
+            record(plan)
+            do {
+                try transcoder.write(frame)
+            } catch {
+                return fail(.video(error))
+            }
+            encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - masked
+            framesWritten += 1
+            reportProgress()
+        }
+    }
+
+    /// Runs the detector on a masked frame; anything it still finds is recorded and, unless
+    /// disabled, masked as well.
+    private func verify(_ frame: inout VideoFrame) throws {
+        let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
+        let found: [Detection]
+        do {
+            found = try anonymizer.detector.detect(in: frame.image).filter {
+                $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
+            }
+        } catch {
+            throw PipelineError.frame(index: frame.index, reason: "verification: \(error.description)")
+        }
+        guard !found.isEmpty else { return }
+        findings += found.map { VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score) }
+        if anonymizer.video.remasksVerifiedFindings {
+            let fill = Masker(style: .fill, settings: anonymizer.settings.masker.settings)
+            try fill.apply(anonymizer.settings.planner.regions(for: found, in: frame.image.size), to: &frame.image)
+            remasked += found.count
+        }
+    }
+
+    private func record(_ plan: FramePlan) {
+        if !plan.boxes.isEmpty { framesWithMasks += 1 }
+        for box in plan.boxes {
+            boxesBySource["\(box.source)", default: 0] += 1
+            if let id = box.trackID { trackIDs[box.objectClass.rawValue, default: []].insert("\(id)") }
+        }
+    }
+
+    private var lastProgress = DispatchTime.now().uptimeNanoseconds
+    private let startedAt = DispatchTime.now().uptimeNanoseconds
+
+    private func reportProgress() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastProgress > 250_000_000 else { return }
+        lastProgress = now
+        let elapsed = Double(now - startedAt) / 1e9
+        let fps = Double(framesWritten) / max(elapsed, 1e-3)
+        let total = transcoder.info.frameCountEstimate
+        progress(
+            VideoProgress(
+                framesDone: framesWritten,
+                framesTotal: total,
+                framesPerSecond: fps,
+                etaSeconds: total.map { Double(max(0, $0 - framesWritten)) / max(fps, 1e-3) }
+            )
+        )
+    }
+
+    private func outcome(elapsedSeconds: Double) -> VideoOutcome {
+        let info = transcoder.info
+        let frames = max(1, framesWritten)
+        func perFrame(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 / Double(frames) }
+        return VideoOutcome(
+            frames: framesWritten,
+            durationSeconds: info.durationSeconds ?? Double(framesWritten) / framesPerSecond,
+            width: info.size.width,
+            height: info.size.height,
+            rotationDegrees: info.rotationDegrees,
+            detections: detectionCounts,
+            tracks: trackIDs.mapValues(\.count),
+            framesWithMasks: framesWithMasks,
+            maskedBoxesBySource: boxesBySource,
+            verifyFindings: findings,
+            remaskedFindings: remasked,
+            stageMillisecondsPerFrame: [
+                "decode": perFrame(decodeNanoseconds),
+                "detect": perFrame(detectNanoseconds),
+                "mask": perFrame(maskNanoseconds),
+                "encode": perFrame(encodeNanoseconds),
+            ],
+            framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
+            elapsedSeconds: elapsedSeconds,
+            peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
+            notes: transcoder.notes
+        )
+    }
+}
+
+/// Settings of the verification pass.
+enum VerificationPolicy {
+    /// A masked region sometimes still looks faintly face-shaped to a detector at very low
+    /// scores; below this the finding is noise, not a recognisable face.
+    static let minimumScore = 0.5
+}
+
+/// Peak memory of this process.
+public enum ProcessMemory {
+    /// The high-water mark of resident memory (VmHWM), in MB; 0 where /proc is unavailable.
+    public static var peakResidentMegabytes: Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+}

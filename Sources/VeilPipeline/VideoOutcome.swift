@@ -1,0 +1,34 @@
+public import VeilGeometry
+
+/// What happened to one video; the `video` part of a report. Counts and timings only.
+public struct VideoOutcome: Sendable, Codable, Hashable {
+    /// One thing the verification pass still found on a masked frame.
+    public struct Finding: Sendable, Codable, Hashable {
+        public var frame: Int
+        public var objectClass: ObjectClass
+        public var score: Double
+    }
+
+    public var frames: Int
+    public var durationSeconds: Double
+    public var width: Int
+    public var height: Int
+    public var rotationDegrees: Double
+    /// Detections (at or above the threshold) per class, over all detected frames.
+    public var detections: [String: Int]
+    /// Distinct tracks per class.
+    public var tracks: [String: Int]
+    /// Frames with at least one mask.
+    public var framesWithMasks: Int
+    /// Masked boxes by origin: detected, predicted (tracker), filled (gap fill).
+    public var maskedBoxesBySource: [String: Int]
+    public var verifyFindings: [Finding]
+    public var remaskedFindings: Int
+    /// Mean milliseconds per frame spent in each stage (stages overlap in time).
+    public var stageMillisecondsPerFrame: [String: Double]
+    public var framesPerSecond: Double
+    public var elapsedSeconds: Double
+    public var peakMemoryMegabytes: Double
+    /// Streams left out of the output, with the reason.
+    public var notes: [String]
+}

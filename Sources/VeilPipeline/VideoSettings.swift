@@ -1,0 +1,35 @@
+public import VeilTracking
+public import VeilVideo
+
+/// Video-only settings; what masks look like comes from ``AnonymizationSettings``.
+public struct VideoSettings: Sendable, Hashable {
+    /// How long a frame waits for later frames before it is masked: a face first found at
+    /// time t is also masked in this much video before t. Memory grows with it (one decoded
+    /// frame per 1/fps second: about 6 MB per frame at 1080p).
+    public var lookAheadSeconds: Double = 1
+    /// Run the detector on every n-th frame; the tracker carries masks across the others.
+    /// 1 is safest; 2 halves detection cost and still masks every frame (motion is predicted
+    /// and gaps are interpolated), but a face that appears for a single frame between two
+    /// detections can be missed.
+    public var detectionStride: Int = 1
+    /// Run the detector again on every masked frame and report (and by default re-mask)
+    /// anything still detectable.
+    public var verifies = false
+    /// With ``verifies``, mask what the verification finds.
+    public var remasksVerifiedFindings = true
+    public var output = VideoOutputOptions()
+    /// Whether the whole frame is masked when detection fails on it (instead of stopping).
+    public var masksWholeFrameOnDetectionFailure = false
+
+    public init() {}
+
+    /// The planner configuration for a frame rate.
+    func planner(framesPerSecond: Double, threshold: Double) -> LookAheadConfiguration {
+        var configuration = LookAheadConfiguration().scaled(toFramesPerSecond: framesPerSecond)
+        configuration.lookAheadFrames = max(1, Int((lookAheadSeconds * framesPerSecond).rounded()))
+        configuration.backwardFillFrames = configuration.lookAheadFrames
+        configuration.minimumStandaloneScore = threshold
+        configuration.tracker.highThreshold = max(threshold, configuration.tracker.lowThreshold + 0.01)
+        return configuration
+    }
+}
