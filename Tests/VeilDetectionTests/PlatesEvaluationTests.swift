@@ -40,12 +40,16 @@ struct PlatesEvaluationTests {
         )
         var rows: [String: (covered: Int, matched: Int, boxes: Int, images: Int)] = [:]
         var detectSeconds = 0.0
+        var mapSeconds = 0.0
         let clock = ContinuousClock()
         for (index, entry) in entries.enumerated() {
             let image = try ImageCodec.read(root.appending(path: entry.image))
             var plates: [Detection] = []
-            let elapsed = try clock.measure { plates = try detector.detect(in: image) }
-            detectSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            var map: (TextProbabilityMap, PixelSize)?
+            let mapElapsed = try clock.measure { map = try detector.probabilityMap(for: image) }
+            let postElapsed = clock.measure { plates = detector.plates(from: map!.0, inputSize: map!.1, in: image) }
+            mapSeconds += Self.seconds(mapElapsed)
+            detectSeconds += Self.seconds(mapElapsed) + Self.seconds(postElapsed)
             for object in entry.objects where object.class == "plate" {
                 let truth = Box(x: object.box[0], y: object.box[1], width: object.box[2], height: object.box[3])
                 let isCovered = Self.coverage(of: truth, by: plates.map(\.box)) >= 0.9
@@ -60,13 +64,17 @@ struct PlatesEvaluationTests {
                 }
             }
         }
-        print("max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image (Swift, debug build unless -c release)")
+        print("max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image, of which resize + normalise + ONNX \(String(format: "%.1f", mapSeconds * 1000 / Double(entries.count))) ms (debug build unless -c release)")
         print("| split | coverage recall | recall IoU>=0.5 | boxes/image |")
         for split in ["train", "held-out", "all"] {
             guard let row = rows[split] else { continue }
             let n = Double(row.images)
             print(String(format: "| %@ (%d) | %.3f | %.3f | %.2f |", split, row.images, Double(row.covered) / n, Double(row.matched) / n, Double(row.boxes) / n))
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     /// The fraction of `truth` inside the union of `boxes`, on a pixel grid.

@@ -59,7 +59,8 @@ public struct PlateDetector: ObjectDetector {
         guard session.outputNames.count == 1, session.inputShape.count == 4 || session.inputShape.isEmpty else {
             throw .unexpectedOutput(
                 model: modelURL.lastPathComponent,
-                reason: "expected one [1, 3, H, W] input and one probability-map output, found outputs \(session.outputNames)"
+                reason: "expected one [1, 3, H, W] input and one probability-map output, "
+                    + "found outputs \(session.outputNames)"
             )
         }
         models = [ModelFingerprint(name: modelURL.lastPathComponent, sha256: sha256)]
@@ -68,6 +69,11 @@ public struct PlateDetector: ObjectDetector {
 
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let (map, inputSize) = try probabilityMap(for: image)
+        return plates(from: map, inputSize: inputSize, in: image)
+    }
+
+    /// Steps 3–5: the plates in `image` given its text probability map.
+    func plates(from map: TextProbabilityMap, inputSize: PixelSize, in image: Image) -> [Detection] {
         let scaleX = Double(image.width) / Double(inputSize.width)
         let scaleY = Double(image.height) / Double(inputSize.height)
         let bounds = image.size.bounds
@@ -99,7 +105,8 @@ public struct PlateDetector: ObjectDetector {
         else {
             throw .unexpectedOutput(
                 model: models[0].name,
-                reason: "expected a [1, 1, \(size.height), \(size.width)] probability map, got \(outputs.values.first?.shape ?? [])"
+                reason: "expected a [1, 1, \(size.height), \(size.width)] probability map, "
+                    + "got \(outputs.values.first?.shape ?? [])"
             )
         }
         return (TextProbabilityMap(width: size.width, height: size.height, values: output.values), size)

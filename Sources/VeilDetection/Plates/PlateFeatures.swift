@@ -76,8 +76,9 @@ public struct PlateFeatures: Sendable, Hashable {
         let isDark = gray.map { $0 <= threshold }
         var transitions = 0
         for row in rows / 4..<3 * rows / 4 {
-            for column in 1..<max(1, columns) where isDark[row * columns + column] != isDark[row * columns + column - 1] {
-                transitions += 1
+            for column in 1..<max(1, columns) {
+                let index = row * columns + column
+                if isDark[index] != isDark[index - 1] { transitions += 1 }
             }
         }
         let aspect = Double(columns) / Double(rows)
