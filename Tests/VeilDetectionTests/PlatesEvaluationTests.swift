@@ -64,7 +64,7 @@ struct PlatesEvaluationTests {
                 }
             }
         }
-        print("max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image, of which resize + normalise + ONNX \(String(format: "%.1f", mapSeconds * 1000 / Double(entries.count))) ms (debug build unless -c release)")
+        print("max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image, of which resize + normalise + ONNX \(String(format: "%.1f", mapSeconds * 1000 / Double(entries.count))) ms (debug build unless -c release; other load on the machine counts)")
         print("| split | coverage recall | recall IoU>=0.5 | boxes/image |")
         for split in ["train", "held-out", "all"] {
             guard let row = rows[split] else { continue }
