@@ -1,0 +1,142 @@
+import Foundation
+public import VeilGeometry
+public import VeilMedia
+
+/// Hand-made measurements of a text box that tell a plate from other text.
+///
+/// Measured on the box's pixels resampled to ``sampleHeight`` rows (area averaging), so they
+/// do not depend on the photo's resolution. Mirrors `scripts/plates/features.py`.
+public struct PlateFeatures: Sendable, Hashable {
+    /// Rows the text box is resampled to before measuring.
+    public static let sampleHeight = 24
+
+    /// ln(width / height) of the text box: plates' character rows are long and flat.
+    public var logAspect: Double
+    /// The text detector's box score.
+    public var textScore: Double
+    /// Mean luma, 0…1.
+    public var meanLuma: Double
+    /// Standard deviation of luma, 0…1: plates are high-contrast.
+    public var contrast: Double
+    /// Fraction of pixels at or below the Otsu threshold.
+    public var darkFraction: Double
+    /// Dark/light transitions per row through the middle half, per text height of width.
+    public var transitionsPerHeight: Double
+    /// Glyph-like components (35–95 % of the height, at most 1.2 heights wide) per text
+    /// height of width, in whichever polarity has more of them.
+    public var glyphsPerHeight: Double
+    /// Standard deviation over mean of those glyphs' heights (1 when fewer than two): a
+    /// plate's characters are all one height.
+    public var glyphHeightSpread: Double
+    /// Mean HSV saturation, 0…1.
+    public var saturation: Double
+
+    /// The values in the order the verifier's weights use.
+    public var values: [Double] {
+        [
+            logAspect, textScore, meanLuma, contrast, darkFraction, transitionsPerHeight, glyphsPerHeight,
+            glyphHeightSpread, saturation,
+        ]
+    }
+
+    /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
+    /// pixels.
+    public init?(textBox box: Box, textScore: Double, in image: Image) {
+        let integral = Box(
+            minX: max(0, box.minX.rounded()),
+            minY: max(0, box.minY.rounded()),
+            maxX: min(Double(image.width), box.maxX.rounded()),
+            maxY: min(Double(image.height), box.maxY.rounded())
+        )
+        guard integral.width >= 1, integral.height >= 1 else { return nil }
+        let rows = Self.sampleHeight
+        let columns = max(1, Int((integral.width * Double(rows) / integral.height).rounded()))
+        guard
+            let sample = try? image.cropped(to: integral)
+                .resized(to: PixelSize(width: columns, height: rows), interpolation: .area)
+        else { return nil }
+
+        var luma = [Double](repeating: 0, count: rows * columns)
+        var gray = [UInt8](repeating: 0, count: rows * columns)
+        var saturationSum = 0.0
+        for index in luma.indices {
+            let blue = Double(sample.pixels[index * 3])
+            let green = Double(sample.pixels[index * 3 + 1])
+            let red = Double(sample.pixels[index * 3 + 2])
+            luma[index] = 0.114 * blue + 0.587 * green + 0.299 * red
+            gray[index] = UInt8(min(255, max(0, luma[index] + 0.5)))
+            let high = max(blue, green, red)
+            saturationSum += high > 0 ? (high - min(blue, green, red)) / high : 0
+        }
+        let count = Double(luma.count)
+        let mean = luma.reduce(0, +) / count
+        let variance = luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
+
+        let threshold = Self.otsuThreshold(gray)
+        let isDark = gray.map { $0 <= threshold }
+        var transitions = 0
+        for row in rows / 4..<3 * rows / 4 {
+            for column in 1..<max(1, columns) {
+                let index = row * columns + column
+                if isDark[index] != isDark[index - 1] { transitions += 1 }
+            }
+        }
+        let aspect = Double(columns) / Double(rows)
+        let darkGlyphs = Self.glyphHeights(isDark, width: columns, height: rows)
+        let lightGlyphs = Self.glyphHeights(isDark.map { !$0 }, width: columns, height: rows)
+        let glyphs = darkGlyphs.count >= lightGlyphs.count ? darkGlyphs : lightGlyphs
+
+        logAspect = log(integral.width / integral.height)
+        self.textScore = textScore
+        meanLuma = mean / 255
+        contrast = variance.squareRoot() / 255
+        darkFraction = Double(isDark.filter { $0 }.count) / count
+        transitionsPerHeight = Double(transitions) / Double(rows / 2) / aspect
+        glyphsPerHeight = Double(glyphs.count) / aspect
+        glyphHeightSpread = Self.spread(glyphs)
+        saturation = saturationSum / count
+    }
+
+    /// Otsu's threshold: the grey level that best splits the histogram into two classes.
+    static func otsuThreshold(_ gray: [UInt8]) -> UInt8 {
+        var histogram = [Double](repeating: 0, count: 256)
+        for value in gray { histogram[Int(value)] += 1 }
+        let total = Double(gray.count)
+        let sumAll = histogram.indices.reduce(0.0) { $0 + Double($1) * histogram[$1] }
+        var (best, threshold, weightBelow, sumBelow) = (-1.0, 0, 0.0, 0.0)
+        for level in 0..<256 {
+            weightBelow += histogram[level]
+            guard weightBelow > 0 else { continue }
+            let weightAbove = total - weightBelow
+            if weightAbove == 0 { break }
+            sumBelow += Double(level) * histogram[level]
+            let meanBelow = sumBelow / weightBelow
+            let meanAbove = (sumAll - sumBelow) / weightAbove
+            let between = weightBelow * weightAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove)
+            if between > best {
+                best = between
+                threshold = level
+            }
+        }
+        return UInt8(threshold)
+    }
+
+    /// Heights of the glyph-sized 8-connected components of `isSet`.
+    static func glyphHeights(_ isSet: [Bool], width: Int, height: Int) -> [Int] {
+        let rows = Double(height)
+        return ConnectedComponents.label(isSet, width: width, height: height)
+            .filter {
+                Double($0.height) >= 0.35 * rows && Double($0.height) <= 0.95 * rows
+                    && Double($0.width) <= 1.2 * rows
+            }
+            .map(\.height)
+    }
+
+    private static func spread(_ heights: [Int]) -> Double {
+        guard heights.count >= 2 else { return 1 }
+        let values = heights.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        return variance.squareRoot() / mean
+    }
+}
