@@ -24,6 +24,9 @@ public struct ScaledDetector: ObjectDetector {
         public var tileOverlapFraction: Double = 0.25
         /// Overlap above which detections from different passes are merged.
         public var mergeIoU: Double = 0.4
+        /// Whether tiles may be added at all (video turns them off: frames are many and the
+        /// tracker fills in; `smallestFace` then only describes the whole-image pass).
+        public var allowsTiling = true
 
         public init() {}
     }
@@ -45,7 +48,7 @@ public struct ScaledDetector: ObjectDetector {
         let longest = Double(max(size.width, size.height))
         let wholeScale = min(Double(network.maxInputSide) / longest, configuration.maximumUpscale)
         let minimumScale = configuration.networkMinimumFace / configuration.smallestFace
-        guard wholeScale < minimumScale else { return (wholeScale, [], 0) }
+        guard configuration.allowsTiling, wholeScale < minimumScale else { return (wholeScale, [], 0) }
         let tileSide = Int(Double(network.maxInputSide) / minimumScale)
         let overlap = Int(Double(tileSide) * configuration.tileOverlapFraction)
         let grid = TileGrid(imageSize: size, tileSize: tileSide, overlap: overlap)

@@ -8,7 +8,21 @@ public enum SuppressionStrategy: Sendable, Hashable {
     case unionOfOverlaps
 }
 
+/// A box nested in another counts as the same object only when their areas are this close:
+/// two detectors boxing one face tightly and loosely differ by ~2×, while a large false box
+/// around a crowd contains many faces that must survive.
+let nestedAreaRatioLimit = 3.0
+
 extension Array where Element == Detection {
+    /// Whether two boxes describe the same object: they overlap by more than `iouThreshold`,
+    /// or one lies (≥ 90 %) inside the other and they are of similar size.
+    static func isSameObject(_ a: Box, _ b: Box, iouThreshold: Double) -> Bool {
+        if a.iou(b) > iouThreshold { return true }
+        let ratio = Swift.max(a.area, b.area) / Swift.max(Swift.min(a.area, b.area), 1e-9)
+        guard ratio <= nestedAreaRatioLimit else { return false }
+        return a.coverage(of: b) > 0.9 || b.coverage(of: a) > 0.9
+    }
+
     /// Greedy non-maximum suppression, per object class.
     ///
     /// ```swift
@@ -32,9 +46,7 @@ extension Array where Element == Detection {
             for other in sorted.indices.dropFirst(index + 1) where !isSuppressed[other] {
                 let candidate = sorted[other]
                 guard candidate.objectClass == best.objectClass,
-                    sorted[index].box.iou(candidate.box) > iouThreshold
-                        || sorted[index].box.coverage(of: candidate.box) > 0.9
-                        || candidate.box.coverage(of: sorted[index].box) > 0.9
+                    Self.isSameObject(sorted[index].box, candidate.box, iouThreshold: iouThreshold)
                 else { continue }
                 isSuppressed[other] = true
                 if strategy == .unionOfOverlaps {

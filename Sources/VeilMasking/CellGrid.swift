@@ -70,10 +70,11 @@ struct CellGrid {
         return Image(size: size, pixels: pixels)
     }
 
-    /// Bilinear interpolation between cell centres (smooth, no block edges).
-    func interpolated(size: PixelSize) -> Image {
+    /// Bilinear interpolation between cell centres (smooth, no block edges), drawn at `scale`
+    /// times the grid's pixel size (a smaller canvas is cheaper to smooth; callers enlarge it).
+    func interpolated(size: PixelSize, scale: Double = 1) -> Image {
         var pixels = [UInt8](repeating: 0, count: size.width * size.height * 3)
-        let side = Double(cellSide)
+        let side = Double(cellSide) * scale
         for y in 0..<size.height {
             let gy = min(max((Double(y) + 0.5) / side - 0.5, 0), Double(rows - 1))
             let row0 = Int(gy)

@@ -60,13 +60,51 @@ public struct Masker: Sendable, Hashable {
             var grid = CellGrid(of: image, rect: rect, cellSide: cellSide)
             grid.flatten(keeping: settings.layeredContrast)
             grid.perturb(amplitude: settings.layeredNoise, using: &generator)
-            var canvas = grid.interpolated(size: rect.size)
-            try blur(&canvas, sigma: Double(cellSide) * settings.layeredSmoothingFraction)
-            return canvas
+            // The canvas is smooth by construction, so it is drawn and smoothed small and then
+            // enlarged: a large face's sigma would otherwise cost a very wide blur kernel.
+            let scale = min(1, Self.workingCellSide / Double(cellSide))
+            var canvas = grid.interpolated(size: Self.scaled(rect.size, by: scale), scale: scale)
+            try blur(&canvas, sigma: Double(cellSide) * scale * settings.layeredSmoothingFraction)
+            return try enlarged(canvas, to: rect.size)
         case .blur:
-            var canvas = image.cropped(to: rect.box)
-            try blur(&canvas, sigma: max(1, longerSide * settings.blurSigmaFraction))
-            return canvas
+            let sigma = max(1, longerSide * settings.blurSigmaFraction)
+            let crop = image.cropped(to: rect.box)
+            guard sigma > Self.largestDirectSigma else {
+                var canvas = crop
+                try blur(&canvas, sigma: sigma)
+                return canvas
+            }
+            // Downscale → blur → upscale equals a wide blur to within a level or two, far faster.
+            let scale = Self.largestDirectSigma / sigma
+            var canvas = try resized(crop, to: Self.scaled(rect.size, by: scale), interpolation: .area)
+            try blur(&canvas, sigma: Self.largestDirectSigma)
+            return try enlarged(canvas, to: rect.size)
+        }
+    }
+
+    /// Cell size (pixels) the layered canvas is drawn at before being enlarged.
+    static let workingCellSide = 16.0
+    /// Above this sigma, blurs run on a downscaled copy.
+    static let largestDirectSigma = 6.0
+
+    static func scaled(_ size: PixelSize, by scale: Double) -> PixelSize {
+        PixelSize(
+            width: max(1, Int((Double(size.width) * scale).rounded(.up))),
+            height: max(1, Int((Double(size.height) * scale).rounded(.up)))
+        )
+    }
+
+    private func enlarged(_ canvas: Image, to size: PixelSize) throws(MaskingError) -> Image {
+        try resized(canvas, to: size, interpolation: .linear)
+    }
+
+    private func resized(_ canvas: Image, to size: PixelSize, interpolation: Interpolation) throws(MaskingError)
+        -> Image
+    {
+        do {
+            return try canvas.resized(to: size, interpolation: interpolation)
+        } catch {
+            throw .imageOperationFailed(reason: error.description)
         }
     }
 

@@ -15,6 +15,8 @@ public struct BatchJob: Sendable, Hashable {
 public enum BatchPlan {
     /// File extensions (lowercased) accepted when walking directories.
     public static let imageExtensions = ImageFormat.inputExtensions
+    /// Images and videos.
+    public static let mediaExtensions = MediaKind.allExtensions
 
     /// - Parameters:
     ///   - inputs: files and directories.
@@ -22,7 +24,7 @@ public enum BatchPlan {
     ///   - extensions: which files a directory walk picks up.
     /// - Returns: the jobs, and one error per input that could not be used (missing paths,
     ///   empty directories); a missing path never stops the other inputs.
-    public static func make(inputs: [URL], output: URL, extensions: Set<String> = imageExtensions)
+    public static func make(inputs: [URL], output: URL, extensions: Set<String> = mediaExtensions)
         -> (jobs: [BatchJob], errors: [(path: String, error: PipelineError)])
     {
         var jobs: [BatchJob] = []
@@ -44,18 +46,26 @@ public enum BatchPlan {
                     jobs.append(
                         BatchJob(
                             input: input.appendingPathComponent(relative),
-                            output: output.appendingPathComponent(base + relative),
+                            output: outputURL(for: output.appendingPathComponent(base + relative)),
                             relativePath: base + relative
                         )
                     )
                 }
             } else {
                 let name = input.lastPathComponent
-                let target = outputIsDirectory ? output.appendingPathComponent(name) : output
+                let target = outputIsDirectory ? outputURL(for: output.appendingPathComponent(name)) : output
                 jobs.append(BatchJob(input: input, output: target, relativePath: name))
             }
         }
         return (jobs, errors)
+    }
+
+    /// A mirrored output path: videos in containers Veil cannot write become `.mp4`.
+    static func outputURL(for mirrored: URL) -> URL {
+        guard MediaKind(url: mirrored) == .video,
+            !MediaKind.videoOutputExtensions.contains(mirrored.pathExtension.lowercased())
+        else { return mirrored }
+        return mirrored.deletingPathExtension().appendingPathExtension("mp4")
     }
 
     static func isDirectory(_ url: URL) -> Bool {

@@ -26,12 +26,14 @@ public struct BatchReport: Codable, Sendable {
         public var height: Int?
         public var counts: [String: Int]?
         public var timings: StageTimings?
+        public var video: VideoOutcome?
     }
 
     public var tool = "veil"
     public var version: String
     public var detector: String
     public var models: [ModelFingerprint]
+    public var videoDetector: String?
     public var runtime: String
     public var settings: Settings
     public var files: [FileEntry]
@@ -42,6 +44,7 @@ public struct BatchReport: Codable, Sendable {
     public init(
         version: String,
         detector: any ObjectDetector,
+        videoDetector: (any ObjectDetector)? = nil,
         settings: AnonymizationSettings,
         results: [JobResult],
         planningErrors: [(path: String, error: PipelineError)],
@@ -49,7 +52,8 @@ public struct BatchReport: Codable, Sendable {
     ) {
         self.version = version
         self.detector = detector.name
-        models = detector.models
+        models = Array(Set(detector.models + (videoDetector?.models ?? []))).sorted { $0.name < $1.name }
+        self.videoDetector = videoDetector?.name
         runtime = "onnxruntime " + InferenceSession.runtimeVersion
         self.settings = Settings(
             targets: settings.targets.sorted(),
@@ -68,8 +72,8 @@ public struct BatchReport: Codable, Sendable {
         var totals: [String: Int] = [:]
         for result in results {
             switch result.outcome {
-            case .success(let outcome):
-                let counts = Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) })
+            case .success(.image(let outcome)):
+                let counts = MediaOutcome.image(outcome).counts
                 totals.merge(counts, uniquingKeysWith: +)
                 files.append(
                     FileEntry(
@@ -79,6 +83,18 @@ public struct BatchReport: Codable, Sendable {
                         height: outcome.size.height,
                         counts: counts,
                         timings: outcome.timings
+                    )
+                )
+            case .success(.video(let outcome)):
+                totals.merge(outcome.detections, uniquingKeysWith: +)
+                files.append(
+                    FileEntry(
+                        path: result.job.relativePath,
+                        status: "ok",
+                        width: outcome.width,
+                        height: outcome.height,
+                        counts: outcome.detections,
+                        video: outcome
                     )
                 )
             case .failure(let error):

@@ -1,52 +1,123 @@
 public import Foundation
 
+/// What happened to one file.
+public enum MediaOutcome: Sendable {
+    case image(ImageOutcome)
+    case video(VideoOutcome)
+
+    /// Objects masked (stills) or detections (video), per class name.
+    public var counts: [String: Int] {
+        switch self {
+        case .image(let outcome): Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) })
+        case .video(let outcome): outcome.detections
+        }
+    }
+}
+
 /// The result of one job.
 public struct JobResult: Sendable {
     public var job: BatchJob
-    public var outcome: Result<ImageOutcome, PipelineError>
+    public var outcome: Result<MediaOutcome, PipelineError>
     public var elapsedMilliseconds: Double
 }
 
-/// Runs jobs on `jobs` threads and reports progress; one failing file never stops the others.
+/// Runs jobs and reports progress; one failing file never stops the others.
+///
+/// Stills run `concurrency` at a time; videos run one after another, each already spreading
+/// its stages over the cores.
 public struct BatchRunner: Sendable {
-    public let anonymizer: ImageAnonymizer
-    /// Files processed at once. Each detector call already uses several cores, so more than
-    /// the core count rarely helps.
+    public let images: ImageAnonymizer?
+    public let videos: VideoAnonymizer?
+    /// Still images processed at once. Each detector call already uses several cores, so more
+    /// than the core count rarely helps.
     public let concurrency: Int
+    public let cancellation: CancellationFlag
 
-    public init(anonymizer: ImageAnonymizer, concurrency: Int) {
-        self.anonymizer = anonymizer
+    public init(
+        images: ImageAnonymizer?,
+        videos: VideoAnonymizer?,
+        concurrency: Int,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) {
+        self.images = images
+        self.videos = videos
         self.concurrency = max(1, concurrency)
+        self.cancellation = cancellation
     }
 
-    /// Runs every job; `progress` is called after each (completed count, total), possibly from
-    /// several threads at once.
-    public func run(_ jobs: [BatchJob], progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> [JobResult] {
+    /// Runs every job. `progress` is called after each file (completed count, total), possibly
+    /// from several threads; `videoProgress` while a video runs.
+    public func run(
+        _ jobs: [BatchJob],
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in }
+    ) -> [JobResult] {
         let results = ResultSlots(count: jobs.count)
+        let stills = jobs.indices.filter { MediaKind(url: jobs[$0].input) != .video }
+        let movies = jobs.indices.filter { MediaKind(url: jobs[$0].input) == .video }
         let next = ResultSlots.Counter()
-        let workers = min(concurrency, jobs.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = next.take(below: jobs.count) {
-                var clock = Stopwatch()
-                let job = jobs[index]
-                let outcome: Result<ImageOutcome, PipelineError>
-                do throws(PipelineError) {
-                    outcome = .success(try anonymizer.anonymize(input: job.input, output: job.output))
-                } catch {
-                    outcome = .failure(error)
+        let workers = min(concurrency, stills.count)
+        if workers > 0 {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let position = next.take(below: stills.count) {
+                    let index = stills[position]
+                    results.store(runImage(jobs[index]), at: index)
+                    progress(results.completed, jobs.count)
                 }
-                results.store(JobResult(job: job, outcome: outcome, elapsedMilliseconds: clock.lap()), at: index)
-                progress(results.completed, jobs.count)
             }
         }
+        for index in movies {
+            let job = jobs[index]
+            results.store(runVideo(job) { videoProgress(job, $0) }, at: index)
+            progress(results.completed, jobs.count)
+        }
         return results.all
+    }
+
+    private func runImage(_ job: BatchJob) -> JobResult {
+        var clock = Stopwatch()
+        let outcome: Result<MediaOutcome, PipelineError>
+        if cancellation.isCancelled {
+            outcome = .failure(.cancelled)
+        } else if let images {
+            do throws(PipelineError) {
+                outcome = .success(.image(try images.anonymize(input: job.input, output: job.output)))
+            } catch {
+                outcome = .failure(error)
+            }
+        } else {
+            outcome = .failure(.unsupportedInput(path: job.input.path))
+        }
+        return JobResult(job: job, outcome: outcome, elapsedMilliseconds: clock.lap())
+    }
+
+    private func runVideo(_ job: BatchJob, progress: @escaping @Sendable (VideoProgress) -> Void) -> JobResult {
+        var clock = Stopwatch()
+        let outcome: Result<MediaOutcome, PipelineError>
+        if cancellation.isCancelled {
+            outcome = .failure(.cancelled)
+        } else if let videos {
+            do throws(PipelineError) {
+                let result = try videos.anonymize(
+                    input: job.input,
+                    output: job.output,
+                    cancellation: cancellation,
+                    progress: progress
+                )
+                outcome = .success(.video(result))
+            } catch {
+                outcome = .failure(error)
+            }
+        } else {
+            outcome = .failure(.unsupportedInput(path: job.input.path))
+        }
+        return JobResult(job: job, outcome: outcome, elapsedMilliseconds: clock.lap())
     }
 }
 
 /// Thread-safe slots for results written by concurrent workers.
 ///
-/// `@unchecked Sendable`: every access to `slots`, `finished` and the counter's `value` happens
-/// while holding `lock`.
+/// `@unchecked Sendable`: every access to `slots` and `finished` happens while holding `lock`.
 final class ResultSlots: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [JobResult?]
@@ -64,7 +135,9 @@ final class ResultSlots: @unchecked Sendable {
     var completed: Int { lock.withLock { finished } }
     var all: [JobResult] { lock.withLock { slots.compactMap { $0 } } }
 
-    /// Hands out job indices once each.
+    /// Hands out positions once each.
+    ///
+    /// `@unchecked Sendable`: `value` is only touched while holding `lock`.
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0

@@ -10,26 +10,107 @@ public enum DetectorChoice: String, Sendable, CaseIterable, Codable {
     case centerface
     /// YuNet alone: fastest, weaker on small and masked faces.
     case yunet
+}
 
+/// Resolution and tiling of detection: what a still photo and a video frame can afford differ.
+public struct DetectionProfile: Sendable, Hashable {
+    /// The longest side CenterFace runs at before tiling (pixels).
+    public var faceInputSide: Int
+    /// The smallest face (shorter side, pixels) that must stay detectable; smaller values add
+    /// tiles on large images (slower, finds tinier faces).
+    public var smallestFace: Double
+    /// Small images are enlarged up to this factor for detection.
+    public var maximumUpscale: Double
+    /// The longest side the plate text detector runs at.
+    public var plateInputSide: Int
+    /// Detections below this score are dropped before merging. Video keeps weaker detections
+    /// for the tracker's second association stage; stills drop them at the threshold.
+    public var scoreFloor: Double?
+    /// Whether large images are also searched tile by tile.
+    public var allowsTiling: Bool
+    /// YuNet's own minimum score. YuNet scores are calibrated differently from CenterFace's:
+    /// below 0.5 it adds large false boxes (measured on faces-masks-dev and the egoblur
+    /// fisheye clips) while adding under 1 % coverage.
+    public static let yunetMinimumScore = 0.5
+
+    /// Stills: full detail, tiles on large photos, faces from 16 px.
+    public static let stills = DetectionProfile(
+        faceInputSide: 1280,
+        smallestFace: 16,
+        maximumUpscale: 2,
+        plateInputSide: 960,
+        scoreFloor: nil,
+        allowsTiling: true
+    )
+
+    /// Video: frames are many and similar, so each is seen at lower resolution without
+    /// tiles (faces from 24 px at 1080p) and the tracker fills in.
+    public static let video = DetectionProfile(
+        faceInputSide: 960,
+        smallestFace: 24,
+        maximumUpscale: 1,
+        plateInputSide: 640,
+        scoreFloor: 0.1,
+        allowsTiling: false
+    )
+
+    public init(
+        faceInputSide: Int,
+        smallestFace: Double,
+        maximumUpscale: Double,
+        plateInputSide: Int,
+        scoreFloor: Double?,
+        allowsTiling: Bool
+    ) {
+        self.allowsTiling = allowsTiling
+        self.faceInputSide = faceInputSide
+        self.smallestFace = smallestFace
+        self.maximumUpscale = maximumUpscale
+        self.plateInputSide = plateInputSide
+        self.scoreFloor = scoreFloor
+    }
+}
+
+extension DetectorChoice {
     /// Builds the detector for the given targets.
     ///
     /// - Parameters:
-    ///   - threshold: detections below this score are dropped before merging.
+    ///   - threshold: the user's minimum score; detections below the profile's floor (or this
+    ///     threshold, for stills) are dropped before merging.
     public func makeDetector(
+        targets: Set<ObjectClass>,
         threshold: Double,
+        profile: DetectionProfile = .stills,
         store: ModelStore = ModelStore(),
         options: InferenceOptions = InferenceOptions()
     ) throws(DetectionError) -> any ObjectDetector {
+        let floor = min(profile.scoreFloor ?? threshold, threshold)
+        var scaling = ScaledDetector.Configuration()
+        scaling.smallestFace = profile.smallestFace
+        scaling.maximumUpscale = profile.maximumUpscale
+        scaling.allowsTiling = profile.allowsTiling
         var members: [any ObjectDetector] = []
-        if self != .yunet {
-            members.append(
-                ScaledDetector(network: try CenterFaceDetector(store: store, options: options, scoreFloor: threshold))
-            )
+        if targets.contains(.face) {
+            if self != .yunet {
+                let network = try CenterFaceDetector(
+                    store: store,
+                    options: options,
+                    scoreFloor: floor,
+                    maxInputSide: profile.faceInputSide
+                )
+                members.append(ScaledDetector(network: network, configuration: scaling))
+            }
+            if self != .centerface {
+                let yunetFloor = self == .yunet ? floor : max(floor, DetectionProfile.yunetMinimumScore)
+                let network = try YuNetDetector(store: store, options: options, scoreFloor: yunetFloor)
+                members.append(ScaledDetector(network: network, configuration: scaling))
+            }
         }
-        if self != .centerface {
-            members.append(
-                ScaledDetector(network: try YuNetDetector(store: store, options: options, scoreFloor: threshold)))
+        if targets.contains(.plate) {
+            var configuration = PlateDetector.Configuration()
+            configuration.maximumInputSide = profile.plateInputSide
+            members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
-        return EnsembleDetector(members: members, minimumScore: threshold)
+        return EnsembleDetector(members: members, minimumScore: floor)
     }
 }

@@ -21,17 +21,26 @@ public struct VideoProgress: Sendable, Codable {
 /// naming the frame, and nothing is left under the output name (the transcoder writes to a
 /// temporary name and renames it only after the last frame). The same happens on cancel.
 public struct VideoAnonymizer: Sendable {
-    public let detector: any ObjectDetector
+    /// Detectors with how often each runs: every `stride`-th frame (plates are costlier and
+    /// slower to change than faces are to appear).
+    public let detectors: [(detector: any ObjectDetector, stride: Int)]
     public let settings: AnonymizationSettings
     public let video: VideoSettings
     /// Frames in flight between stages (besides the look-ahead window).
     static let queueCapacity = 4
 
-    public init(detector: any ObjectDetector, settings: AnonymizationSettings, video: VideoSettings) {
-        self.detector = detector
+    public init(
+        detectors: [(detector: any ObjectDetector, stride: Int)],
+        settings: AnonymizationSettings,
+        video: VideoSettings
+    ) {
+        self.detectors = detectors
         self.settings = settings
         self.video = video
     }
+
+    /// Every model used, for reports.
+    public var models: [ModelFingerprint] { detectors.flatMap(\.detector.models) }
 
     public func anonymize(
         input: URL,
@@ -174,29 +183,25 @@ final class VideoRun: @unchecked Sendable {
 
     private func planStage() {
         defer { planned.close() }
-        let stride = max(1, anonymizer.video.detectionStride)
         while let frame = decoded.pop() {
             guard !shouldStop else { return }
             var detections: [Detection] = []
-            if frame.index % stride == 0 {
-                let started = DispatchTime.now().uptimeNanoseconds
+            let started = DispatchTime.now().uptimeNanoseconds
+            for (detector, stride) in anonymizer.detectors where frame.index % max(1, stride) == 0 {
                 do {
-                    detections = try anonymizer.detector.detect(in: frame.image).filter {
+                    detections += try detector.detect(in: frame.image).filter {
                         anonymizer.settings.targets.contains($0.objectClass)
                     }
                 } catch {
-                    if anonymizer.video.masksWholeFrameOnDetectionFailure {
-                        detections = [
-                            Detection(objectClass: .face, box: frame.image.size.bounds, score: 1)
-                        ]
-                    } else {
+                    guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
                         return fail(.frame(index: frame.index, reason: error.description))
                     }
+                    detections.append(Detection(objectClass: .face, box: frame.image.size.bounds, score: 1))
                 }
-                detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
-                for detection in detections where detection.score >= anonymizer.settings.threshold {
-                    detectionCounts[detection.objectClass.rawValue, default: 0] += 1
-                }
+            }
+            detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            for detection in detections where detection.score >= anonymizer.settings.threshold {
+                detectionCounts[detection.objectClass.rawValue, default: 0] += 1
             }
             waiting.append(frame)
             for plan in planner.push(detections) {
@@ -257,13 +262,15 @@ final class VideoRun: @unchecked Sendable {
     /// disabled, masked as well.
     private func verify(_ frame: inout VideoFrame) throws {
         let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
-        let found: [Detection]
-        do {
-            found = try anonymizer.detector.detect(in: frame.image).filter {
-                $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
+        var found: [Detection] = []
+        for (detector, _) in anonymizer.detectors {
+            do {
+                found += try detector.detect(in: frame.image).filter {
+                    $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
+                }
+            } catch {
+                throw PipelineError.frame(index: frame.index, reason: "verification: \(error.description)")
             }
-        } catch {
-            throw PipelineError.frame(index: frame.index, reason: "verification: \(error.description)")
         }
         guard !found.isEmpty else { return }
         findings += found.map { VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score) }

@@ -12,6 +12,9 @@ public struct VideoSettings: Sendable, Hashable {
     /// and gaps are interpolated), but a face that appears for a single frame between two
     /// detections can be missed.
     public var detectionStride: Int = 1
+    /// Plates are detected on every n-th frame (the text detector costs several face
+    /// detections; plates change slowly and the tracker carries them between).
+    public var plateDetectionStride: Int = 3
     /// Run the detector again on every masked frame and report (and by default re-mask)
     /// anything still detectable.
     public var verifies = false

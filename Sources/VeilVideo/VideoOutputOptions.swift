@@ -42,7 +42,8 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// time, device make/model and every other key are never copied. Off by default.
     public var keepsHarmlessMetadata: Bool
 
-    public init(codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false) {
+    public init(codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false)
+    {
         self.codec = codec
         self.crf = crf
         self.preset = preset

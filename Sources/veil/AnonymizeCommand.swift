@@ -1,41 +1,53 @@
 import ArgumentParser
 import Foundation
 import VeilDetection
+import VeilGeometry
 import VeilPipeline
 
 struct AnonymizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anonymize",
-        abstract: "Mask faces (and plates) in images and directories of images.",
+        abstract: "Mask faces and licence plates in images, videos and directories of them.",
         discussion: """
-            Outputs never carry metadata (EXIF, GPS, XMP, IPTC, comments, thumbnails) unless \
-            --keep-metadata is given, which still drops GPS, thumbnails and serial numbers. \
-            Inputs are never modified; outputs appear only when complete.
+            Images: EXIF orientation is applied and outputs carry no metadata (EXIF, GPS, XMP, \
+            IPTC, comments, thumbnails) unless --keep-metadata, which still drops GPS, \
+            thumbnails and serial numbers. Videos: every frame is detected, tracked and masked; \
+            audio and subtitles are copied untouched; frame count, timestamps and rotation are \
+            kept; location and device metadata are stripped. Inputs are never modified; outputs \
+            appear only when complete (Ctrl-C leaves nothing behind).
             """
     )
 
-    @Argument(help: "Image files or directories (searched recursively).")
+    @Argument(help: "Image or video files, or directories (searched recursively).")
     var inputs: [String]
 
     @Option(name: .shortAndLong, help: "Output file, or directory mirroring the inputs.")
     var output: String
 
-    @OptionGroup var detection: DetectionOptions
+    @OptionGroup(title: "Detection and masks") var detection: DetectionOptions
+
+    @OptionGroup(title: "Video") var video: VideoOptions
 
     @Option(help: "JPEG/WebP quality (1–100).")
     var quality: Int = AnonymizationSettings().quality
 
-    @Flag(help: "Keep harmless EXIF (camera, exposure, dates); never GPS, thumbnails or serials.")
+    @Flag(
+        help:
+            "Keep harmless metadata (camera, exposure, dates); never GPS, thumbnails, serials or device names in video."
+    )
     var keepMetadata = false
 
     @Option(help: "Write a JSON report (counts, timings, model hashes; no personal data).")
     var report: String?
 
-    @Option(help: "Files processed at once.")
+    @Option(help: "Still images processed at once.")
     var jobs: Int = 1
 
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
+
+    @Flag(help: "Progress as one JSON object per second on stderr (for scripts).")
+    var jsonProgress = false
 
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
@@ -46,38 +58,66 @@ struct AnonymizeCommand: ParsableCommand {
         var settings = detection.settings
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
-        let detector: any ObjectDetector
+        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
+        let hasImages = plan.jobs.contains { MediaKind(url: $0.input) != .video }
+        let hasVideos = plan.jobs.contains { MediaKind(url: $0.input) == .video }
+        let imageDetector: (any ObjectDetector)?
+        var videoDetectors: [(detector: any ObjectDetector, stride: Int)] = []
         do {
-            detector = try detection.makeDetector()
+            imageDetector = hasImages ? try detection.makeDetector() : nil
+            if hasVideos {
+                let strides: [ObjectClass: Int] = [.face: video.detectStride, .plate: video.plateStride]
+                for objectClass in detection.targets.classes.sorted() {
+                    let detector = try detection.makeDetector(profile: video.profile, targets: [objectClass])
+                    videoDetectors.append((detector, strides[objectClass] ?? 1))
+                }
+            }
         } catch {
             throw CommandFailure("error: \(error)")
         }
-        let anonymizer = ImageAnonymizer(detector: detector, settings: settings)
-        let outputURL = URL(fileURLWithPath: output)
-        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: outputURL)
-        let progress = ProgressLine(isEnabled: !quiet)
+        let videoDetector: (any ObjectDetector)? =
+            videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
+        let cancellation = CancellationFlag()
+        let interrupt = InterruptHandler(cancellation: cancellation)
+        defer { interrupt.restore() }
+        let runner = BatchRunner(
+            images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
+            videos: videoDetectors.isEmpty
+                ? nil
+                : VideoAnonymizer(
+                    detectors: videoDetectors,
+                    settings: settings,
+                    video: video.settings(keepsMetadata: keepMetadata)
+                ),
+            concurrency: jobs,
+            cancellation: cancellation
+        )
+        let progress = ProgressReporter(mode: quiet ? .silent : (jsonProgress ? .json : .terminal))
         let started = Date()
-        let results = BatchRunner(anonymizer: anonymizer, concurrency: jobs).run(plan.jobs) { done, total in
-            progress.update(done: done, total: total)
-        }
+        let results = runner.run(
+            plan.jobs,
+            progress: { done, total in progress.files(done: done, total: total) },
+            videoProgress: { job, state in progress.video(job.relativePath, state) }
+        )
         progress.finish()
+        var failed = plan.errors.count
+        var masked = 0
         for failure in plan.errors {
             FileHandle.standardError.write(Data("error: \(failure.error)\n".utf8))
         }
-        var failed = plan.errors.count
-        var masked = 0
         for result in results {
             switch result.outcome {
             case .success(let outcome): masked += outcome.counts.values.reduce(0, +)
             case .failure(let error):
                 failed += 1
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(result.job.relativePath): \(error)\n".utf8))
             }
         }
         if let report {
             let document = BatchReport(
                 version: Veil.version,
-                detector: detector,
+                detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
+                videoDetector: imageDetector == nil ? nil : videoDetector,
                 settings: settings,
                 results: results,
                 planningErrors: plan.errors,
@@ -89,10 +129,13 @@ struct AnonymizeCommand: ParsableCommand {
                 throw CommandFailure("error: cannot write report \(report): \(error.localizedDescription)")
             }
         }
-        let succeeded = results.count - (failed - plan.errors.count)
         if !quiet {
-            print("\(succeeded) file(s) anonymized, \(masked) object(s) masked, \(failed) failed → \(output)")
+            let succeeded = results.count - (failed - plan.errors.count)
+            FileHandle.standardError.write(
+                Data("\(succeeded) file(s) anonymized, \(masked) detection(s), \(failed) failed → \(output)\n".utf8)
+            )
         }
+        if cancellation.isCancelled { throw ExitCode(130) }
         if failed > 0 { throw ExitCode(1) }
     }
 }

@@ -8,7 +8,7 @@ import VeilPipeline
 /// Options shared by every command that detects and masks.
 struct DetectionOptions: ParsableArguments {
     @Option(help: "What to mask: face, plate, or both (comma-separated).")
-    var targets = TargetList(argument: "face")!
+    var targets = TargetList(argument: "face,plate")!
 
     @Option(help: "Minimum detector score (0–1). Lower finds more faces and masks more false positives.")
     var threshold: Double = AnonymizationSettings().threshold
@@ -47,10 +47,19 @@ struct DetectionOptions: ParsableArguments {
         return settings
     }
 
-    func makeDetector() throws -> any ObjectDetector {
+    @Option(help: "Smallest face (pixels) stills must find; smaller adds tiles on large photos.")
+    var minFace: Double = DetectionProfile.stills.smallestFace
+
+    func makeDetector(profile: DetectionProfile = .stills, targets: Set<ObjectClass>? = nil) throws
+        -> any ObjectDetector
+    {
         let store = modelsDir.map { ModelStore(directories: [URL(fileURLWithPath: $0)]) } ?? ModelStore()
+        var profile = profile
+        if profile == .stills { profile.smallestFace = minFace }
         return try detector.makeDetector(
+            targets: targets ?? self.targets.classes,
             threshold: threshold,
+            profile: profile,
             store: store,
             options: InferenceOptions(usesGPU: gpu)
         )

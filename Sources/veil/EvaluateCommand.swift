@@ -57,7 +57,8 @@ struct EvaluateCommand: ParsableCommand {
             let (detections, regions) = try anonymizer.plan(for: image)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             predictions.append(
-                ImagePrediction(image: annotated.image, detections: detections, maskRegions: regions, elapsedSeconds: seconds)
+                ImagePrediction(
+                    image: annotated.image, detections: detections, maskRegions: regions, elapsedSeconds: seconds)
             )
         }
         let configuration = EvaluationConfiguration(

@@ -29,7 +29,8 @@ struct PlatesEvaluationTests {
     @Test(.enabled(if: datasetPath != nil, "set VEIL_PLATES_DATASET"))
     func measure() throws {
         let root = URL(filePath: try #require(Self.datasetPath))
-        let entries = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: root.appending(path: "annotations.json")))
+        let entries = try JSONDecoder().decode(
+            [Entry].self, from: Data(contentsOf: root.appending(path: "annotations.json")))
         var configuration = PlateDetector.Configuration()
         configuration.maximumInputSide = Self.maximumSide
         configuration.verifier.minimumProbability = Self.minimumProbability
@@ -64,12 +65,17 @@ struct PlatesEvaluationTests {
                 }
             }
         }
-        print("max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image, of which resize + normalise + ONNX \(String(format: "%.1f", mapSeconds * 1000 / Double(entries.count))) ms (debug build unless -c release; other load on the machine counts)")
+        print(
+            "max side \(Self.maximumSide), verifier ≥ \(Self.minimumProbability): detect \(String(format: "%.1f", detectSeconds * 1000 / Double(entries.count))) ms/image, of which resize + normalise + ONNX \(String(format: "%.1f", mapSeconds * 1000 / Double(entries.count))) ms (debug build unless -c release; other load on the machine counts)"
+        )
         print("| split | coverage recall | recall IoU>=0.5 | boxes/image |")
         for split in ["train", "held-out", "all"] {
             guard let row = rows[split] else { continue }
             let n = Double(row.images)
-            print(String(format: "| %@ (%d) | %.3f | %.3f | %.2f |", split, row.images, Double(row.covered) / n, Double(row.matched) / n, Double(row.boxes) / n))
+            print(
+                String(
+                    format: "| %@ (%d) | %.3f | %.3f | %.2f |", split, row.images, Double(row.covered) / n,
+                    Double(row.matched) / n, Double(row.boxes) / n))
         }
     }
 

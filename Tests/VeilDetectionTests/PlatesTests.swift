@@ -114,7 +114,8 @@ struct PlatesGeometryTests {
 struct PlatesVerificationTests {
     @Test func acceptsAPlateLikeCrop() throws {
         let scene = PlatesSyntheticImages.carWithPlate()
-        let features = try #require(PlateFeatures(textBox: scene.characters.expanded(byFraction: 0.05), textScore: 0.8, in: scene.image))
+        let features = try #require(
+            PlateFeatures(textBox: scene.characters.expanded(byFraction: 0.05), textScore: 0.8, in: scene.image))
         #expect(features.glyphsPerHeight > 0.5)
         #expect(features.glyphHeightSpread < 0.2)
         #expect(PlateVerifier().accepts(features))
@@ -122,7 +123,8 @@ struct PlatesVerificationTests {
 
     @Test func rejectsAUniformPatch() throws {
         let image = Image(size: PixelSize(width: 200, height: 100), blue: 120, green: 130, red: 140)
-        let features = try #require(PlateFeatures(textBox: Box(x: 20, y: 30, width: 120, height: 30), textScore: 0.6, in: image))
+        let features = try #require(
+            PlateFeatures(textBox: Box(x: 20, y: 30, width: 120, height: 30), textScore: 0.6, in: image))
         #expect(features.glyphsPerHeight == 0)
         #expect(!PlateVerifier().accepts(features))
     }
@@ -131,7 +133,8 @@ struct PlatesVerificationTests {
         // A dark logo on a mid-grey body: square, few glyphs, weak text score.
         var image = Image(size: PixelSize(width: 200, height: 200), blue: 100, green: 100, red: 100)
         PlatesSyntheticImages.fill(&image, Box(x: 80, y: 80, width: 40, height: 40), gray: 30)
-        let features = try #require(PlateFeatures(textBox: Box(x: 75, y: 75, width: 50, height: 50), textScore: 0.55, in: image))
+        let features = try #require(
+            PlateFeatures(textBox: Box(x: 75, y: 75, width: 50, height: 50), textScore: 0.55, in: image))
         #expect(!PlateVerifier().accepts(features))
     }
 
@@ -139,7 +142,8 @@ struct PlatesVerificationTests {
         let image = Image(size: PixelSize(width: 100, height: 100), blue: 0, green: 0, red: 0)
         var verifier = PlateVerifier()
         verifier.minimumProbability = 0
-        let features = try #require(PlateFeatures(textBox: Box(x: 10, y: 10, width: 30, height: 30), textScore: 0.5, in: image))
+        let features = try #require(
+            PlateFeatures(textBox: Box(x: 10, y: 10, width: 30, height: 30), textScore: 0.5, in: image))
         #expect(verifier.accepts(features))
     }
 }

@@ -28,11 +28,26 @@ import VeilGeometry
 
     @Test func nestedBoxIsSuppressedEvenAtLowIoU() {
         // A small box wholly inside a large one has a low IoU but is the same object.
-        let kept = [face(0, 0.9, size: 40), face(5, 0.6, size: 8)].suppressingOverlaps(iouThreshold: 0.5)
+        let kept = [face(0, 0.9, size: 40), face(5, 0.6, size: 25)].suppressingOverlaps(iouThreshold: 0.5)
         #expect(kept.count == 1)
     }
 
     @Test func emptyInput() {
         #expect([Detection]().suppressingOverlaps(iouThreshold: 0.5).isEmpty)
+    }
+}
+
+@Suite struct NestedBoxTests {
+    @Test func largeFalseBoxDoesNotSwallowFaces() {
+        // A big low-quality box around two faces must not suppress them, whatever the strategy.
+        let big = Detection(objectClass: .face, box: Box(x: 0, y: 0, width: 400, height: 400), score: 0.9)
+        let faces = [
+            Detection(objectClass: .face, box: Box(x: 50, y: 50, width: 40, height: 40), score: 0.6),
+            Detection(objectClass: .face, box: Box(x: 250, y: 80, width: 40, height: 40), score: 0.5),
+        ]
+        for strategy in [SuppressionStrategy.keepBest, .unionOfOverlaps] {
+            let kept = ([big] + faces).suppressingOverlaps(iouThreshold: 0.4, strategy: strategy)
+            #expect(kept.count == 3)
+        }
     }
 }

@@ -28,7 +28,8 @@ func runTool(_ tool: String, _ arguments: [String]) throws -> String {
     guard process.terminationStatus == 0 else {
         let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
         throw ToolFailure(
-            command: ([tool] + arguments).joined(separator: " "), status: process.terminationStatus, standardError: message)
+            command: ([tool] + arguments).joined(separator: " "), status: process.terminationStatus,
+            standardError: message)
     }
     return String(decoding: data, as: UTF8.self)
 }
@@ -38,7 +39,8 @@ final class Scratch {
     let directory: URL
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("veil-video-tests-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "veil-video-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
@@ -81,11 +83,14 @@ enum Probe {
     /// Presentation timestamps of every decoded frame of the first video stream.
     static func framePTS(_ url: URL) throws -> [Int64] {
         try runTool(
-            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts", "-of", "csv=p=0", url.path]
+            "ffprobe",
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts", "-of", "csv=p=0", url.path]
         )
         // A line may carry extra fields after a comma (side data); the pts is the first.
         .split(whereSeparator: \.isNewline).compactMap { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).first.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            line.split(separator: ",", omittingEmptySubsequences: false).first.flatMap {
+                Int64($0.trimmingCharacters(in: .whitespaces))
+            }
         }
     }
 
@@ -93,7 +98,10 @@ enum Probe {
     static func packets(_ url: URL, stream: String) throws -> [String] {
         try runTool(
             "ffprobe",
-            ["-v", "error", "-select_streams", stream, "-show_entries", "packet=pts,dts,duration,size", "-of", "csv=p=0", url.path]
+            [
+                "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts,dts,duration,size", "-of",
+                "csv=p=0", url.path,
+            ]
         )
         .split(whereSeparator: \.isNewline).map(String.init)
     }
@@ -108,9 +116,13 @@ enum Probe {
     static func rotation(_ url: URL) throws -> Double? {
         let text = try runTool(
             "ffprobe",
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation", "-of", "csv=p=0", url.path]
+            [
+                "-v", "error", "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation", "-of", "csv=p=0",
+                url.path,
+            ]
         )
-        return text.split(whereSeparator: \.isNewline).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.first
+        return text.split(whereSeparator: \.isNewline).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            .first
     }
 
     /// `codec_type` of every stream, in order.
@@ -123,7 +135,10 @@ enum Probe {
     static func codec(_ url: URL, stream: String) throws -> (name: String, tag: String) {
         let fields = try runTool(
             "ffprobe",
-            ["-v", "error", "-select_streams", stream, "-show_entries", "stream=codec_name,codec_tag_string", "-of", "csv=p=0", url.path]
+            [
+                "-v", "error", "-select_streams", stream, "-show_entries", "stream=codec_name,codec_tag_string", "-of",
+                "csv=p=0", url.path,
+            ]
         )
         .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(String.init)
         return (fields.first ?? "", fields.count > 1 ? fields[1] : "")
@@ -131,13 +146,15 @@ enum Probe {
 
     /// Container duration in seconds.
     static func duration(_ url: URL) throws -> Double {
-        let text = try runTool("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url.path])
+        let text = try runTool(
+            "ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url.path])
         return Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
     }
 
     /// Every format and stream tag key and value, as ffprobe reads them.
     static func tags(_ url: URL) throws -> [String: String] {
-        let json = try runTool("ffprobe", ["-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", url.path])
+        let json = try runTool(
+            "ffprobe", ["-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", url.path])
         guard let root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
         var result: [String: String] = [:]
         if let format = root["format"] as? [String: Any], let tags = format["tags"] as? [String: String] {

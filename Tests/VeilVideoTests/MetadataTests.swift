@@ -44,7 +44,9 @@ import VeilVideo
             try VideoTranscoderTests.roundTrip(input, output)
             let tags = try Probe.tags(output)
             let forbiddenKeys = tags.keys.filter { key in
-                ["location", "creation_time", "make", "model", "com.apple", "title", "software"].contains { key.contains($0) }
+                ["location", "creation_time", "make", "model", "com.apple", "title", "software"].contains {
+                    key.contains($0)
+                }
             }
             #expect(forbiddenKeys.isEmpty, "\(name): \(forbiddenKeys)")
             #expect(tags["stream1:language"] != "fra", "\(name): language copied without keepsHarmlessMetadata")
@@ -81,7 +83,10 @@ import VeilVideo
         for (url, codec) in [(withMovText, "mov_text"), (withSubRip, "srt")] {
             try runTool(
                 "ffmpeg",
-                ["-v", "error", "-i", plain.path, "-i", subtitles.path, "-map", "0", "-map", "1", "-c", "copy", "-c:s", codec, url.path])
+                [
+                    "-v", "error", "-i", plain.path, "-i", subtitles.path, "-map", "0", "-map", "1", "-c", "copy",
+                    "-c:s", codec, url.path,
+                ])
         }
 
         let keptOutput = scratch.url("kept.mp4")

@@ -9,7 +9,9 @@ import VeilVideo
 @Suite struct VideoTranscoderTests {
     /// Re-encodes `input` unchanged (decode → BGR → encode) into `output`.
     @discardableResult
-    static func roundTrip(_ input: URL, _ output: URL, options: VideoOutputOptions = VideoOutputOptions()) throws -> VideoTranscoder {
+    static func roundTrip(_ input: URL, _ output: URL, options: VideoOutputOptions = VideoOutputOptions()) throws
+        -> VideoTranscoder
+    {
         let transcoder = try VideoTranscoder(input: input, output: output, options: options)
         try transcoder.run { _ in }
         return transcoder
@@ -47,7 +49,9 @@ import VeilVideo
             #expect(actual.pts == expected.pts)
             #expect(actual.image.size == expected.image.size)
             // Lossy but close: mean absolute difference per channel, 0…255.
-            let difference = zip(actual.image.pixels, expected.image.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+            let difference = zip(actual.image.pixels, expected.image.pixels).reduce(0) {
+                $0 + abs(Int($1.0) - Int($1.1))
+            }
             #expect(Double(difference) / Double(expected.image.pixels.count) < 4)
         }
         #expect(try copy.nextFrame() == nil)
@@ -75,7 +79,8 @@ import VeilVideo
         let plain = scratch.url("plain.mp4")
         try Clip.make(plain)
         let rotated = scratch.url("rotated.mp4")
-        try runTool("ffmpeg", ["-v", "error", "-i", plain.path, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated.path])
+        try runTool(
+            "ffmpeg", ["-v", "error", "-i", plain.path, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated.path])
         let inputRotation = try #require(try Probe.rotation(rotated))
         #expect(inputRotation != 0)
 

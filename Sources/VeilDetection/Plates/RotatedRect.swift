@@ -1,5 +1,5 @@
-public import VeilGeometry
 import Foundation
+public import VeilGeometry
 
 /// A rectangle turned by an angle: the shape DB post-processing fits around a text region.
 ///

@@ -1,0 +1,63 @@
+public import ArgumentParser
+import VeilPipeline
+public import VeilVideo
+
+extension VideoOutputOptions.Codec: ExpressibleByArgument {}
+extension VideoOutputOptions.Preset: ExpressibleByArgument {}
+
+/// Options that only apply to videos.
+struct VideoOptions: ParsableArguments {
+    @Option(help: "Video codec of the output: h264, or h265 when FFmpeg has libx265.")
+    var codec: VideoOutputOptions.Codec = .h264
+
+    @Option(help: "Constant rate factor (lower: better quality, bigger file; default 23 for h264, 28 for h265).")
+    var crf: Int?
+
+    @Option(help: "Encoder speed preset.")
+    var preset: VideoOutputOptions.Preset = .veryfast
+
+    @Option(help: "Seconds of look-ahead: a face found at time t is also masked this long before t.")
+    var lookahead: Double = VideoSettings().lookAheadSeconds
+
+    @Option(help: "Detect on every n-th frame; the tracker covers the frames between.")
+    var detectStride: Int = VideoSettings().detectionStride
+
+    @Option(help: "Detect plates on every n-th frame; the tracker covers the frames between.")
+    var plateStride: Int = VideoSettings().plateDetectionStride
+
+    @Option(help: "Longest side (pixels) faces are detected at in video frames.")
+    var detectSize: Int = DetectionProfile.video.faceInputSide
+
+    @Flag(help: "Run the detector again on every masked frame; report and re-mask what it still finds.")
+    var verify = false
+
+    @Flag(help: "If detection fails on a frame, mask the whole frame instead of stopping.")
+    var maskFrameOnFailure = false
+
+    func validate() throws {
+        if let crf, !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
+        guard lookahead >= 0, lookahead <= 10 else { throw ValidationError("--lookahead must be 0–10 seconds") }
+        guard detectStride >= 1, plateStride >= 1 else {
+            throw ValidationError("--detect-stride and --plate-stride must be at least 1")
+        }
+        guard detectSize >= 128 else { throw ValidationError("--detect-size must be at least 128") }
+    }
+
+    func settings(keepsMetadata: Bool) -> VideoSettings {
+        var settings = VideoSettings()
+        settings.lookAheadSeconds = lookahead
+        settings.detectionStride = detectStride
+        settings.plateDetectionStride = plateStride
+        settings.verifies = verify
+        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
+        settings.output = VideoOutputOptions(
+            codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
+        return settings
+    }
+
+    var profile: DetectionProfile {
+        var profile = DetectionProfile.video
+        profile.faceInputSide = detectSize
+        return profile
+    }
+}
