@@ -7,7 +7,7 @@ EVAL_ROOT ?= ../shared/eval
 VEIL := .build/release/veil
 DEMO := demo-output
 
-.PHONY: all setup build test lint demo eval install clean
+.PHONY: all setup build test lint demo eval bench install clean
 
 all: build
 
@@ -29,6 +29,9 @@ demo: build
 
 eval: build
 	@bash scripts/eval.sh "$(VEIL)" "$(EVAL_ROOT)"
+
+bench: build
+	@bash scripts/bench.sh "$(VEIL)" .bench "$(EVAL_ROOT)"
 
 install: build
 	install -m 0755 $(VEIL) $(PREFIX)/bin/veil

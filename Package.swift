@@ -91,7 +91,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VeilPipelineTests",
-            dependencies: ["VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking"],
+            dependencies: [
+                "VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking", "VeilVideo",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

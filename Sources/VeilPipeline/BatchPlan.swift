@@ -8,6 +8,12 @@ public struct BatchJob: Sendable, Hashable {
     /// The input's path relative to the root it was found under (or its file name), used in
     /// reports and to mirror directory trees.
     public var relativePath: String
+
+    public init(input: URL, output: URL, relativePath: String) {
+        self.input = input
+        self.output = output
+        self.relativePath = relativePath
+    }
 }
 
 /// Expands the command line's inputs (files and directories, recursively) into jobs whose

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import VeilDetection
+import VeilGeometry
+import VeilMasking
+import VeilMedia
+import VeilPipeline
+import VeilVideo
+
+/// The video pipeline with a detector that misses on purpose: a moving bright square must be
+/// masked on every single frame anyway, frames and audio must survive, failures fail closed.
+@Suite(.serialized) struct VideoPipelineTests {
+    /// A 3 s, 25 fps clip: a white 40×40 square moving right over grey, with a sine tone.
+    static func movingSquareClip(in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent("square.mp4")
+        let made = TestSupport.run(
+            "ffmpeg",
+            [
+                "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x404040:size=320x240:rate=25:duration=3",
+                "-f", "lavfi", "-i", "color=c=white:size=40x40:rate=25:duration=3",
+                "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-filter_complex",
+                "[0:v][1:v]overlay=x='20+t*60':y=100[v]", "-map", "[v]", "-map", "2:a",
+                "-c:v", "libx264", "-preset", "ultrafast",
+                "-qp", "0", "-pix_fmt", "yuv444p", "-c:a", "aac", "-shortest", url.path,
+            ]
+        )
+        try #require(made, "ffmpeg could not make the test clip")
+        return url
+    }
+
+    static func anonymizer(_ detector: BrightSquareDetector, lookAhead: Double = 1) -> VideoAnonymizer {
+        var settings = AnonymizationSettings()
+        settings.targets = [.face]
+        settings.masker = Masker(style: .fill)
+        settings.planner = MaskPlanner(faceShape: .box, faceMargin: .uniform(0.1))
+        var video = VideoSettings()
+        video.lookAheadSeconds = lookAhead
+        video.output = VideoOutputOptions(crf: 0, preset: .ultrafast)
+        return VideoAnonymizer(detectors: [(detector, 1)], settings: settings, video: video)
+    }
+
+    @Test func squareIsMaskedOnEveryFrameDespiteMisses() throws {
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        // Misses 30 % of frames at random (seeded), including the first five (backward fill).
+        var generator = SystemRandomNumberGenerator.Seeded(seed: 42)
+        var missing: Set<Int> = [0, 1, 2, 3, 4]
+        for frame in 5..<75 where Double.random(in: 0..<1, using: &generator) < 0.3 { missing.insert(frame) }
+        let outcome = try Self.anonymizer(BrightSquareDetector(missing: missing)).anonymize(
+            input: input, output: output)
+        #expect(outcome.frames == 75)
+        #expect(outcome.framesWithMasks == 75, "\(outcome)")
+        let source = try VideoReader(url: input)
+        let first = try #require(try source.nextFrame())
+        #expect(BrightSquareDetector.brightBox(in: first.image) != nil, "the clip has no bright square")
+
+        let reader = try VideoReader(url: output)
+        var frames = 0
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+            frames += 1
+        }
+        #expect(frames == 75)
+    }
+
+    @Test func withoutLookAheadTheMissedFirstFramesLeak() throws {
+        // The control for the test above: with no look-ahead, the frames the detector missed
+        // before first finding the square cannot be filled backwards, and the square shows.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let detector = BrightSquareDetector(missing: [0, 1, 2, 3, 4])
+        _ = try Self.anonymizer(detector, lookAhead: 0).anonymize(input: input, output: output)
+        let reader = try VideoReader(url: output)
+        let first = try #require(try reader.nextFrame())
+        #expect(BrightSquareDetector.brightBox(in: first.image, level: 120) != nil)
+    }
+
+    @Test func audioIsCopiedBitIdentical() throws {
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        _ = try Self.anonymizer(BrightSquareDetector()).anonymize(input: input, output: output)
+        func audioHash(_ url: URL) throws -> String {
+            let hashFile = directory.appendingPathComponent("\(url.lastPathComponent).md5")
+            try #require(
+                TestSupport.run(
+                    "ffmpeg",
+                    [
+                        "-loglevel", "error", "-y", "-i", url.path, "-map", "0:a", "-c", "copy", "-f", "md5",
+                        hashFile.path,
+                    ]
+                )
+            )
+            return try String(contentsOf: hashFile, encoding: .utf8)
+        }
+        #expect(try audioHash(input) == audioHash(output))
+    }
+
+    @Test func detectionFailureFailsClosed() throws {
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        #expect {
+            try Self.anonymizer(BrightSquareDetector(failsAt: 30)).anonymize(input: input, output: output)
+        } throws: { error in
+            guard case .frame(let index, let reason) = error as? PipelineError else { return false }
+            return index == 30 && reason.contains("injected failure")
+        }
+        // Nothing under the output name, no temporary file, the input untouched.
+        #expect(TestSupport.files(under: directory) == ["square.mp4"])
+    }
+
+    @Test func cancellationLeavesNothingBehind() throws {
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let flag = CancellationFlag()
+        #expect(throws: PipelineError.self) {
+            try Self.anonymizer(BrightSquareDetector()).anonymize(input: input, output: output, cancellation: flag) {
+                if $0.framesDone > 5 { flag.cancel() }
+            }
+        }
+        #expect(TestSupport.files(under: directory) == ["square.mp4"])
+    }
+
+    @Test func corruptVideoIsAClearError() throws {
+        let directory = try TestSupport.directory()
+        let input = directory.appendingPathComponent("broken.mp4")
+        try Data(repeating: 0x42, count: 10_000).write(to: input)
+        #expect(throws: PipelineError.self) {
+            try Self.anonymizer(BrightSquareDetector()).anonymize(
+                input: input,
+                output: directory.appendingPathComponent("out.mp4")
+            )
+        }
+        #expect(TestSupport.files(under: directory) == ["broken.mp4"])
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// SplitMix64: a seeded generator so the miss pattern is the same on every run.
+    struct Seeded: RandomNumberGenerator {
+        private var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}

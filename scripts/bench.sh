@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make bench`: Veil vs a plain ffmpeg transcode (the floor) vs deface, side by side on the
+# same 1080p clip, one after another in this one script. Prints wall time, fps, peak RSS and
+# ratios, and appends the table (with the machine and the command) to docs/BENCHMARKS.md.
+#
+# The clip is built reproducibly: from ../shared/eval/videos-egoblur when present (a real
+# video with faces, looped and scaled to 1920×1080 at 30 fps, 10 s, with a sine audio track),
+# otherwise generated (testsrc2). deface is installed into a throw-away virtualenv from PyPI.
+set -euo pipefail
+VEIL="$(realpath "$1")"
+WORK="${2:-.bench}"
+EVAL_ROOT="${3:-../shared/eval}"
+SECONDS_LONG=10
+mkdir -p "$WORK"
+CLIP="$WORK/clip1080.mp4"
+SOURCE="$EVAL_ROOT/videos-egoblur/gen2_test_face_video.mp4"
+
+if [ ! -f "$CLIP" ]; then
+  if [ -f "$SOURCE" ]; then
+    ffmpeg -loglevel error -y -stream_loop -1 -i "$SOURCE" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+      -t "$SECONDS_LONG" -vf "scale=1920:1080,fps=30,format=yuv420p" -c:v libx264 -preset medium -crf 18 \
+      -c:a aac -b:a 128k -shortest "$CLIP"
+    CLIP_SOURCE="videos-egoblur/gen2_test_face_video.mp4 looped, scaled to 1920x1080, 30 fps"
+  else
+    ffmpeg -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" -f lavfi \
+      -i "sine=frequency=440:sample_rate=48000" -t "$SECONDS_LONG" -c:v libx264 -preset medium -crf 18 \
+      -c:a aac -shortest "$CLIP"
+    CLIP_SOURCE="generated testsrc2 1920x1080 30 fps (no faces)"
+  fi
+fi
+CLIP_SOURCE="${CLIP_SOURCE:-$(cat "$WORK/clip-source.txt" 2>/dev/null || echo unknown)}"
+echo "$CLIP_SOURCE" > "$WORK/clip-source.txt"
+
+VENV="$WORK/deface-venv"
+if [ ! -x "$VENV/bin/deface" ]; then
+  echo "[bench] installing deface 1.5.0 into a throw-away virtualenv ($VENV)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q "deface==1.5.0"
+fi
+
+FRAMES=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$CLIP")
+
+# run NAME COMMAND...: wall seconds and peak RSS (MB) into $WORK/NAME.stats
+run() {
+  local name="$1"; shift
+  local stats="$WORK/$name.stats"
+  /usr/bin/time -f "%e %M" -o "$stats" "$@" > "$WORK/$name.log" 2>&1 || { echo "[bench] $name failed, see $WORK/$name.log"; cat "$WORK/$name.log" | tail -5; exit 1; }
+}
+
+echo "[bench] clip: $CLIP ($FRAMES frames; $CLIP_SOURCE)"
+run ffmpeg ffmpeg -loglevel error -y -i "$CLIP" -c:v libx264 -preset veryfast -crf 23 -c:a copy "$WORK/out-ffmpeg.mp4"
+run veil "$VEIL" anonymize "$CLIP" -o "$WORK/out-veil.mp4" --quiet --report "$WORK/veil-report.json"
+run deface "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface.mp4" --ffmpeg-config '{"codec": "libx264", "preset": "veryfast", "crf": "23"}'
+run deface640 "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface640.mp4" --scale 640x360 --ffmpeg-config '{"codec": "libx264", "preset": "veryfast", "crf": "23"}'
+
+python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" <<'PY'
+import json, platform, subprocess, sys, datetime, os
+work, frames, source = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows = []
+for name, label in [("ffmpeg", "ffmpeg libx264 veryfast crf 23 (floor)"), ("veil", "veil anonymize (defaults)"),
+                    ("deface", "deface 1.5.0 (defaults)"), ("deface640", "deface 1.5.0 --scale 640x360")]:
+    wall, rss_kb = open(f"{work}/{name}.stats").read().split()[-2:]
+    rows.append((name, label, float(wall), float(rss_kb) / 1024))
+floor = rows[0][2]
+veil = rows[1][2]
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+lines = [f"### {datetime.date.today()} — {frames} frames 1080p ({source})", "",
+         f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}. Command: `make bench`.", "",
+         "| run | wall s | fps | peak RSS MB | wall ÷ ffmpeg | deface ÷ this |", "|---|---|---|---|---|---|"]
+for name, label, wall, rss in rows:
+    lines.append(f"| {label} | {wall:.1f} | {frames / wall:.1f} | {rss:.0f} | {wall / floor:.2f}× | {rows[2][2] / wall:.2f}× |")
+try:
+    video = json.load(open(f"{work}/veil-report.json"))["files"][0]["video"]
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(video["stageMillisecondsPerFrame"].items()))
+    lines += ["", f"Veil stages (ms/frame, overlapping): {stages}; frames with masks {video['framesWithMasks']}/{video['frames']}."]
+except Exception as error:  # the table stands without the breakdown
+    lines += ["", f"(no Veil stage breakdown: {error})"]
+text = "\n".join(lines) + "\n"
+print(text)
+with open("docs/BENCHMARKS.md", "a") as handle:
+    handle.write("\n" + text)
+PY
