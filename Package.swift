@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "COpenCV", pkgConfig: "veil-opencv"),
         .target(name: "CVeilORT", dependencies: ["CONNXRuntime"]),
         .target(name: "CVeilImage", dependencies: ["COpenCV"]),
+        .target(name: "CVeilSystem"),
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
         .target(name: "CVeilAV", dependencies: ["CFFmpeg"]),
         .systemLibrary(name: "CDlib", pkgConfig: "dlib-1"),
@@ -71,7 +72,7 @@ let package = Package(
             name: "veil",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
-                "VeilAudit", "VeilVideo",
+                "VeilAudit", "VeilVideo", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -50,8 +50,8 @@ run() {
 echo "[bench] clip: $CLIP ($FRAMES frames; $CLIP_SOURCE)"
 run ffmpeg ffmpeg -loglevel error -y -i "$CLIP" -c:v libx264 -preset veryfast -crf 23 -c:a copy "$WORK/out-ffmpeg.mp4"
 run veil "$VEIL" anonymize "$CLIP" -o "$WORK/out-veil.mp4" --quiet --report "$WORK/veil-report.json"
-run deface "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface.mp4" --ffmpeg-config '{"codec": "libx264", "preset": "veryfast", "crf": "23"}'
-run deface640 "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface640.mp4" --scale 640x360 --ffmpeg-config '{"codec": "libx264", "preset": "veryfast", "crf": "23"}'
+run deface "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface.mp4" --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
+run deface640 "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface640.mp4" --scale 640x360 --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
 
 python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" <<'PY'
 import json, platform, subprocess, sys, datetime, os

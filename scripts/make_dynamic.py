@@ -12,8 +12,18 @@ import onnx
 def main(src: str, dst: str) -> None:
     model = onnx.load(src)
     weights = {initializer.name for initializer in model.graph.initializer}
-    images = [value for value in model.graph.input if value.name not in weights]
-    for value in images + list(model.graph.output):
+    # The exported graph also lists every weight as an input. ONNX Runtime must then treat the
+    # weights as overridable and skips constant folding and fusions (measured: CenterFace at
+    # 1280×720 took ~6× longer). Weights are not inputs: drop them from the input list.
+    images = []
+    for value in model.graph.input:
+        if value.name not in weights:
+            image = onnx.ValueInfoProto()
+            image.CopyFrom(value)
+            images.append(image)
+    del model.graph.input[:]
+    model.graph.input.extend(images)
+    for value in list(model.graph.input) + list(model.graph.output):
         dims = value.type.tensor_type.shape.dim
         if len(dims) != 4:
             continue

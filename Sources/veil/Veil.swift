@@ -2,6 +2,11 @@ import ArgumentParser
 
 @main
 struct Veil: ParsableCommand {
+    static func main() {
+        MemoryTuning.apply()
+        Self.main(nil)
+    }
+
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(

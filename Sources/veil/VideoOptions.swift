@@ -25,7 +25,7 @@ struct VideoOptions: ParsableArguments {
     @Option(help: "Detect plates on every n-th frame; the tracker covers the frames between.")
     var plateStride: Int = VideoSettings().plateDetectionStride
 
-    @Option(help: "Longest side (pixels) faces are detected at in video frames.")
+    @Option(help: "Longest side (pixels) faces are detected at in video frames (higher finds smaller faces, slower).")
     var detectSize: Int = DetectionProfile.video.faceInputSide
 
     @Flag(help: "Run the detector again on every masked frame; report and re-mask what it still finds.")

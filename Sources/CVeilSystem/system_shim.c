@@ -1,0 +1,13 @@
+#include "CVeilSystem.h"
+
+#include <malloc.h>
+
+int CVeilSystem_keepLargeAllocationsInHeap(int bytes) {
+#ifdef M_MMAP_THRESHOLD
+    int ok = mallopt(M_MMAP_THRESHOLD, bytes) && mallopt(M_TRIM_THRESHOLD, bytes * 2);
+    return ok ? 0 : 1;
+#else
+    (void)bytes;
+    return 1;
+#endif
+}
