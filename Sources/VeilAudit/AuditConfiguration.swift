@@ -54,9 +54,12 @@ public struct AuditConfiguration: Sendable, Hashable {
 
     /// Rejects values that make the audit meaningless.
     public func validate() throws(AuditError) {
-        guard matchThreshold > 0 else { throw .invalidConfiguration("matchThreshold must be > 0, got \(matchThreshold)") }
+        guard matchThreshold > 0 else {
+            throw .invalidConfiguration("matchThreshold must be > 0, got \(matchThreshold)")
+        }
         guard contextMarginFraction >= 0.5 else {
-            throw .invalidConfiguration("contextMarginFraction must be ≥ 0.5 to hold the aligned chip, got \(contextMarginFraction)")
+            throw .invalidConfiguration(
+                "contextMarginFraction must be ≥ 0.5 to hold the aligned chip, got \(contextMarginFraction)")
         }
         guard (0...255).contains(changeTolerance) else {
             throw .invalidConfiguration("changeTolerance must be 0…255, got \(changeTolerance)")

@@ -20,7 +20,7 @@ public enum AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .modelMissing(let name, let searched):
-            "model \(name) not found (looked in \(searched.joined(separator: ", "))); run scripts/setup.sh or set VEIL_MODELS"
+            "model \(name) not found (looked in \(searched.joined(separator: ", "))); run `make setup` (scripts/setup.sh)"
         case .modelLoadFailed(let path, let reason):
             "cannot load model \(path): \(reason); delete it and run scripts/setup.sh to fetch a verified copy"
         case .sizeMismatch(let original, let anonymized):

@@ -1,3 +1,4 @@
+public import VeilDetection
 public import VeilGeometry
 
 /// One attack's descriptor distance for one face.
@@ -125,7 +126,8 @@ public struct ImageAudit: Sendable, Hashable, Codable {
         self.path = path
         self.faces = faces
         self.timing = timing
-        self.reidentificationRate = faces.isEmpty ? nil : Double(faces.count { $0.isReidentified }) / Double(faces.count)
+        self.reidentificationRate =
+            faces.isEmpty ? nil : Double(faces.count { $0.isReidentified }) / Double(faces.count)
     }
 }
 
@@ -159,13 +161,16 @@ public struct AuditReport: Sendable, Hashable, Codable {
     /// Files that could not be paired (see ``DirectoryPairing``); empty when auditing pairs.
     public var unpairedOriginals: [String]
     public var unpairedAnonymized: [String]
+    /// The models' names and SHA-256 (``FaceRecognitionModels/fingerprints``), when given.
+    public var models: [ModelFingerprint]
     public var timing: AuditTiming
 
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
         unpairedOriginals: [String] = [],
-        unpairedAnonymized: [String] = []
+        unpairedAnonymized: [String] = [],
+        models: [ModelFingerprint] = []
     ) {
         let faces = files.flatMap(\.faces)
         self.files = files
@@ -192,6 +197,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
         }
         self.unpairedOriginals = unpairedOriginals
         self.unpairedAnonymized = unpairedAnonymized
+        self.models = models
         self.timing = files.map(\.timing).reduce(AuditTiming(), +)
     }
 }

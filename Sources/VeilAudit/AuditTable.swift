@@ -11,7 +11,9 @@ public enum AuditTable {
     /// The table; distances with two decimals, "yes"/"no" for booleans, "-" where not measured.
     public static func render(_ report: AuditReport) -> String {
         let attackNames = report.attacks.map(\.attack)
-        var rows: [[String]] = [["file", "face", "box", "changed"] + attackNames + ["min", "reidentified", "detected"]]
+        var rows: [[String]] = [
+            ["file", "face", "box", "changed"] + attackNames + ["min", "reidentified", "detected"]
+        ]
         for file in report.files {
             if file.faces.isEmpty {
                 rows.append([file.path, "-", "no face"] + Array(repeating: "", count: attackNames.count + 4))
@@ -30,7 +32,8 @@ public enum AuditTable {
         var summary: [[String]] = [["attack", "reidentified", "rate", "min distance", "mean distance"]]
         for attack in report.attacks {
             summary.append([
-                attack.attack, "\(attack.reidentifiedFaceCount)/\(report.faceCount)", percent(attack.reidentificationRate),
+                attack.attack, "\(attack.reidentifiedFaceCount)/\(report.faceCount)",
+                percent(attack.reidentificationRate),
                 attack.minimumDistance.map(number) ?? "-", attack.meanDistance.map(number) ?? "-",
             ])
         }

@@ -39,8 +39,10 @@ public struct DirectoryPairing: Sendable, Hashable {
         var unmatched: [String] = []
         for path in left {
             if remaining.remove(path) != nil {
-                pairs.append(Pair(relativePath: path, original: originals.appendingPathComponent(path),
-                                  anonymized: anonymized.appendingPathComponent(path)))
+                pairs.append(
+                    Pair(
+                        relativePath: path, original: originals.appendingPathComponent(path),
+                        anonymized: anonymized.appendingPathComponent(path)))
             } else {
                 unmatched.append(path)
             }
@@ -50,8 +52,10 @@ public struct DirectoryPairing: Sendable, Hashable {
             let candidates = (byStem[Self.stem(path)] ?? []).filter { remaining.contains($0) }
             if candidates.count == 1, let match = candidates.first {
                 remaining.remove(match)
-                pairs.append(Pair(relativePath: path, original: originals.appendingPathComponent(path),
-                                  anonymized: anonymized.appendingPathComponent(match)))
+                pairs.append(
+                    Pair(
+                        relativePath: path, original: originals.appendingPathComponent(path),
+                        anonymized: anonymized.appendingPathComponent(match)))
             } else {
                 unpaired.append(path)
             }
@@ -68,16 +72,20 @@ public struct DirectoryPairing: Sendable, Hashable {
         guard manager.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .directoryUnreadable(path: root.path, reason: "no such directory")
         }
-        guard let enumerator = manager.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
-        ) else {
+        guard
+            let enumerator = manager.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
+            )
+        else {
             throw .directoryUnreadable(path: root.path, reason: "cannot enumerate")
         }
-        let base = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
+        let base =
+            root.standardizedFileURL.path.hasSuffix("/")
+            ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
         var paths: [String] = []
         for case let url as URL in enumerator {
             guard ImageFormat.inputExtensions.contains(url.pathExtension.lowercased()),
-                  (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+                (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
             else { continue }
             let full = url.standardizedFileURL.path
             paths.append(full.hasPrefix(base) ? String(full.dropFirst(base.count)) : url.lastPathComponent)

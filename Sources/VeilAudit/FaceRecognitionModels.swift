@@ -1,4 +1,5 @@
 public import Foundation
+public import VeilDetection
 
 /// Where dlib's two face-recognition model files are.
 ///
@@ -9,10 +10,6 @@ public struct FaceRecognitionModels: Sendable, Hashable {
     public static let shapePredictorName = "shape_predictor_5_face_landmarks.dat"
     /// File name of the ResNet descriptor network.
     public static let networkName = "dlib_face_recognition_resnet_model_v1.dat"
-    /// Environment variable naming a directory searched before the default.
-    public static let environmentVariable = "VEIL_MODELS"
-    /// Where `scripts/setup.sh` installs models.
-    public static let defaultDirectory = URL(fileURLWithPath: "/usr/local/share/veil/models")
 
     public var shapePredictor: URL
     public var network: URL
@@ -30,23 +27,25 @@ public struct FaceRecognitionModels: Sendable, Hashable {
         )
     }
 
-    /// Finds both models: first in `$VEIL_MODELS`, then in ``defaultDirectory``.
+    /// Finds both models in the directories setup installs to.
     ///
     /// - Throws: ``AuditError/modelMissing(name:searched:)`` naming every directory searched.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(AuditError) -> FaceRecognitionModels
-    {
-        var directories: [URL] = []
-        if let custom = environment[environmentVariable], !custom.isEmpty {
-            directories.append(URL(fileURLWithPath: custom))
+    public static func locate(in store: ModelStore = ModelStore()) throws(AuditError) -> FaceRecognitionModels {
+        do {
+            return FaceRecognitionModels(
+                shapePredictor: try store.url(for: shapePredictorName),
+                network: try store.url(for: networkName)
+            )
+        } catch .modelMissing(let name, let searched) {
+            throw .modelMissing(name: name, searched: searched)
+        } catch {
+            throw .modelLoadFailed(path: store.directories.map(\.path).joined(separator: ", "), reason: "\(error)")
         }
-        directories.append(defaultDirectory)
-        for directory in directories {
-            let models = FaceRecognitionModels(directory: directory)
-            if models.missingFiles.isEmpty { return models }
-        }
-        let missing = FaceRecognitionModels(directory: directories[0]).missingFiles
-        throw .modelMissing(name: missing.joined(separator: " and "), searched: directories.map(\.path))
+    }
+
+    /// Names and SHA-256 of both files, for reports (hashes ~31 MB: call once per run).
+    public var fingerprints: [ModelFingerprint] {
+        [ModelStore.fingerprint(of: shapePredictor), ModelStore.fingerprint(of: network)]
     }
 
     /// Names of the model files that do not exist.

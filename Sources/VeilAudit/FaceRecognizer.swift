@@ -69,7 +69,8 @@ public final class FaceRecognizer {
     /// inside this call).
     public func descriptor(in image: Image, face: Box, landmarks: FaceLandmarks) throws(AuditError) -> FaceDescriptor {
         guard landmarks.points.count == Int(CVEIL_DLIB_LANDMARK_COUNT) else {
-            throw .descriptorFailed(reason: "expected \(CVEIL_DLIB_LANDMARK_COUNT) landmarks, got \(landmarks.points.count)")
+            throw .descriptorFailed(
+                reason: "expected \(CVEIL_DLIB_LANDMARK_COUNT) landmarks, got \(landmarks.points.count)")
         }
         let coordinates = landmarks.points.flatMap { [$0.x, $0.y] }
         var values = [Float](repeating: 0, count: FaceDescriptor.length)

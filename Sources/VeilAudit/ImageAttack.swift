@@ -68,7 +68,8 @@ public enum ImageAttack: Sendable, Hashable, CustomStringConvertible {
             case .wienerDeconvolution(let sigma, let noiseToSignal):
                 CVeilDlib_wienerDeconvolve(pixels, width, height, sigma, noiseToSignal, &error.bytes, error.bytes.count)
             case .richardsonLucy(let sigma, let iterations):
-                CVeilDlib_richardsonLucy(pixels, width, height, sigma, Int32(iterations), &error.bytes, error.bytes.count)
+                CVeilDlib_richardsonLucy(
+                    pixels, width, height, sigma, Int32(iterations), &error.bytes, error.bytes.count)
             case .resampleSharpen(let factor, let sharpenSigma, let sharpenAmount):
                 CVeilDlib_resampleSharpen(
                     pixels, width, height, Int32(factor), sharpenSigma, sharpenAmount, &error.bytes, error.bytes.count

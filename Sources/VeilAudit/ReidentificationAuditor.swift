@@ -86,12 +86,15 @@ public final class ReidentificationAuditor {
             throw .sizeMismatch(original: original.size.description, anonymized: anonymized.size.description)
         }
         let bounds = original.size.bounds
-        let faceBoxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: bounds) }.filter { !$0.isEmpty }
+        let faceBoxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: bounds) }.filter {
+            !$0.isEmpty
+        }
         var timing = AuditTiming()
         let residual = try residualFaces(in: anonymized, skip: faceBoxes.isEmpty)
         var audits: [FaceAudit] = []
         for box in faceBoxes {
-            var audit = try auditFace(box, original: original, anonymized: anonymized, residual: residual, timing: &timing)
+            var audit = try auditFace(
+                box, original: original, anonymized: anonymized, residual: residual, timing: &timing)
             audit.maskCoverage = masks.map { $0.coverage(of: box) }
             audits.append(audit)
         }

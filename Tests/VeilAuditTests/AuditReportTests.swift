@@ -16,16 +16,26 @@ struct AuditReportTests {
                 AttackDistance(attack: "median 5", distance: median, isReidentified: median < 0.6),
             ],
             isReidentified: min(none, median) < 0.6,
-            residualDetection: detected.map { ResidualDetection(detector: "test", isDetected: $0, bestIoU: $0 ? 0.8 : 0, score: nil) }
+            residualDetection: detected.map {
+                ResidualDetection(detector: "test", isDetected: $0, bestIoU: $0 ? 0.8 : 0, score: nil)
+            }
         )
     }
 
     var report: AuditReport {
         AuditReport(
             files: [
-                ImageAudit(path: "a.jpg", faces: [face(none: 0.7, median: 0.5, detected: true), face(none: 0.9, median: 0.8, detected: false)], timing: AuditTiming(descriptorCount: 4, descriptorSeconds: 0.04)),
+                ImageAudit(
+                    path: "a.jpg",
+                    faces: [
+                        face(none: 0.7, median: 0.5, detected: true), face(none: 0.9, median: 0.8, detected: false),
+                    ], timing: AuditTiming(descriptorCount: 4, descriptorSeconds: 0.04)),
                 ImageAudit(path: "b.jpg", faces: [], timing: AuditTiming()),
-                ImageAudit(path: "c.jpg", faces: [face(none: 0.4, median: 0.7, detected: false), face(none: 0.95, median: 0.9, detected: false)], timing: AuditTiming(descriptorCount: 4, descriptorSeconds: 0.04)),
+                ImageAudit(
+                    path: "c.jpg",
+                    faces: [
+                        face(none: 0.4, median: 0.7, detected: false), face(none: 0.95, median: 0.9, detected: false),
+                    ], timing: AuditTiming(descriptorCount: 4, descriptorSeconds: 0.04)),
             ],
             configuration: configuration,
             unpairedOriginals: ["d.jpg"]

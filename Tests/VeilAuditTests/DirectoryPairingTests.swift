@@ -8,7 +8,8 @@ struct DirectoryPairingTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("veil-pairing-\(UUID().uuidString)")
         for file in files {
             let url = root.appendingPathComponent(file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data([0]).write(to: url)
         }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -16,7 +17,9 @@ struct DirectoryPairingTests {
     }
 
     @Test func pairsByRelativePathThenByStem() throws {
-        let originals = try tree(["a.jpg", "sub/b.png", "sub/c.heic", "only-original.jpg", "notes.txt", ".hidden.jpg", "d.jpg", "d.png"])
+        let originals = try tree([
+            "a.jpg", "sub/b.png", "sub/c.heic", "only-original.jpg", "notes.txt", ".hidden.jpg", "d.jpg", "d.png",
+        ])
         let anonymized = try tree(["a.jpg", "sub/b.png", "sub/c.jpg", "extra.png", "d.jpg", "d.webp"])
         defer {
             try? FileManager.default.removeItem(at: originals)
@@ -32,7 +35,8 @@ struct DirectoryPairingTests {
 
     @Test func aMissingDirectoryIsAnError() {
         #expect(throws: AuditError.self) {
-            try DirectoryPairing(originals: URL(fileURLWithPath: "/nonexistent/a"), anonymized: URL(fileURLWithPath: "/tmp"))
+            try DirectoryPairing(
+                originals: URL(fileURLWithPath: "/nonexistent/a"), anonymized: URL(fileURLWithPath: "/tmp"))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VeilAudit
+import VeilDetection
 import VeilGeometry
 import VeilMedia
 
@@ -29,8 +30,10 @@ struct FaceRecognizerTests {
         #expect(distance > threshold, "Obama (\(obama)) vs Biden: \(distance)")
     }
 
-    @Test(arguments: [(Fixtures.obamaPortrait, Fixtures.obamaCongress), (Fixtures.obamaPortrait, Fixtures.obamaBlueRoom),
-                      (Fixtures.obamaCongress, Fixtures.obamaBlueRoom)])
+    @Test(arguments: [
+        (Fixtures.obamaPortrait, Fixtures.obamaCongress), (Fixtures.obamaPortrait, Fixtures.obamaBlueRoom),
+        (Fixtures.obamaCongress, Fixtures.obamaBlueRoom),
+    ])
     func samePersonInDifferentPhotosIsCloserThanThreshold(first: String, second: String) throws {
         let recognizer = try Fixtures.recognizer()
         let distance = try descriptor(first, recognizer).distance(to: descriptor(second, recognizer))
@@ -59,8 +62,12 @@ struct FaceRecognizerTests {
         }
     }
 
-    @Test func locateHonoursTheEnvironment() throws {
-        let models = try FaceRecognitionModels.locate(environment: ["VEIL_MODELS": "/nonexistent"])
+    @Test func locateSearchesTheStoresDirectories() throws {
+        let store = ModelStore(directories: [URL(fileURLWithPath: "/nonexistent")] + ModelStore.defaultDirectories)
+        let models = try FaceRecognitionModels.locate(in: store)
         #expect(models.network.lastPathComponent == FaceRecognitionModels.networkName)
+        #expect(throws: AuditError.self) {
+            try FaceRecognitionModels.locate(in: ModelStore(directories: [URL(fileURLWithPath: "/nonexistent")]))
+        }
     }
 }

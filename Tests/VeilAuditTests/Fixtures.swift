@@ -42,7 +42,10 @@ enum Fixtures {
         let size = PixelSize(
             width: Int((Double(image.width) * scale).rounded()), height: Int((Double(image.height) * scale).rounded()))
         let resized = try image.resized(to: size, interpolation: scale < 1 ? .area : .cubic)
-        return (resized, box.scaled(x: Double(size.width) / Double(image.width), y: Double(size.height) / Double(image.height)))
+        return (
+            resized,
+            box.scaled(x: Double(size.width) / Double(image.width), y: Double(size.height) / Double(image.height))
+        )
     }
 
     static func recognizer() throws -> FaceRecognizer {

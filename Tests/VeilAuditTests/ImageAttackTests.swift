@@ -53,9 +53,13 @@ struct ImageAttackTests {
         var noisy = clean
         var generator = SeededGenerator(seed: 11)
         for index in noisy.pixels.indices {
-            noisy.pixels[index] = UInt8(clamping: Int(noisy.pixels[index]) + Int.random(in: -30...30, using: &generator))
+            noisy.pixels[index] = UInt8(
+                clamping: Int(noisy.pixels[index]) + Int.random(in: -30...30, using: &generator))
         }
-        for attack in [ImageAttack.medianFilter(aperture: 5), .gaussianSmoothing(sigma: 1.5), .bilateralFilter(diameter: 9, sigmaColor: 50, sigmaSpace: 5)] {
+        for attack in [
+            ImageAttack.medianFilter(aperture: 5), .gaussianSmoothing(sigma: 1.5),
+            .bilateralFilter(diameter: 9, sigmaColor: 50, sigmaSpace: 5),
+        ] {
             var denoised = noisy
             try attack.apply(to: &denoised)
             #expect(Self.error(denoised, clean) < 0.6 * Self.error(noisy, clean), "\(attack)")
@@ -72,7 +76,9 @@ struct ImageAttackTests {
     @Test func badParametersBecomeErrors() {
         var image = Self.pattern(size: 16)
         #expect(throws: AuditError.self) { try ImageAttack.medianFilter(aperture: 4).apply(to: &image) }
-        #expect(throws: AuditError.self) { try ImageAttack.wienerDeconvolution(sigma: 0, noiseToSignal: 0.01).apply(to: &image) }
+        #expect(throws: AuditError.self) {
+            try ImageAttack.wienerDeconvolution(sigma: 0, noiseToSignal: 0.01).apply(to: &image)
+        }
         #expect(throws: AuditError.self) { try ImageAttack.richardsonLucy(sigma: 2, iterations: 0).apply(to: &image) }
     }
 

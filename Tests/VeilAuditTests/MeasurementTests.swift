@@ -17,7 +17,9 @@ struct MeasurementTests {
             total.descriptorSeconds += report.timing.descriptorSeconds
             total.attackSeconds += report.timing.attackSeconds
         }
-        print(String(format: "descriptors: %d, %.1f ms each (landmarks + chip + network); attacks %.1f s in all",
-                     total.descriptorCount, total.millisecondsPerDescriptor, total.attackSeconds))
+        print(
+            String(
+                format: "descriptors: %d, %.1f ms each (landmarks + chip + network); attacks %.1f s in all",
+                total.descriptorCount, total.millisecondsPerDescriptor, total.attackSeconds))
     }
 }

@@ -35,7 +35,8 @@ struct ReidentificationAuditorTests {
         let auditor = try ReidentificationAuditor(models: .locate(), configuration: AuditConfiguration(attacks: []))
         let (image, face) = try Fixtures.scaled(Fixtures.obamaPortrait, faceSize: MaskMatrix.faceSize)
         let masked = try TestMask.layered.apply(to: image, face: face)
-        let region = MaskRegion(box: face.expanded(byFraction: TestMask.marginFraction), shape: .box, objectClass: .face)
+        let region = MaskRegion(
+            box: face.expanded(byFraction: TestMask.marginFraction), shape: .box, objectClass: .face)
         let halfRegion = MaskRegion(
             box: Box(x: face.x, y: face.y, width: face.width / 2, height: face.height), shape: .box, objectClass: .face)
         let detection = Detection(objectClass: .face, box: face, score: 1)
@@ -124,7 +125,8 @@ struct ReidentificationAuditorTests {
             try ReidentificationAuditor(models: .locate(), configuration: AuditConfiguration(matchThreshold: 0))
         }
         #expect(throws: AuditError.self) {
-            try ReidentificationAuditor(models: .locate(), configuration: AuditConfiguration(contextMarginFraction: 0.1))
+            try ReidentificationAuditor(
+                models: .locate(), configuration: AuditConfiguration(contextMarginFraction: 0.1))
         }
     }
 }

@@ -46,29 +46,35 @@ enum TestMask: CustomStringConvertible, CaseIterable {
             let context = region.expanded(byFraction: 0.5).clamped(to: image.size.bounds)
             var crop = image.cropped(to: context)
             try ImageAttack.gaussianSmoothing(sigma: sigma).apply(to: &crop)
-            let x0 = Int(context.minX.rounded(.down)), y0 = Int(context.minY.rounded(.down))
+            let x0 = Int(context.minX.rounded(.down))
+            let y0 = Int(context.minY.rounded(.down))
             let inner = crop.cropped(to: region.offsetBy(dx: Double(-x0), dy: Double(-y0)))
             return image.pasting(inner, x: Int(region.minX.rounded(.down)), y: Int(region.minY.rounded(.down)))
         case .pixelate8:
             let (region, x, y) = maskedRegion(of: face, in: image)
-            let cells = try image.cropped(to: region).resized(to: PixelSize(width: Self.gridCells, height: Self.gridCells), interpolation: .area)
-            let mosaic = try cells.resized(to: PixelSize(width: Int(region.width), height: Int(region.height)), interpolation: .nearest)
+            let cells = try image.cropped(to: region).resized(
+                to: PixelSize(width: Self.gridCells, height: Self.gridCells), interpolation: .area)
+            let mosaic = try cells.resized(
+                to: PixelSize(width: Int(region.width), height: Int(region.height)), interpolation: .nearest)
             return image.pasting(mosaic, x: x, y: y)
         case .layered:
             let (region, x, y) = maskedRegion(of: face, in: image)
-            var cells = try image.cropped(to: region).resized(to: PixelSize(width: Self.gridCells, height: Self.gridCells), interpolation: .area)
+            var cells = try image.cropped(to: region).resized(
+                to: PixelSize(width: Self.gridCells, height: Self.gridCells), interpolation: .area)
             var generator = SeededGenerator(seed: Self.noiseSeed)
             for index in cells.pixels.indices {
                 let noise = Int.random(in: -Self.noiseAmplitude...Self.noiseAmplitude, using: &generator)
                 cells.pixels[index] = UInt8(clamping: Int(cells.pixels[index]) + noise)
             }
-            var layer = try cells.resized(to: PixelSize(width: Int(region.width), height: Int(region.height)), interpolation: .linear)
+            var layer = try cells.resized(
+                to: PixelSize(width: Int(region.width), height: Int(region.height)), interpolation: .linear)
             // Smooth away the bilinear grid's ridges: a quarter of a cell.
             try ImageAttack.gaussianSmoothing(sigma: region.width / Double(Self.gridCells) / 4).apply(to: &layer)
             return image.pasting(layer, x: x, y: y)
         case .solidFill:
             let (region, x, y) = maskedRegion(of: face, in: image)
-            let fill = Image(size: PixelSize(width: Int(region.width), height: Int(region.height)), blue: 128, green: 128, red: 128)
+            let fill = Image(
+                size: PixelSize(width: Int(region.width), height: Int(region.height)), blue: 128, green: 128, red: 128)
             return image.pasting(fill, x: x, y: y)
         }
     }
@@ -76,8 +82,10 @@ enum TestMask: CustomStringConvertible, CaseIterable {
     /// The face box grown by the margin, clamped and snapped to whole pixels.
     private func maskedRegion(of face: Box, in image: Image) -> (Box, Int, Int) {
         let grown = face.expanded(byFraction: Self.marginFraction).clamped(to: image.size.bounds)
-        let x0 = Int(grown.minX.rounded(.down)), y0 = Int(grown.minY.rounded(.down))
-        let x1 = Int(grown.maxX.rounded(.up)), y1 = Int(grown.maxY.rounded(.up))
+        let x0 = Int(grown.minX.rounded(.down))
+        let y0 = Int(grown.minY.rounded(.down))
+        let x1 = Int(grown.maxX.rounded(.up))
+        let y1 = Int(grown.maxY.rounded(.up))
         return (Box(x: Double(x0), y: Double(y0), width: Double(x1 - x0), height: Double(y1 - y0)), x0, y0)
     }
 }
