@@ -1,0 +1,203 @@
+public import VeilDetection
+public import VeilGeometry
+
+/// One attack's descriptor distance for one face.
+public struct AttackDistance: Sendable, Hashable, Codable {
+    /// The name used for "no attack" in reports.
+    public static let unattacked = "none"
+
+    /// ``ImageAttack/description``, or "none".
+    public var attack: String
+    /// Distance between the original face and the (attacked) anonymized face.
+    public var distance: Double
+    public var isReidentified: Bool
+
+    public init(attack: String, distance: Double, isReidentified: Bool) {
+        self.attack = attack
+        self.distance = distance
+        self.isReidentified = isReidentified
+    }
+}
+
+/// Whether a detector still finds the face after anonymization.
+public struct ResidualDetection: Sendable, Hashable, Codable {
+    /// The detector's ``VeilDetection/ObjectDetector/name``.
+    public var detector: String
+    /// A face overlapping the original box (IoU ≥ the configured minimum) was found.
+    public var isDetected: Bool
+    /// Best IoU of any face found with the original box (0 when none overlaps).
+    public var bestIoU: Double
+    /// Score of that best-overlapping face, when there is one.
+    public var score: Double?
+
+    public init(detector: String, isDetected: Bool, bestIoU: Double, score: Double?) {
+        self.detector = detector
+        self.isDetected = isDetected
+        self.bestIoU = bestIoU
+        self.score = score
+    }
+}
+
+/// The audit of one face. Holds no pixels and no descriptors.
+public struct FaceAudit: Sendable, Hashable, Codable {
+    /// The face's box in the original image.
+    public var box: Box
+    /// Fraction of the box's pixels that anonymization changed by more than the tolerance.
+    /// A coverage proxy that needs no knowledge of the masks: ~1 for a fill, ~0 for a missed
+    /// face, but low for a weak blur (0.06–0.12 at σ 2) and below 1 for masks that keep local
+    /// means (0.8–0.9 for an 8 × 8 layered mask), since those leave many pixels close.
+    public var changedFraction: Double
+    /// Fraction of the box inside the caller's mask regions, when they were given: the exact
+    /// coverage ``changedFraction`` approximates.
+    public var maskCoverage: Double?
+    /// No attack first, then each configured attack, in order.
+    public var distances: [AttackDistance]
+    /// The smallest distance over ``distances``: the adversary's best attempt.
+    public var minimumDistance: Double
+    /// The attack that achieved ``minimumDistance``.
+    public var closestAttack: String
+    /// ``minimumDistance`` is below the match threshold.
+    public var isReidentified: Bool
+    /// nil when no detector was given.
+    public var residualDetection: ResidualDetection?
+
+    public init(
+        box: Box,
+        changedFraction: Double,
+        maskCoverage: Double? = nil,
+        distances: [AttackDistance],
+        isReidentified: Bool,
+        residualDetection: ResidualDetection?
+    ) {
+        self.box = box
+        self.changedFraction = changedFraction
+        self.maskCoverage = maskCoverage
+        self.distances = distances
+        let closest = distances.min { $0.distance < $1.distance }
+        self.minimumDistance = closest?.distance ?? .infinity
+        self.closestAttack = closest?.attack ?? AttackDistance.unattacked
+        self.isReidentified = isReidentified
+        self.residualDetection = residualDetection
+    }
+
+    /// The distance under one attack ("none" for no attack).
+    public func distance(under attack: String) -> Double? {
+        distances.first { $0.attack == attack }?.distance
+    }
+}
+
+/// Time spent, for reports. Never includes image content.
+public struct AuditTiming: Sendable, Hashable, Codable {
+    public var descriptorCount: Int
+    public var descriptorSeconds: Double
+    public var attackSeconds: Double
+
+    public init(descriptorCount: Int = 0, descriptorSeconds: Double = 0, attackSeconds: Double = 0) {
+        self.descriptorCount = descriptorCount
+        self.descriptorSeconds = descriptorSeconds
+        self.attackSeconds = attackSeconds
+    }
+
+    /// Mean milliseconds per descriptor (landmarks + chip + network), 0 when none ran.
+    public var millisecondsPerDescriptor: Double {
+        descriptorCount > 0 ? 1000 * descriptorSeconds / Double(descriptorCount) : 0
+    }
+
+    static func + (lhs: AuditTiming, rhs: AuditTiming) -> AuditTiming {
+        AuditTiming(
+            descriptorCount: lhs.descriptorCount + rhs.descriptorCount,
+            descriptorSeconds: lhs.descriptorSeconds + rhs.descriptorSeconds,
+            attackSeconds: lhs.attackSeconds + rhs.attackSeconds
+        )
+    }
+}
+
+/// The audit of one original/anonymized image pair.
+public struct ImageAudit: Sendable, Hashable, Codable {
+    /// The pair's relative path (empty for images audited from memory).
+    public var path: String
+    public var faces: [FaceAudit]
+    public var timing: AuditTiming
+
+    /// Re-identified faces ÷ faces (worst case over attacks); nil when the image has no face.
+    public var reidentificationRate: Double?
+
+    public init(path: String, faces: [FaceAudit], timing: AuditTiming) {
+        self.path = path
+        self.faces = faces
+        self.timing = timing
+        self.reidentificationRate =
+            faces.isEmpty ? nil : Double(faces.count { $0.isReidentified }) / Double(faces.count)
+    }
+}
+
+/// How one attack fared over all faces.
+public struct AttackSummary: Sendable, Hashable, Codable {
+    public var attack: String
+    public var reidentifiedFaceCount: Int
+    /// 0…1; 0 when there are no faces.
+    public var reidentificationRate: Double
+    /// nil when there are no faces.
+    public var minimumDistance: Double?
+    public var meanDistance: Double?
+}
+
+/// The whole audit: what `veil audit` writes as JSON.
+///
+/// `reidentificationRate` is the headline: the fraction of all faces that some attack (or none)
+/// brought under the match threshold.
+public struct AuditReport: Sendable, Hashable, Codable {
+    /// 0…1, worst case over attacks, over all faces of all files (0 when there are no faces).
+    public var reidentificationRate: Double
+    public var faceCount: Int
+    public var reidentifiedFaceCount: Int
+    public var matchThreshold: Double
+    public var alignment: AuditConfiguration.Alignment
+    /// Faces still found by the residual detector, when one was given.
+    public var residuallyDetectedFaceCount: Int?
+    /// One entry for no attack, then one per configured attack.
+    public var attacks: [AttackSummary]
+    public var files: [ImageAudit]
+    /// Files that could not be paired (see ``DirectoryPairing``); empty when auditing pairs.
+    public var unpairedOriginals: [String]
+    public var unpairedAnonymized: [String]
+    /// The models' names and SHA-256 (``FaceRecognitionModels/fingerprints``), when given.
+    public var models: [ModelFingerprint]
+    public var timing: AuditTiming
+
+    public init(
+        files: [ImageAudit],
+        configuration: AuditConfiguration,
+        unpairedOriginals: [String] = [],
+        unpairedAnonymized: [String] = [],
+        models: [ModelFingerprint] = []
+    ) {
+        let faces = files.flatMap(\.faces)
+        self.files = files
+        self.faceCount = faces.count
+        self.reidentifiedFaceCount = faces.count { $0.isReidentified }
+        self.reidentificationRate = faces.isEmpty ? 0 : Double(reidentifiedFaceCount) / Double(faces.count)
+        self.matchThreshold = configuration.matchThreshold
+        self.alignment = configuration.alignment
+        let withDetector = faces.compactMap(\.residualDetection)
+        self.residuallyDetectedFaceCount = withDetector.isEmpty ? nil : withDetector.count { $0.isDetected }
+        let names = [AttackDistance.unattacked] + configuration.attacks.map(\.description)
+        self.attacks = names.map { name in
+            let distances = faces.compactMap { $0.distance(under: name) }
+            let reidentified = faces.count { face in
+                face.distances.contains { $0.attack == name && $0.isReidentified }
+            }
+            return AttackSummary(
+                attack: name,
+                reidentifiedFaceCount: reidentified,
+                reidentificationRate: faces.isEmpty ? 0 : Double(reidentified) / Double(faces.count),
+                minimumDistance: distances.min(),
+                meanDistance: distances.isEmpty ? nil : distances.reduce(0, +) / Double(distances.count)
+            )
+        }
+        self.unpairedOriginals = unpairedOriginals
+        self.unpairedAnonymized = unpairedAnonymized
+        self.models = models
+        self.timing = files.map(\.timing).reduce(AuditTiming(), +)
+    }
+}
