@@ -21,19 +21,29 @@ public struct VideoProgress: Sendable, Codable {
 /// naming the frame, and nothing is left under the output name (the transcoder writes to a
 /// temporary name and renames it only after the last frame). The same happens on cancel.
 public struct VideoAnonymizer: Sendable {
-    /// Detectors with how often each runs: every `stride`-th frame (plates are costlier and
-    /// slower to change than faces are to appear).
-    public let detectors: [(detector: any ObjectDetector, stride: Int)]
+    /// One detector for one class, run on every `stride`-th frame.
+    public struct ClassDetector: Sendable {
+        public var objectClass: ObjectClass
+        public var detector: any ObjectDetector
+        public var stride: Int
+
+        public init(objectClass: ObjectClass, detector: any ObjectDetector, stride: Int) {
+            self.objectClass = objectClass
+            self.detector = detector
+            self.stride = max(1, stride)
+        }
+    }
+
+    /// Detectors per class (plates are costlier and change more slowly than faces appear).
+    /// Each class is tracked separately, so a frame where only one class was detected never
+    /// counts as a miss for the other.
+    public let detectors: [ClassDetector]
     public let settings: AnonymizationSettings
     public let video: VideoSettings
     /// Frames in flight between stages (besides the look-ahead window).
     static let queueCapacity = 4
 
-    public init(
-        detectors: [(detector: any ObjectDetector, stride: Int)],
-        settings: AnonymizationSettings,
-        video: VideoSettings
-    ) {
+    public init(detectors: [ClassDetector], settings: AnonymizationSettings, video: VideoSettings) {
         self.detectors = detectors
         self.settings = settings
         self.video = video
@@ -83,8 +93,9 @@ final class VideoRun: @unchecked Sendable {
     private let lock = NSLock()
     private var failure: PipelineError?
 
-    // Plan stage.
-    private var planner: LookAheadPlanner
+    // Plan stage: one planner per detector (class), pushed once per frame each, in step.
+    private var planners: [LookAheadPlanner]
+    private var pendingPlans: [[FramePlan]]
     private var waiting: [VideoFrame] = []
     private var detectionCounts: [String: Int] = [:]
     private var detectNanoseconds: UInt64 = 0
@@ -112,12 +123,12 @@ final class VideoRun: @unchecked Sendable {
         self.framesPerSecond = framesPerSecond
         self.cancellation = cancellation
         self.progress = progress
-        planner = LookAheadPlanner(
-            configuration: anonymizer.video.planner(
-                framesPerSecond: framesPerSecond,
-                threshold: anonymizer.settings.threshold
-            )
+        let configuration = anonymizer.video.planner(
+            framesPerSecond: framesPerSecond,
+            threshold: anonymizer.settings.threshold
         )
+        planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
+        pendingPlans = anonymizer.detectors.map { _ in [] }
     }
 
     func execute() throws(PipelineError) -> VideoOutcome {
@@ -185,43 +196,57 @@ final class VideoRun: @unchecked Sendable {
         defer { planned.close() }
         while let frame = decoded.pop() {
             guard !shouldStop else { return }
-            var detections: [Detection] = []
+            waiting.append(frame)
             let started = DispatchTime.now().uptimeNanoseconds
-            for (detector, stride) in anonymizer.detectors where frame.index % max(1, stride) == 0 {
+            for (index, entry) in anonymizer.detectors.enumerated() {
+                guard frame.index % entry.stride == 0 else {
+                    pendingPlans[index] += planners[index].pushUnobserved()
+                    continue
+                }
+                var detections: [Detection]
                 do {
-                    detections += try detector.detect(in: frame.image).filter {
-                        anonymizer.settings.targets.contains($0.objectClass)
+                    detections = try entry.detector.detect(in: frame.image).filter {
+                        $0.objectClass == entry.objectClass
                     }
                 } catch {
                     guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
                         return fail(.frame(index: frame.index, reason: error.description))
                     }
-                    detections.append(Detection(objectClass: .face, box: frame.image.size.bounds, score: 1))
+                    detections = [Detection(objectClass: entry.objectClass, box: frame.image.size.bounds, score: 1)]
                 }
+                for detection in detections where detection.score >= anonymizer.settings.threshold {
+                    detectionCounts[detection.objectClass.rawValue, default: 0] += 1
+                }
+                pendingPlans[index] += planners[index].push(detections)
             }
             detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
-            for detection in detections where detection.score >= anonymizer.settings.threshold {
-                detectionCounts[detection.objectClass.rawValue, default: 0] += 1
-            }
-            waiting.append(frame)
-            for plan in planner.push(detections) {
-                guard emit(plan) else { return }
-            }
+            guard emitReadyPlans() else { return }
         }
         guard !shouldStop else { return }
-        for plan in planner.finish() {
-            guard emit(plan) else { return }
+        for index in planners.indices {
+            pendingPlans[index] += planners[index].finish()
         }
+        _ = emitReadyPlans()
     }
 
-    /// Pairs a finished plan with its frame (the oldest waiting one) and passes it on.
-    private func emit(_ plan: FramePlan) -> Bool {
-        guard let frame = waiting.first, frame.index == plan.frameIndex else {
-            fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
-            return false
+    /// Passes on every frame whose plan every planner has finished, merged, in order.
+    private func emitReadyPlans() -> Bool {
+        let ready = pendingPlans.map(\.count).min() ?? waiting.count
+        for _ in 0..<ready {
+            guard let frame = waiting.first else { return false }
+            var merged = FramePlan(frameIndex: frame.index, boxes: [])
+            for index in pendingPlans.indices {
+                let plan = pendingPlans[index].removeFirst()
+                guard plan.frameIndex == frame.index else {
+                    fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
+                    return false
+                }
+                merged.boxes += plan.boxes
+            }
+            waiting.removeFirst()
+            guard planned.push((frame, merged)) else { return false }
         }
-        waiting.removeFirst()
-        return planned.push((frame, plan))
+        return true
     }
 
     // MARK: Stage 3: mask, verify, encode
@@ -263,9 +288,9 @@ final class VideoRun: @unchecked Sendable {
     private func verify(_ frame: inout VideoFrame) throws {
         let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
         var found: [Detection] = []
-        for (detector, _) in anonymizer.detectors {
+        for entry in anonymizer.detectors {
             do {
-                found += try detector.detect(in: frame.image).filter {
+                found += try entry.detector.detect(in: frame.image).filter {
                     $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
                 }
             } catch {

@@ -7,14 +7,15 @@ public struct VideoSettings: Sendable, Hashable {
     /// time t is also masked in this much video before t. Memory grows with it (one decoded
     /// frame per 1/fps second: about 6 MB per frame at 1080p).
     public var lookAheadSeconds: Double = 1
-    /// Run the detector on every n-th frame; the tracker carries masks across the others.
-    /// 1 is safest; 2 halves detection cost and still masks every frame (motion is predicted
-    /// and gaps are interpolated), but a face that appears for a single frame between two
-    /// detections can be missed.
-    public var detectionStride: Int = 1
+    /// Run the face detector on every n-th frame; the tracker carries masks across the others.
+    /// Default 2: halves detection cost (1080p: 1.7× instead of 3.2× a plain transcode on the
+    /// 2-core machine, docs/BENCHMARKS.md) and still masks every frame, because motion is
+    /// predicted and the look-ahead interpolates between detections. 1 is safest: with 2, a
+    /// face that is visible on one single frame between two detections can be missed.
+    public var detectionStride: Int = 2
     /// Plates are detected on every n-th frame (the text detector costs several face
     /// detections; plates change slowly and the tracker carries them between).
-    public var plateDetectionStride: Int = 3
+    public var plateDetectionStride: Int = 4
     /// Run the detector again on every masked frame and report (and by default re-mask)
     /// anything still detectable.
     public var verifies = false

@@ -69,12 +69,24 @@ public struct LookAheadPlanner: Sendable {
     /// - Complexity: O(*t* × (*d* + *w*) + *d* log *d*) for *t* live tracks, *d* detections and
     ///   a window of *w* frames.
     public mutating func push(_ detections: [Detection]) -> [FramePlan] {
+        push(observed: detections)
+    }
+
+    /// Adds a frame on which the detector did not run (detection stride): every live track is
+    /// placed at its prediction, and later detections interpolate over it.
+    public mutating func pushUnobserved() -> [FramePlan] {
+        push(observed: nil)
+    }
+
+    private mutating func push(observed: [Detection]?) -> [FramePlan] {
+        let detections = observed ?? []
         let frameIndex = nextFrameIndex
         nextFrameIndex += 1
         frames.append(PendingFrame(index: frameIndex))
 
         // Track, then place every live track's box in this frame and fill its gaps.
-        let objects = tracker.update(detections: detections)
+        let objects =
+            observed == nil ? tracker.predictWithoutObservation() : tracker.update(detections: detections)
         for object in objects {
             place(object, inFrame: frameIndex)
         }

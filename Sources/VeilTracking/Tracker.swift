@@ -112,6 +112,26 @@ public struct Tracker: Sendable {
         return tracks.map(\.report)
     }
 
+    /// Advances one frame on which the detector did not run (detection stride): every live
+    /// track, tentative ones included, moves to its prediction; nothing counts as a miss, so no
+    /// track is dropped or lost for lack of a detection nobody looked for. Lost tracks still
+    /// expire on time.
+    public mutating func predictWithoutObservation() -> [TrackedObject] {
+        frameCount += 1
+        let filter = configuration.motionModel
+        for index in tracks.indices {
+            tracks[index].detection = nil
+            tracks[index].detectionIndex = nil
+            tracks[index].framesSinceDetection += 1
+            if tracks[index].state == .lost {
+                tracks[index].motion.freezeSize()
+            }
+            filter.predict(&tracks[index].motion)
+        }
+        tracks.removeAll { $0.state == .lost && $0.framesSinceDetection > configuration.maxLostFrames }
+        return tracks.map(\.report)
+    }
+
     /// Matches the given tracks to the given detections, updates the matched tracks, and
     /// returns the unmatched ones of both as positions in `tracks` and `detections`.
     private mutating func associate(

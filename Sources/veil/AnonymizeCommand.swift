@@ -62,14 +62,20 @@ struct AnonymizeCommand: ParsableCommand {
         let hasImages = plan.jobs.contains { MediaKind(url: $0.input) != .video }
         let hasVideos = plan.jobs.contains { MediaKind(url: $0.input) == .video }
         let imageDetector: (any ObjectDetector)?
-        var videoDetectors: [(detector: any ObjectDetector, stride: Int)] = []
+        var videoDetectors: [VideoAnonymizer.ClassDetector] = []
         do {
             imageDetector = hasImages ? try detection.makeDetector() : nil
             if hasVideos {
                 let strides: [ObjectClass: Int] = [.face: video.detectStride, .plate: video.plateStride]
                 for objectClass in detection.targets.classes.sorted() {
                     let detector = try detection.makeDetector(profile: video.profile, targets: [objectClass])
-                    videoDetectors.append((detector, strides[objectClass] ?? 1))
+                    videoDetectors.append(
+                        VideoAnonymizer.ClassDetector(
+                            objectClass: objectClass,
+                            detector: detector,
+                            stride: strides[objectClass] ?? 1
+                        )
+                    )
                 }
             }
         } catch {

@@ -13,7 +13,7 @@ struct Veil: ParsableCommand {
         commandName: "veil",
         abstract: "Anonymize faces and licence plates in images, locally and irreversibly.",
         version: version,
-        subcommands: [AnonymizeCommand.self, EvaluateCommand.self],
+        subcommands: [AnonymizeCommand.self, EvaluateCommand.self, AuditCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -28,7 +28,9 @@ import VeilVideo
         return url
     }
 
-    static func anonymizer(_ detector: BrightSquareDetector, lookAhead: Double = 1) -> VideoAnonymizer {
+    static func anonymizer(_ detector: BrightSquareDetector, lookAhead: Double = 1, stride: Int = 1)
+        -> VideoAnonymizer
+    {
         var settings = AnonymizationSettings()
         settings.targets = [.face]
         settings.masker = Masker(style: .fill)
@@ -36,7 +38,29 @@ import VeilVideo
         var video = VideoSettings()
         video.lookAheadSeconds = lookAhead
         video.output = VideoOutputOptions(crf: 0, preset: .ultrafast)
-        return VideoAnonymizer(detectors: [(detector, 1)], settings: settings, video: video)
+        return VideoAnonymizer(
+            detectors: [VideoAnonymizer.ClassDetector(objectClass: .face, detector: detector, stride: stride)],
+            settings: settings,
+            video: video
+        )
+    }
+
+    @Test(arguments: [2, 3])
+    func squareIsMaskedOnEveryFrameWithDetectionStride(stride: Int) throws {
+        // Only every n-th frame is examined, and the detector still misses some of those: the
+        // frames between must be covered by the tracker's predictions and interpolation.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let detector = BrightSquareDetector(missing: [3, 7])
+        let outcome = try Self.anonymizer(detector, stride: stride).anonymize(input: input, output: output)
+        #expect(outcome.framesWithMasks == 75)
+        let reader = try VideoReader(url: output)
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+        }
     }
 
     @Test func squareIsMaskedOnEveryFrameDespiteMisses() throws {
