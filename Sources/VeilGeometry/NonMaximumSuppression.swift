@@ -8,10 +8,11 @@ public enum SuppressionStrategy: Sendable, Hashable {
     case unionOfOverlaps
 }
 
-/// A box nested in another counts as the same object only when their areas are this close:
+/// A box nested in another counts as the same object only when their areas are within this
+/// ratio (YuNet sometimes adds a box on the lower half of a face it already found, ~3.3×):
 /// two detectors boxing one face tightly and loosely differ by ~2×, while a large false box
 /// around a crowd contains many faces that must survive.
-let nestedAreaRatioLimit = 3.0
+let nestedAreaRatioLimit = 4.0
 
 extension Array where Element == Detection {
     /// Whether two boxes describe the same object: they overlap by more than `iouThreshold`,

@@ -53,7 +53,9 @@ struct AuditCommand: ParsableCommand {
         var configuration = AuditConfiguration()
         configuration.matchThreshold = matchThreshold
         let models = try FaceRecognitionModels.locate()
-        let detector = try DetectorChoice.ensemble.makeDetector(targets: [.face], threshold: faceThreshold)
+        // Faces to audit come from CenterFace alone: YuNet adds boxes on parts of faces (chin,
+        // mouth) that are not a face to re-identify and would read as false alarms.
+        let detector = try DetectorChoice.centerface.makeDetector(targets: [.face], threshold: faceThreshold)
         let auditor = try ReidentificationAuditor(
             models: models,
             configuration: configuration,
