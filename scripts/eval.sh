@@ -34,7 +34,7 @@ done <<< "$RUNS"
 python3 - "$DOC" "${rows[@]}" <<'PY'
 import json, sys, datetime, os
 doc, rows = sys.argv[1], sys.argv[2:]
-cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ") if os.path.exists("/proc/cpuinfo") else "?"
+cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip() if os.path.exists("/proc/cpuinfo") else "?"
 lines = [
     "# Evaluation", "",
     "Written by `make eval` (`scripts/eval.sh`), which runs `veil evaluate` with Veil's default",
