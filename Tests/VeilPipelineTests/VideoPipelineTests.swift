@@ -90,6 +90,35 @@ import VeilVideo
         #expect(frames == 75)
     }
 
+    @Test func verificationFindsAndRemasksWhatAWeakMaskLeft() throws {
+        // A light blur leaves the square bright enough to be found again: --verify must report
+        // it on every frame and cover it with a fill.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        var settings = AnonymizationSettings()
+        settings.targets = [.face]
+        var maskSettings = MaskSettings()
+        maskSettings.blurSigmaFraction = 0.02
+        settings.masker = Masker(style: .blur, settings: maskSettings)
+        settings.planner = MaskPlanner(faceShape: .box, faceMargin: .uniform(0.1))
+        var video = VideoSettings()
+        video.verifies = true
+        video.output = VideoOutputOptions(crf: 0, preset: .ultrafast)
+        let anonymizer = VideoAnonymizer(
+            detectors: [VideoAnonymizer.ClassDetector(objectClass: .face, detector: BrightSquareDetector(), stride: 1)],
+            settings: settings,
+            video: video
+        )
+        let outcome = try anonymizer.anonymize(input: input, output: output)
+        #expect(outcome.verifyFindings.count == 75)
+        #expect(outcome.remaskedFindings == 75)
+        let reader = try VideoReader(url: output)
+        while let frame = try reader.nextFrame() {
+            #expect(BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil)
+        }
+    }
+
     @Test func withoutLookAheadTheMissedFirstFramesLeak() throws {
         // The control for the test above: with no look-ahead, the frames the detector missed
         // before first finding the square cannot be filled backwards, and the square shows.
