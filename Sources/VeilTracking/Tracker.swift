@@ -43,19 +43,8 @@ public struct Tracker: Sendable {
     ///
     /// - Complexity: O(*t* × *d* × log(*t* × *d*)) for *t* live tracks and *d* detections.
     public mutating func update(detections: [Detection]) -> [TrackedObject] {
-        frameCount += 1
-        let filter = configuration.motionModel
-
         // 1. Predict every live track one frame ahead; lost tracks stop changing size.
-        for index in tracks.indices {
-            tracks[index].detection = nil
-            tracks[index].detectionIndex = nil
-            tracks[index].framesSinceDetection += 1
-            if tracks[index].state == .lost {
-                tracks[index].motion.freezeSize()
-            }
-            filter.predict(&tracks[index].motion)
-        }
+        predictAll()
 
         // 2. Split the detections by score; those below the low threshold are ignored.
         let high = detections.indices.filter { detections[$0].score >= configuration.highThreshold }
@@ -117,6 +106,14 @@ public struct Tracker: Sendable {
     /// track is dropped or lost for lack of a detection nobody looked for. Lost tracks still
     /// expire on time.
     public mutating func predictWithoutObservation() -> [TrackedObject] {
+        predictAll()
+        tracks.removeAll { $0.state == .lost && $0.framesSinceDetection > configuration.maxLostFrames }
+        return tracks.map(\.report)
+    }
+
+    /// Counts a frame and moves every live track to its prediction, clearing last frame's
+    /// detection; lost tracks stop changing size.
+    private mutating func predictAll() {
         frameCount += 1
         let filter = configuration.motionModel
         for index in tracks.indices {
@@ -128,8 +125,6 @@ public struct Tracker: Sendable {
             }
             filter.predict(&tracks[index].motion)
         }
-        tracks.removeAll { $0.state == .lost && $0.framesSinceDetection > configuration.maxLostFrames }
-        return tracks.map(\.report)
     }
 
     /// Matches the given tracks to the given detections, updates the matched tracks, and
