@@ -114,6 +114,8 @@ let package = Package(
             dependencies: ["VeilAudit", "VeilMedia", "VeilGeometry"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `veil` binary: exit codes, messages, what lands on disk.
+        .testTarget(name: "VeilCLITests", swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17
 )

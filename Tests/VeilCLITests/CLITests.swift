@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// The command-line contract users and scripts rely on, checked on the built binary.
+@Suite struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// `.build/<configuration>/veil` beside this package (built with the tests).
+    static let binary: URL = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for configuration in ["debug", "release"] {
+            let candidate = root.appendingPathComponent(".build/\(configuration)/veil")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return root.appendingPathComponent(".build/debug/veil")
+    }()
+
+    static let astronaut = URL(fileURLWithPath: "/usr/local/share/veil/fixtures/astronaut.png")
+
+    static func veil(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    static func directory(_ name: String = #function) throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("veil-cli-\(name.filter(\.isLetter))-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func helpListsEveryCommandAndTheContractOptions() throws {
+        let root = try Self.veil(["--help"])
+        #expect(root.status == 0)
+        for command in ["anonymize", "evaluate", "audit"] { #expect(root.stdout.contains(command)) }
+        let anonymize = try Self.veil(["anonymize", "--help"])
+        for option in ["--output", "--mask", "--targets", "--report", "--shape", "--margin", "--threshold", "--jobs"] {
+            #expect(anonymize.stdout.contains(option), "anonymize --help lacks \(option)")
+        }
+        for style in ["layered", "fill", "pixelate", "blur"] { #expect(anonymize.stdout.contains(style)) }
+    }
+
+    @Test func batchWithABadFileReportsItAndExitsNonZero() throws {
+        let root = try Self.directory()
+        let inputs = root.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.astronaut, to: inputs.appendingPathComponent("good.png"))
+        try Data("not a picture".utf8).write(to: inputs.appendingPathComponent("bad.jpg"))
+        let output = root.appendingPathComponent("out")
+        let report = root.appendingPathComponent("report.json")
+        let run = try Self.veil([
+            "anonymize", inputs.path, "-o", output.path, "--targets", "face", "--mask", "fill", "--report", report.path,
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.jpg"))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("good.png").path))
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("bad.jpg").path))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any]
+        #expect(json?["failedCount"] as? Int == 1)
+        #expect((json?["models"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    @Test func outputEqualToInputIsRefusedAndTheInputKept() throws {
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("photo.png")
+        try FileManager.default.copyItem(at: Self.astronaut, to: input)
+        let before = try Data(contentsOf: input)
+        let run = try Self.veil(["anonymize", input.path, "-o", input.path, "--targets", "face"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("refusing to overwrite"))
+        #expect(try Data(contentsOf: input) == before)
+    }
+
+    @Test func missingModelsAreAnActionableError() throws {
+        let root = try Self.directory()
+        let run = try Self.veil([
+            "anonymize", Self.astronaut.path, "-o", root.appendingPathComponent("o.png").path, "--models-dir",
+            root.path,
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("make setup"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+    }
+
+    @Test(arguments: [
+        ["--threshold", "2"], ["--margin", "-1"], ["--quality", "0"], ["--jobs", "0"], ["--mask", "smudge"],
+        ["--targets", "cats"], ["--crf", "99"],
+    ])
+    func contradictoryOrInvalidOptionsAreRejectedBeforeWork(arguments: [String]) throws {
+        let root = try Self.directory()
+        let run = try Self.veil(
+            ["anonymize", Self.astronaut.path, "-o", root.appendingPathComponent("o.png").path] + arguments)
+        #expect(run.status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+    }
+
+    @Test func videoRoundTripThroughTheCLI() throws {
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("in.mp4")
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = [
+            "ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "10", "-i", Self.astronaut.path, "-t",
+            "1",
+            "-vf", "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        let output = root.appendingPathComponent("out.mp4")
+        let report = root.appendingPathComponent("r.json")
+        let run = try Self.veil([
+            "anonymize", input.path, "-o", output.path, "--report", report.path, "--json-progress",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any]
+        let file = (json?["files"] as? [[String: Any]])?.first
+        let video = file?["video"] as? [String: Any]
+        #expect(video?["frames"] as? Int == 10)
+        #expect(video?["framesWithMasks"] as? Int == 10)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["in.mp4", "out.mp4", "r.json"])
+    }
+}
