@@ -13,6 +13,8 @@ public struct AnonymizationSettings: Sendable, Hashable {
     public var quality: Int = 92
     /// Copy harmless metadata (never GPS, thumbnails, maker notes or serial numbers).
     public var keepsMetadata = false
+    /// Regions masked by hand and exclusions (people who consented).
+    public var userRegions = UserRegions()
 
     public init() {}
 }

@@ -16,6 +16,10 @@ public struct BatchReport: Codable, Sendable {
         public var maskSettings: MaskSettings
         public var quality: Int
         public var keepsMetadata: Bool
+        /// Labels of manual regions and of exclusions (the user's own words, e.g. "badge",
+        /// "interviewer, consented"); no boxes.
+        public var manualRegionLabels: [String]
+        public var exclusionLabels: [String]
     }
 
     public struct FileEntry: Codable, Sendable {
@@ -26,6 +30,8 @@ public struct BatchReport: Codable, Sendable {
         public var height: Int?
         public var counts: [String: Int]?
         public var timings: StageTimings?
+        public var excludedDetections: Int?
+        public var manualRegions: Int?
         public var video: VideoOutcome?
     }
 
@@ -64,7 +70,9 @@ public struct BatchReport: Codable, Sendable {
             plateMargin: settings.planner.plateMargin,
             maskSettings: settings.masker.settings,
             quality: settings.quality,
-            keepsMetadata: settings.keepsMetadata
+            keepsMetadata: settings.keepsMetadata,
+            manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
+            exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" }
         )
         var files = planningErrors.map {
             FileEntry(path: $0.path, status: "failed", error: $0.error.description)
@@ -82,7 +90,9 @@ public struct BatchReport: Codable, Sendable {
                         width: outcome.size.width,
                         height: outcome.size.height,
                         counts: counts,
-                        timings: outcome.timings
+                        timings: outcome.timings,
+                        excludedDetections: outcome.excludedDetections,
+                        manualRegions: outcome.manualRegions
                     )
                 )
             case .success(.video(let outcome)):

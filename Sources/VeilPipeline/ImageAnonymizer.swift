@@ -9,6 +9,10 @@ public struct ImageOutcome: Sendable, Codable, Hashable {
     public var size: PixelSize
     /// Objects masked, per class.
     public var counts: [ObjectClass: Int]
+    /// Detections left unmasked because an exclusion region covered them.
+    public var excludedDetections: Int = 0
+    /// Manual regions masked.
+    public var manualRegions: Int = 0
     public var timings: StageTimings
 }
 
@@ -39,15 +43,26 @@ public struct ImageAnonymizer: Sendable {
 
     /// Detections and the regions that would be masked, without painting (for evaluation).
     public func plan(for image: Image) throws(PipelineError) -> (detections: [Detection], regions: [MaskRegion]) {
-        let detections: [Detection]
+        let (detections, regions, _) = try planWithExclusions(for: image)
+        return (detections, regions)
+    }
+
+    /// Detections (exclusions applied), the regions to paint (manual regions included), and
+    /// how many detections an exclusion removed.
+    func planWithExclusions(for image: Image) throws(PipelineError) -> (
+        detections: [Detection], regions: [MaskRegion], excluded: Int
+    ) {
+        let found: [Detection]
         do {
-            detections = try detector.detect(in: image).filter {
+            found = try detector.detect(in: image).filter {
                 $0.score >= settings.threshold && settings.targets.contains($0.objectClass)
             }
         } catch {
             throw .detection(error)
         }
-        return (detections, settings.planner.regions(for: detections, in: image.size))
+        let (kept, excluded) = settings.userRegions.applyingExclusions(to: found, at: nil)
+        let regions = settings.planner.regions(for: kept, in: image.size) + settings.userRegions.masks(at: nil)
+        return (kept, regions, excluded)
     }
 
     /// Anonymizes `input` into `output`. Nothing is written under `output` unless every stage
@@ -70,7 +85,7 @@ public struct ImageAnonymizer: Sendable {
             throw .media(error)
         }
         timings.decodeMilliseconds = clock.lap()
-        let (detections, regions) = try plan(for: image)
+        let (detections, regions, excluded) = try planWithExclusions(for: image)
         timings.detectMilliseconds = clock.lap()
         do {
             try settings.masker.apply(regions, to: &image)
@@ -89,7 +104,13 @@ public struct ImageAnonymizer: Sendable {
         }
         timings.encodeMilliseconds = clock.lap()
         let counts = Dictionary(grouping: detections, by: \.objectClass).mapValues(\.count)
-        return ImageOutcome(size: image.size, counts: counts, timings: timings)
+        return ImageOutcome(
+            size: image.size,
+            counts: counts,
+            excludedDetections: excluded,
+            manualRegions: settings.userRegions.regions.count,
+            timings: timings
+        )
     }
 }
 

@@ -16,6 +16,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case video(VideoError)
     case frame(index: Int, reason: String)
     case cancelled
+    case regionsFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .video(let error): error.description
         case .frame(let index, let reason): "frame \(index): \(reason); the output was not written"
         case .cancelled: "cancelled; the output was not written"
+        case .regionsFile(let path, let reason): "regions file \(path): \(reason)"
         }
     }
 }

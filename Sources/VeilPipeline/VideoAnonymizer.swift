@@ -110,6 +110,8 @@ final class VideoRun: @unchecked Sendable {
     private var trackIDs: [String: Set<String>] = [:]
     private var findings: [VideoOutcome.Finding] = []
     private var remasked = 0
+    private var excludedBoxes = 0
+    private var framesWithManualRegions = 0
 
     init(
         anonymizer: VideoAnonymizer,
@@ -257,8 +259,13 @@ final class VideoRun: @unchecked Sendable {
             guard !shouldStop else { return }
             var frame = original
             let started = DispatchTime.now().uptimeNanoseconds
-            let detections = plan.boxes.map { Detection(objectClass: $0.objectClass, box: $0.box, score: 1) }
-            let regions = settings.planner.regions(for: detections, in: frame.image.size)
+            let planned = plan.boxes.map { Detection(objectClass: $0.objectClass, box: $0.box, score: 1) }
+            let time = frame.timestamp
+            let (detections, excluded) = settings.userRegions.applyingExclusions(to: planned, at: time)
+            excludedBoxes += excluded
+            let manual = settings.userRegions.masks(at: time)
+            if !manual.isEmpty { framesWithManualRegions += 1 }
+            let regions = settings.planner.regions(for: detections, in: frame.image.size) + manual
             do {
                 try settings.masker.apply(regions, to: &frame.image)
                 if anonymizer.video.verifies { try verify(&frame) }
@@ -271,7 +278,7 @@ final class VideoRun: @unchecked Sendable {
             }
             let masked = DispatchTime.now().uptimeNanoseconds
             maskNanoseconds += masked - started
-            record(plan)
+            record(plan, regionCount: regions.count)
             do {
                 try transcoder.write(frame)
             } catch {
@@ -306,8 +313,8 @@ final class VideoRun: @unchecked Sendable {
         }
     }
 
-    private func record(_ plan: FramePlan) {
-        if !plan.boxes.isEmpty { framesWithMasks += 1 }
+    private func record(_ plan: FramePlan, regionCount: Int) {
+        if regionCount > 0 { framesWithMasks += 1 }
         for box in plan.boxes {
             boxesBySource["\(box.source)", default: 0] += 1
             if let id = box.trackID { trackIDs[box.objectClass.rawValue, default: []].insert("\(id)") }
@@ -350,6 +357,8 @@ final class VideoRun: @unchecked Sendable {
             maskedBoxesBySource: boxesBySource,
             verifyFindings: findings,
             remaskedFindings: remasked,
+            excludedBoxes: excludedBoxes,
+            framesWithManualRegions: framesWithManualRegions,
             stageMillisecondsPerFrame: [
                 "decode": perFrame(decodeNanoseconds),
                 "detect": perFrame(detectNanoseconds),

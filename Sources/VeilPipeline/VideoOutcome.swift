@@ -24,6 +24,10 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     public var maskedBoxesBySource: [String: Int]
     public var verifyFindings: [Finding]
     public var remaskedFindings: Int
+    /// Planned boxes left unmasked because an exclusion region covered them.
+    public var excludedBoxes: Int
+    /// Frames on which at least one manual region was masked.
+    public var framesWithManualRegions: Int
     /// Mean milliseconds per frame spent in each stage (stages overlap in time).
     public var stageMillisecondsPerFrame: [String: Double]
     public var framesPerSecond: Double

@@ -28,6 +28,8 @@ struct AnonymizeCommand: ParsableCommand {
 
     @OptionGroup(title: "Video") var video: VideoOptions
 
+    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
+
     @Option(help: "JPEG/WebP quality (1–100).")
     var quality: Int = AnonymizationSettings().quality
 
@@ -58,6 +60,11 @@ struct AnonymizeCommand: ParsableCommand {
         var settings = detection.settings
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
+        do {
+            settings.userRegions = try regions.userRegions()
+        } catch {
+            throw CommandFailure("error: \(error)")
+        }
         let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
         let hasImages = plan.jobs.contains { MediaKind(url: $0.input) != .video }
         let hasVideos = plan.jobs.contains { MediaKind(url: $0.input) == .video }

@@ -1,0 +1,143 @@
+public import Foundation
+public import VeilGeometry
+
+/// A region the user marked by hand: masked always (a name badge, a screen, a tattoo) or, as an
+/// exclusion, never masked by detection (a person who consented).
+///
+/// Stills use the box as is. In video a region can be limited to a time span and can move:
+/// keyframes give its box at given times and it is linearly interpolated between them (held
+/// before the first and after the last).
+public struct UserRegion: Sendable, Hashable, Codable {
+    public struct Keyframe: Sendable, Hashable, Codable {
+        /// Seconds from the start of the video.
+        public var time: Double
+        public var box: Box
+
+        public init(time: Double, box: Box) {
+            self.time = time
+            self.box = box
+        }
+    }
+
+    /// A free label for reports ("badge", "interviewer, consent form 12"); never a name is
+    /// needed, and it is not interpreted.
+    public var label: String?
+    public var box: Box
+    public var shape: MaskShape
+    /// Seconds; nil means from the start / to the end.
+    public var start: Double?
+    public var end: Double?
+    public var keyframes: [Keyframe]
+
+    public init(
+        label: String? = nil,
+        box: Box,
+        shape: MaskShape = .box,
+        start: Double? = nil,
+        end: Double? = nil,
+        keyframes: [Keyframe] = []
+    ) {
+        self.label = label
+        self.box = box
+        self.shape = shape
+        self.start = start
+        self.end = end
+        self.keyframes = keyframes.sorted { $0.time < $1.time }
+    }
+
+    /// The region's box at `time` (seconds; nil for stills), or nil when it is not active then.
+    public func box(at time: Double?) -> Box? {
+        guard let time else { return box }
+        if let start, time < start { return nil }
+        if let end, time > end { return nil }
+        guard let first = keyframes.first, let last = keyframes.last else { return box }
+        if time <= first.time { return first.box }
+        if time >= last.time { return last.box }
+        guard let next = keyframes.firstIndex(where: { $0.time >= time }), next > 0 else { return last.box }
+        let (a, b) = (keyframes[next - 1], keyframes[next])
+        let t = (time - a.time) / max(b.time - a.time, 1e-9)
+        func mix(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
+        return Box(
+            x: mix(a.box.x, b.box.x),
+            y: mix(a.box.y, b.box.y),
+            width: mix(a.box.width, b.box.width),
+            height: mix(a.box.height, b.box.height)
+        )
+    }
+}
+
+/// Manual regions and exclusions for one run.
+public struct UserRegions: Sendable, Hashable, Codable {
+    /// The regions file format version this build reads.
+    public static let formatVersion = 1
+
+    public var version: Int
+    /// Always masked, whatever the detector says; exclusions never remove them.
+    public var regions: [UserRegion]
+    /// Detections whose centre lies inside one of these are not masked.
+    public var exclusions: [UserRegion]
+
+    public init(regions: [UserRegion] = [], exclusions: [UserRegion] = []) {
+        version = Self.formatVersion
+        self.regions = regions
+        self.exclusions = exclusions
+    }
+
+    public var isEmpty: Bool { regions.isEmpty && exclusions.isEmpty }
+
+    /// Reads a regions file (JSON, documented in the README).
+    public static func load(from url: URL) throws(PipelineError) -> UserRegions {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .regionsFile(path: url.path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        let decoded: UserRegions
+        do {
+            decoded = try JSONDecoder().decode(UserRegions.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .regionsFile(path: url.path, reason: "missing '\(key.stringValue)' at \(Self.path(context))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw .regionsFile(path: url.path, reason: "wrong type at \(Self.path(context))")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .regionsFile(path: url.path, reason: "\(context.debugDescription) at \(Self.path(context))")
+        } catch {
+            throw .regionsFile(path: url.path, reason: "\(error)")
+        }
+        guard decoded.version == formatVersion else {
+            throw .regionsFile(
+                path: url.path,
+                reason: "format version \(decoded.version) is not supported (this build reads \(formatVersion))"
+            )
+        }
+        for region in decoded.regions + decoded.exclusions where region.box.isEmpty && region.keyframes.isEmpty {
+            throw .regionsFile(path: url.path, reason: "region '\(region.label ?? "unnamed")' has an empty box")
+        }
+        return decoded
+    }
+
+    static func path(_ context: DecodingError.Context) -> String {
+        let components = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
+        return components.isEmpty ? "the top level" : components.joined()
+    }
+
+    /// The manual masks active at `time` (nil for stills).
+    public func masks(at time: Double?) -> [MaskRegion] {
+        regions.compactMap { region in
+            region.box(at: time).map { MaskRegion(box: $0, shape: region.shape, objectClass: .face) }
+        }
+    }
+
+    /// Splits detections into those to mask and those an exclusion covers (by box centre).
+    public func applyingExclusions(to detections: [Detection], at time: Double?) -> (kept: [Detection], excluded: Int) {
+        let active = exclusions.compactMap { region in region.box(at: time).map { (region.shape, $0) } }
+        guard !active.isEmpty else { return (detections, 0) }
+        let kept = detections.filter { detection in
+            !active.contains { shape, box in
+                MaskRegion(box: box, shape: shape, objectClass: detection.objectClass).contains(detection.box.center)
+            }
+        }
+        return (kept, detections.count - kept.count)
+    }
+}
