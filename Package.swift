@@ -72,7 +72,7 @@ let package = Package(
             name: "veil",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
-                "VeilAudit", "VeilVideo", "CVeilSystem",
+                "VeilAudit", "VeilVideo", "VeilTracking", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

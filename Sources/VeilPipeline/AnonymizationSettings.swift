@@ -15,6 +15,9 @@ public struct AnonymizationSettings: Sendable, Hashable {
     public var keepsMetadata = false
     /// Regions masked by hand and exclusions (people who consented).
     public var userRegions = UserRegions()
+    /// Tracks (IDs from a tracks file) never masked: people who consented. Manual regions are
+    /// still masked.
+    public var excludedTrackIDs: Set<Int> = []
 
     public init() {}
 }

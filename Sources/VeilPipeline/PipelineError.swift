@@ -17,6 +17,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case frame(index: Int, reason: String)
     case cancelled
     case regionsFile(path: String, reason: String)
+    case tracksFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +32,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .frame(let index, let reason): "frame \(index): \(reason); the output was not written"
         case .cancelled: "cancelled; the output was not written"
         case .regionsFile(let path, let reason): "regions file \(path): \(reason)"
+        case .tracksFile(let path, let reason): "tracks \(path): \(reason)"
         }
     }
 }

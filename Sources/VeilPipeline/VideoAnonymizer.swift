@@ -3,7 +3,7 @@ public import VeilDetection
 public import VeilGeometry
 public import VeilMasking
 public import VeilMedia
-internal import VeilTracking
+public import VeilTracking
 public import VeilVideo
 
 /// Progress of a running video, for progress lines and `--json-progress`.
@@ -58,22 +58,62 @@ public struct VideoAnonymizer: Sendable {
         cancellation: CancellationFlag = CancellationFlag(),
         progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
     ) throws(PipelineError) -> VideoOutcome {
-        let transcoder: VideoTranscoder
+        try run(input: input, output: output, plans: nil, cancellation: cancellation, progress: progress).outcome
+    }
+
+    /// Detects and tracks without writing any video: the per-frame plans that `anonymize`
+    /// would mask (for a tracks file to review and edit).
+    public func detectPlans(
+        input: URL,
+        cancellation: CancellationFlag = CancellationFlag(),
+        progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
+    ) throws(PipelineError) -> (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo) {
+        let result = try run(input: input, output: nil, plans: nil, cancellation: cancellation, progress: progress)
+        return (result.outcome, result.plans, result.info)
+    }
+
+    /// Masks a video from plans made earlier (a tracks file): no detection runs. With the same
+    /// settings the output matches `anonymize` (masks drawn with random noise differ in the
+    /// noise only).
+    public func render(
+        input: URL,
+        output: URL,
+        plans: [Int: FramePlan],
+        cancellation: CancellationFlag = CancellationFlag(),
+        progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
+    ) throws(PipelineError) -> VideoOutcome {
+        try run(input: input, output: output, plans: plans, cancellation: cancellation, progress: progress).outcome
+    }
+
+    private func run(
+        input: URL,
+        output: URL?,
+        plans: [Int: FramePlan]?,
+        cancellation: CancellationFlag,
+        progress: @escaping @Sendable (VideoProgress) -> Void
+    ) throws(PipelineError) -> (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo) {
+        let media: VideoRun.Media
         do {
-            transcoder = try VideoTranscoder(input: input, output: output, options: video.output)
+            if let output {
+                media = .transcode(try VideoTranscoder(input: input, output: output, options: video.output))
+            } else {
+                media = .read(try VideoReader(url: input))
+            }
         } catch {
             throw .video(error)
         }
-        let info = transcoder.info
+        let info = media.info
         let framesPerSecond = info.averageFrameRate.map(\.doubleValue).flatMap { $0 > 0 ? $0 : nil } ?? 30
         let run = VideoRun(
             anonymizer: self,
-            transcoder: transcoder,
+            media: media,
+            givenPlans: plans,
             framesPerSecond: framesPerSecond,
             cancellation: cancellation,
             progress: progress
         )
-        return try run.execute()
+        let outcome = try run.execute()
+        return (outcome, run.collectedPlans, info)
     }
 }
 
@@ -83,8 +123,38 @@ public struct VideoAnonymizer: Sendable {
 /// `planner`, `frameQueue`, detection counters; encode: mask/encode counters); the shared
 /// `failure` is guarded by `lock`; queues and the transcoder are themselves thread-safe.
 final class VideoRun: @unchecked Sendable {
+    /// Where frames come from and, when masking, go to.
+    enum Media {
+        /// Decode, mask and encode.
+        case transcode(VideoTranscoder)
+        /// Decode only: plans are collected, nothing is written.
+        case read(VideoReader)
+
+        var info: VideoInfo {
+            switch self {
+            case .transcode(let transcoder): transcoder.info
+            case .read(let reader): reader.info
+            }
+        }
+
+        func nextFrame() throws(VideoError) -> VideoFrame? {
+            switch self {
+            case .transcode(let transcoder): try transcoder.nextFrame()
+            case .read(let reader): try reader.nextFrame()
+            }
+        }
+
+        var transcoder: VideoTranscoder? {
+            if case .transcode(let transcoder) = self { transcoder } else { nil }
+        }
+    }
+
     let anonymizer: VideoAnonymizer
-    let transcoder: VideoTranscoder
+    let media: Media
+    /// Plans from a tracks file (render): when set, no detector runs.
+    let givenPlans: [Int: FramePlan]?
+    /// Plans of every frame, in order, when decoding only (detect).
+    private(set) var collectedPlans: [FramePlan] = []
     let framesPerSecond: Double
     let cancellation: CancellationFlag
     let progress: @Sendable (VideoProgress) -> Void
@@ -115,13 +185,15 @@ final class VideoRun: @unchecked Sendable {
 
     init(
         anonymizer: VideoAnonymizer,
-        transcoder: VideoTranscoder,
+        media: Media,
+        givenPlans: [Int: FramePlan]?,
         framesPerSecond: Double,
         cancellation: CancellationFlag,
         progress: @escaping @Sendable (VideoProgress) -> Void
     ) {
         self.anonymizer = anonymizer
-        self.transcoder = transcoder
+        self.media = media
+        self.givenPlans = givenPlans
         self.framesPerSecond = framesPerSecond
         self.cancellation = cancellation
         self.progress = progress
@@ -147,15 +219,15 @@ final class VideoRun: @unchecked Sendable {
         }
         group.wait()
         if let failure = lock.withLock({ failure }) {
-            transcoder.cancel()
+            media.transcoder?.cancel()
             throw failure
         }
         if cancellation.isCancelled {
-            transcoder.cancel()
+            media.transcoder?.cancel()
             throw .cancelled
         }
         do {
-            try transcoder.finish()
+            try media.transcoder?.finish()
         } catch {
             throw .video(error)
         }
@@ -181,7 +253,7 @@ final class VideoRun: @unchecked Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             let frame: VideoFrame?
             do {
-                frame = try transcoder.nextFrame()
+                frame = try media.nextFrame()
             } catch {
                 return fail(.video(error))
             }
@@ -196,6 +268,14 @@ final class VideoRun: @unchecked Sendable {
 
     private func planStage() {
         defer { planned.close() }
+        if let givenPlans {
+            while let frame = decoded.pop() {
+                guard !shouldStop else { return }
+                let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
+                guard planned.push((frame, plan)) else { return }
+            }
+            return
+        }
         while let frame = decoded.pop() {
             guard !shouldStop else { return }
             waiting.append(frame)
@@ -243,7 +323,13 @@ final class VideoRun: @unchecked Sendable {
                     fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
                     return false
                 }
-                merged.boxes += plan.boxes
+                // Each class has its own tracker; IDs are made unique across them.
+                let count = pendingPlans.count
+                merged.boxes += plan.boxes.map { box in
+                    var box = box
+                    box.trackID = box.trackID.map { TrackID($0.rawValue * count + index - (count - 1)) }
+                    return box
+                }
             }
             waiting.removeFirst()
             guard planned.push((frame, merged)) else { return false }
@@ -255,8 +341,23 @@ final class VideoRun: @unchecked Sendable {
 
     private func encodeStage() {
         let settings = anonymizer.settings
-        while let (original, plan) = planned.pop() {
+        while let (original, givenPlan) = planned.pop() {
             guard !shouldStop else { return }
+            if media.transcoder == nil {
+                // Detect only: keep the plan, write nothing.
+                collectedPlans.append(givenPlan)
+                record(givenPlan, regionCount: givenPlan.boxes.count)
+                framesWritten += 1
+                reportProgress()
+                continue
+            }
+            var plan = givenPlan
+            let excludedTracks = settings.excludedTrackIDs
+            if !excludedTracks.isEmpty {
+                let before = plan.boxes.count
+                plan.boxes.removeAll { box in box.trackID.map { excludedTracks.contains($0.rawValue) } ?? false }
+                excludedBoxes += before - plan.boxes.count
+            }
             var frame = original
             let started = DispatchTime.now().uptimeNanoseconds
             let planned = plan.boxes.map { Detection(objectClass: $0.objectClass, box: $0.box, score: 1) }
@@ -280,7 +381,7 @@ final class VideoRun: @unchecked Sendable {
             maskNanoseconds += masked - started
             record(plan, regionCount: regions.count)
             do {
-                try transcoder.write(frame)
+                try media.transcoder?.write(frame)
             } catch {
                 return fail(.video(error))
             }
@@ -330,7 +431,7 @@ final class VideoRun: @unchecked Sendable {
         lastProgress = now
         let elapsed = Double(now - startedAt) / 1e9
         let fps = Double(framesWritten) / max(elapsed, 1e-3)
-        let total = transcoder.info.frameCountEstimate
+        let total = media.info.frameCountEstimate
         progress(
             VideoProgress(
                 framesDone: framesWritten,
@@ -342,7 +443,7 @@ final class VideoRun: @unchecked Sendable {
     }
 
     private func outcome(elapsedSeconds: Double) -> VideoOutcome {
-        let info = transcoder.info
+        let info = media.info
         let frames = max(1, framesWritten)
         func perFrame(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 / Double(frames) }
         return VideoOutcome(
@@ -368,7 +469,7 @@ final class VideoRun: @unchecked Sendable {
             framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
             elapsedSeconds: elapsedSeconds,
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
-            notes: transcoder.notes
+            notes: media.transcoder?.notes ?? []
         )
     }
 }

@@ -63,30 +63,18 @@ struct AnonymizeCommand: ParsableCommand {
         do {
             settings.userRegions = try regions.userRegions()
         } catch {
-            throw CommandFailure("error: \(error)")
+            throw CommandFailure("\(error)")
         }
         let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
         let hasImages = plan.jobs.contains { MediaKind(url: $0.input) != .video }
         let hasVideos = plan.jobs.contains { MediaKind(url: $0.input) == .video }
         let imageDetector: (any ObjectDetector)?
-        var videoDetectors: [VideoAnonymizer.ClassDetector] = []
+        let videoDetectors: [VideoAnonymizer.ClassDetector]
         do {
             imageDetector = hasImages ? try detection.makeDetector() : nil
-            if hasVideos {
-                let strides: [ObjectClass: Int] = [.face: video.detectStride, .plate: video.plateStride]
-                for objectClass in detection.targets.classes.sorted() {
-                    let detector = try detection.makeDetector(profile: video.profile, targets: [objectClass])
-                    videoDetectors.append(
-                        VideoAnonymizer.ClassDetector(
-                            objectClass: objectClass,
-                            detector: detector,
-                            stride: strides[objectClass] ?? 1
-                        )
-                    )
-                }
-            }
+            videoDetectors = hasVideos ? try video.detectors(detection) : []
         } catch {
-            throw CommandFailure("error: \(error)")
+            throw CommandFailure("\(error)")
         }
         let videoDetector: (any ObjectDetector)? =
             videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
@@ -139,7 +127,7 @@ struct AnonymizeCommand: ParsableCommand {
             do {
                 try document.jsonData().write(to: URL(fileURLWithPath: report), options: .atomic)
             } catch {
-                throw CommandFailure("error: cannot write report \(report): \(error.localizedDescription)")
+                throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
             }
         }
         if !quiet {

@@ -128,7 +128,7 @@ struct AuditCommand: ParsableCommand {
         var audits: [ImageAudit] = []
         while let first = try originals.nextFrame() {
             guard let second = try anonymizeds.nextFrame() else {
-                throw CommandFailure("error: \(anonymized.path) has fewer frames than \(original.path)")
+                throw CommandFailure("\(anonymized.path) has fewer frames than \(original.path)")
             }
             guard first.index % sampleEvery == 0 else { continue }
             audits.append(

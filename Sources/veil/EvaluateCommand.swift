@@ -50,7 +50,7 @@ struct EvaluateCommand: ParsableCommand {
         var predictions: [ImagePrediction] = []
         for annotated in data.images {
             guard let url = data.imageURL(for: annotated) else {
-                throw CommandFailure("error: cannot locate image \(annotated.image)")
+                throw CommandFailure("cannot locate image \(annotated.image)")
             }
             let image = try ImageCodec.read(url)
             let started = DispatchTime.now()

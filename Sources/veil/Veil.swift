@@ -13,7 +13,9 @@ struct Veil: ParsableCommand {
         commandName: "veil",
         abstract: "Anonymize faces and licence plates in images, locally and irreversibly.",
         version: version,
-        subcommands: [AnonymizeCommand.self, EvaluateCommand.self, AuditCommand.self],
+        subcommands: [
+            AnonymizeCommand.self, DetectCommand.self, RenderCommand.self, EvaluateCommand.self, AuditCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

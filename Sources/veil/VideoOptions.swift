@@ -1,4 +1,5 @@
 public import ArgumentParser
+import VeilGeometry
 import VeilPipeline
 public import VeilVideo
 
@@ -53,6 +54,18 @@ struct VideoOptions: ParsableArguments {
         settings.output = VideoOutputOptions(
             codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
         return settings
+    }
+
+    /// One detector per target class, each with its stride.
+    func detectors(_ detection: DetectionOptions) throws -> [VideoAnonymizer.ClassDetector] {
+        let strides: [ObjectClass: Int] = [.face: detectStride, .plate: plateStride]
+        return try detection.targets.classes.sorted().map { objectClass in
+            VideoAnonymizer.ClassDetector(
+                objectClass: objectClass,
+                detector: try detection.makeDetector(profile: profile, targets: [objectClass]),
+                stride: strides[objectClass] ?? 1
+            )
+        }
     }
 
     var profile: DetectionProfile {

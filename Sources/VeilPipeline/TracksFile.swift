@@ -1,0 +1,209 @@
+public import Foundation
+public import VeilDetection
+public import VeilGeometry
+internal import VeilMedia
+public import VeilTracking
+public import VeilVideo
+
+/// What `veil detect` found in a video, to review, edit and render later (`veil render`)
+/// without running detection again. Versioned JSON; boxes in pixels of the stored frames.
+///
+/// Editing by hand: delete a track to leave it unmasked (or keep it and pass
+/// `--exclude-track ID`), add or move boxes, change a box's `source` freely. Manual regions go
+/// in a regions file (`--regions-file`), not here.
+public struct TracksFile: Codable, Sendable, Hashable {
+    public static let formatName = "veil-tracks"
+    public static let formatVersion = 1
+
+    /// Identifies the media the tracks belong to; `render` refuses any other.
+    public struct Media: Codable, Sendable, Hashable {
+        public var fileName: String
+        public var sha256: String
+        public var bytes: Int
+        public var width: Int
+        public var height: Int
+        public var frames: Int
+        public var durationSeconds: Double?
+    }
+
+    /// How the tracks were made (for the record; rendering does not need it).
+    public struct Provenance: Codable, Sendable, Hashable {
+        public var tool: String
+        public var models: [ModelFingerprint]
+        public var threshold: Double
+        public var targets: [ObjectClass]
+        public var detectionStride: Int
+        public var plateDetectionStride: Int
+        public var lookAheadSeconds: Double
+
+        public init(
+            tool: String,
+            models: [ModelFingerprint],
+            threshold: Double,
+            targets: [ObjectClass],
+            detectionStride: Int,
+            plateDetectionStride: Int,
+            lookAheadSeconds: Double
+        ) {
+            self.tool = tool
+            self.models = models
+            self.threshold = threshold
+            self.targets = targets
+            self.detectionStride = detectionStride
+            self.plateDetectionStride = plateDetectionStride
+            self.lookAheadSeconds = lookAheadSeconds
+        }
+    }
+
+    public struct TrackBox: Codable, Sendable, Hashable {
+        public var frame: Int
+        public var box: Box
+        /// `detected`, `predicted` (tracker) or `filled` (gap fill).
+        public var source: BoxSource
+    }
+
+    public struct Track: Codable, Sendable, Hashable {
+        public var id: Int
+        public var objectClass: ObjectClass
+        public var boxes: [TrackBox]
+    }
+
+    /// A box masked on one frame without a track (a strong detection no track claimed).
+    public struct LooseBox: Codable, Sendable, Hashable {
+        public var objectClass: ObjectClass
+        public var frame: Int
+        public var box: Box
+    }
+
+    public var format: String
+    public var version: Int
+    public var media: Media
+    public var provenance: Provenance
+    public var tracks: [Track]
+    public var looseBoxes: [LooseBox]
+
+    /// Builds the file from the plans of every frame.
+    public init(media: Media, provenance: Provenance, plans: [FramePlan]) {
+        format = Self.formatName
+        version = Self.formatVersion
+        self.media = media
+        self.provenance = provenance
+        var byID: [Int: Track] = [:]
+        var loose: [LooseBox] = []
+        for plan in plans {
+            for planned in plan.boxes {
+                let box = TrackBox(frame: plan.frameIndex, box: planned.box, source: planned.source)
+                if let id = planned.trackID?.rawValue {
+                    byID[id, default: Track(id: id, objectClass: planned.objectClass, boxes: [])].boxes.append(box)
+                } else {
+                    loose.append(LooseBox(objectClass: planned.objectClass, frame: plan.frameIndex, box: planned.box))
+                }
+            }
+        }
+        tracks = byID.values.sorted { $0.id < $1.id }
+        looseBoxes = loose
+    }
+
+    /// The plans to render, by frame index.
+    public var plansByFrame: [Int: FramePlan] {
+        var plans: [Int: FramePlan] = [:]
+        func add(_ box: PlannedBox, at frame: Int) {
+            plans[frame, default: FramePlan(frameIndex: frame, boxes: [])].boxes.append(box)
+        }
+        for track in tracks {
+            for entry in track.boxes {
+                add(
+                    PlannedBox(
+                        trackID: TrackID(track.id), objectClass: track.objectClass, box: entry.box, source: entry.source
+                    ),
+                    at: entry.frame
+                )
+            }
+        }
+        for entry in looseBoxes {
+            add(
+                PlannedBox(trackID: nil, objectClass: entry.objectClass, box: entry.box, source: .detected),
+                at: entry.frame)
+        }
+        return plans
+    }
+
+    /// The identity of a video file: hash, size, and stream facts.
+    public static func media(of url: URL, info: VideoInfo, frames: Int) throws(PipelineError) -> Media {
+        let sha: String
+        let bytes: Int
+        do {
+            sha = try SHA256.hex(ofFileAt: url)
+            bytes = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        } catch {
+            throw .tracksFile(path: url.path, reason: "cannot read the media to fingerprint it (\(error))")
+        }
+        return Media(
+            fileName: url.lastPathComponent,
+            sha256: sha,
+            bytes: bytes,
+            width: info.size.width,
+            height: info.size.height,
+            frames: frames,
+            durationSeconds: info.durationSeconds
+        )
+    }
+
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// Reads and validates a tracks file.
+    public static func load(from url: URL) throws(PipelineError) -> TracksFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .tracksFile(path: url.path, reason: "cannot read it (\(error.localizedDescription))")
+        }
+        struct Header: Decodable {
+            var format: String?
+            var version: Int?
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw .tracksFile(path: url.path, reason: "not JSON")
+        }
+        guard header.format == formatName else {
+            throw .tracksFile(
+                path: url.path, reason: "not a Veil tracks file (format is '\(header.format ?? "missing")')")
+        }
+        guard header.version == formatVersion else {
+            throw .tracksFile(
+                path: url.path,
+                reason:
+                    "version \(header.version.map(String.init) ?? "missing") is not supported (this build reads \(formatVersion))"
+            )
+        }
+        do {
+            return try JSONDecoder().decode(TracksFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .tracksFile(path: url.path, reason: "missing '\(key.stringValue)' at \(UserRegions.path(context))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw .tracksFile(path: url.path, reason: "wrong type at \(UserRegions.path(context))")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .tracksFile(path: url.path, reason: "\(context.debugDescription) at \(UserRegions.path(context))")
+        } catch {
+            throw .tracksFile(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// Refuses media that is not the one the tracks were made for.
+    public func verify(mediaAt url: URL) throws(PipelineError) {
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
+        let sha = (try? SHA256.hex(ofFileAt: url)) ?? "unreadable"
+        guard bytes == media.bytes, sha == media.sha256 else {
+            throw .tracksFile(
+                path: url.path,
+                reason: "this tracks file was made for \(media.fileName) (sha256 \(media.sha256.prefix(12))…, "
+                    + "\(media.bytes) bytes), not this file (sha256 \(sha.prefix(12))…, \(bytes) bytes)"
+            )
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import VeilPipeline
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Mask a video from a tracks file made by `veil detect` (no detection runs).",
+        discussion: """
+            Refuses a tracks file made for different media. With the same mask options the \
+            output matches `veil anonymize` (layered masks differ only in their random noise).
+            """
+    )
+
+    @Argument(help: "The video the tracks file was made for.")
+    var input: String
+
+    @Option(help: "The tracks file.")
+    var tracks: String
+
+    @Option(name: .shortAndLong, help: "Output video.")
+    var output: String
+
+    @OptionGroup(title: "Masks") var detection: DetectionOptions
+
+    @OptionGroup(title: "Video") var video: VideoOptions
+
+    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
+
+    @Option(help: "Leave this track (ID from the tracks file) unmasked, e.g. a person who consented; repeatable.")
+    var excludeTrack: [Int] = []
+
+    @Flag(help: "Keep harmless container metadata (title, language); never location or device names.")
+    var keepMetadata = false
+
+    @Option(help: "Write a JSON report.")
+    var report: String?
+
+    @Flag(name: .shortAndLong, help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        let inputURL = URL(fileURLWithPath: input)
+        let file: TracksFile
+        var settings = detection.settings
+        do {
+            file = try TracksFile.load(from: URL(fileURLWithPath: tracks))
+            try file.verify(mediaAt: inputURL)
+            settings.userRegions = try regions.userRegions()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let known = Set(file.tracks.map(\.id))
+        if let unknown = excludeTrack.first(where: { !known.contains($0) }) {
+            throw CommandFailure("--exclude-track \(unknown): no such track in \(tracks)")
+        }
+        settings.excludedTrackIDs = Set(excludeTrack)
+        let anonymizer = VideoAnonymizer(
+            detectors: [], settings: settings, video: video.settings(keepsMetadata: keepMetadata))
+        let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
+        let cancellation = CancellationFlag()
+        let interrupt = InterruptHandler(cancellation: cancellation)
+        defer { interrupt.restore() }
+        let outcome: VideoOutcome
+        do {
+            outcome = try anonymizer.render(
+                input: inputURL,
+                output: URL(fileURLWithPath: output),
+                plans: file.plansByFrame,
+                cancellation: cancellation
+            ) { progress.video(inputURL.lastPathComponent, $0) }
+        } catch {
+            progress.finish()
+            throw CommandFailure("\(error)")
+        }
+        progress.finish()
+        if let report {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(outcome).write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        if !quiet {
+            FileHandle.standardError.write(
+                Data("\(outcome.frames) frames rendered, \(outcome.excludedBoxes) box(es) excluded → \(output)\n".utf8)
+            )
+        }
+    }
+}
