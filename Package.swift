@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VeilAuditTests",
-            dependencies: ["VeilAudit", "VeilMedia", "VeilGeometry"],
+            dependencies: ["VeilAudit", "VeilMedia", "VeilGeometry", "VeilMasking", "VeilDetection"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `veil` binary: exit codes, messages, what lands on disk.

@@ -42,6 +42,11 @@ public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var description: String { "(\(x), \(y), \(width)×\(height))" }
 
+    /// Whether a point lies inside the box (edges included).
+    public func contains(_ point: Point) -> Bool {
+        point.x >= minX && point.x <= maxX && point.y >= minY && point.y <= maxY
+    }
+
     /// The overlap of two boxes, or nil when they do not overlap.
     public func intersection(_ other: Box) -> Box? {
         let left = max(minX, other.minX)

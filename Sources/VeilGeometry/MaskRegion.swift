@@ -14,11 +14,15 @@ public struct MaskRegion: Hashable, Sendable, Codable {
     public var box: Box
     public var shape: MaskShape
     public var objectClass: ObjectClass
+    /// The face's five landmarks (eyes, nose, mouth corners) when known: the surrogate mask
+    /// draws its synthetic face on them.
+    public var landmarks: [Point]?
 
-    public init(box: Box, shape: MaskShape, objectClass: ObjectClass) {
+    public init(box: Box, shape: MaskShape, objectClass: ObjectClass, landmarks: [Point]? = nil) {
         self.box = box
         self.shape = shape
         self.objectClass = objectClass
+        self.landmarks = landmarks
     }
 
     /// Whether a point lies inside the drawn shape.

@@ -44,6 +44,14 @@ public struct MaskPlanner: Sendable, Hashable {
         self.plateMargin = plateMargin ?? Self.defaultPlateMargin
     }
 
+    /// Where the five landmarks sit in an upright, frontal face box (used when a box comes
+    /// without landmarks, e.g. a tracker's prediction): eyes at 38 % height, nose at 58 %,
+    /// mouth corners at 78 %.
+    public static func typicalLandmarks(in box: Box) -> [Point] {
+        let fractions: [(Double, Double)] = [(0.32, 0.38), (0.68, 0.38), (0.5, 0.58), (0.36, 0.78), (0.64, 0.78)]
+        return fractions.map { Point(x: box.minX + $0.0 * box.width, y: box.minY + $0.1 * box.height) }
+    }
+
     /// The regions to mask for these detections, clipped to the image; empty regions dropped.
     public func regions(for detections: [Detection], in size: PixelSize) -> [MaskRegion] {
         detections.compactMap { detection in
@@ -57,7 +65,11 @@ public struct MaskPlanner: Sendable, Hashable {
             // The ellipse is clipped by the image edge, not squeezed into it: keep the full
             // box for the shape maths and let the painter clip pixels.
             guard grown.intersection(size.bounds) != nil else { return nil }
-            return MaskRegion(box: grown, shape: shape, objectClass: detection.objectClass)
+            let landmarks =
+                detection.objectClass == .face
+                ? (detection.landmarks.count == 5 ? detection.landmarks : Self.typicalLandmarks(in: detection.box))
+                : nil
+            return MaskRegion(box: grown, shape: shape, objectClass: detection.objectClass, landmarks: landmarks)
         }
     }
 }

@@ -14,6 +14,11 @@ public enum MaskStyle: String, Sendable, Hashable, Codable, CaseIterable {
     /// A Gaussian blur with sigma scaled to the object. Looks natural but can be partly reversed
     /// by AI restoration: use only where that risk is acceptable.
     case blur
+    /// A synthetic face drawn on the detected landmarks (position, size, roll and rough gaze
+    /// kept for analytics), over a layered background, then degraded again by a finer layered
+    /// pass (defence in depth). Nothing of the person's pixels is used. Not photorealistic.
+    /// Plates get `layered`.
+    case surrogate
 }
 
 /// Tuning of each mask style; defaults are the documented guarantees.
@@ -32,6 +37,11 @@ public struct MaskSettings: Sendable, Hashable, Codable {
     public var pixelateBlocks: Int = 10
     /// Gaussian sigma as a fraction of the object's longer side for `blur`.
     public var blurSigmaFraction: Double = 0.125
+    /// Cells across the object of the finer layered pass over a `surrogate` face: enough to
+    /// keep its drawn features, coarse enough to blur their edges.
+    public var surrogateCells: Int = 40
+    /// Noise of that pass, ± levels.
+    public var surrogateNoise: Double = 8
     /// The colour of `fill` (blue, green, red).
     public var fillColor: [UInt8] = [0, 0, 0]
 

@@ -34,7 +34,13 @@ public struct Masker: Sendable, Hashable {
     ) throws(MaskingError) {
         for region in regions {
             guard let rect = PixelRect(covering: region.box, in: image.size) else { continue }
-            let canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
+            var canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
+            if style == .surrogate, region.objectClass == .face, let landmarks = region.landmarks,
+                !Self.isPartOfLargerFace(region, among: regions)
+            {
+                try drawSurrogate(
+                    on: &canvas, rect: rect, objectBox: region.box, landmarks: landmarks, using: &generator)
+            }
             composite(canvas, into: &image, rect: rect, region: region)
         }
     }
@@ -55,7 +61,7 @@ public struct Masker: Sendable, Hashable {
             let blockSide = max(1, Int((longerSide / Double(max(1, settings.pixelateBlocks))).rounded(.up)))
             let grid = CellGrid(of: image, rect: rect, cellSide: blockSide)
             return grid.blocks(size: rect.size)
-        case .layered:
+        case .layered, .surrogate:
             let cellSide = max(1, Int((longerSide / Double(max(1, settings.layeredCells))).rounded(.up)))
             var grid = CellGrid(of: image, rect: rect, cellSide: cellSide)
             grid.flatten(keeping: settings.layeredContrast)
@@ -80,6 +86,35 @@ public struct Masker: Sendable, Hashable {
             try blur(&canvas, sigma: Self.largestDirectSigma)
             return try enlarged(canvas, to: rect.size)
         }
+    }
+
+    /// Whether a face region's centre lies inside a larger face region: a detector's box on
+    /// part of a face (a chin, a mouth) gets no second synthetic face, only the layered mask.
+    static func isPartOfLargerFace(_ region: MaskRegion, among regions: [MaskRegion]) -> Bool {
+        regions.contains { other in
+            other.objectClass == .face && other.box.area > region.box.area && other.contains(region.box.center)
+        }
+    }
+
+    /// Draws the synthetic face on the (already layered) canvas and degrades it with a finer
+    /// layered pass.
+    private func drawSurrogate<Generator: RandomNumberGenerator>(
+        on canvas: inout Image,
+        rect: PixelRect,
+        objectBox: Box,
+        landmarks: [Point],
+        using generator: inout Generator
+    ) throws(MaskingError) {
+        let local = landmarks.map { $0.offsetBy(dx: -Double(rect.x), dy: -Double(rect.y)) }
+        SurrogateFace(landmarks: local).draw(on: &canvas)
+        let whole = PixelRect(covering: canvas.size.bounds, in: canvas.size)!
+        let cellSide = max(
+            1, Int((max(objectBox.width, objectBox.height) / Double(max(1, settings.surrogateCells))).rounded(.up)))
+        var grid = CellGrid(of: canvas, rect: whole, cellSide: cellSide)
+        grid.perturb(amplitude: settings.surrogateNoise, using: &generator)
+        var degraded = grid.interpolated(size: canvas.size)
+        try blur(&degraded, sigma: Double(cellSide) * settings.layeredSmoothingFraction)
+        canvas = degraded
     }
 
     /// Cell size (pixels) the layered canvas is drawn at before being enlarged.
