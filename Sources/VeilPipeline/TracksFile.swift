@@ -60,6 +60,10 @@ public struct TracksFile: Codable, Sendable, Hashable {
         public var box: Box
         /// `detected`, `predicted` (tracker) or `filled` (gap fill).
         public var source: BoxSource
+        /// The detector's score, when detected on this frame.
+        public var score: Double?
+        /// The detector's five face landmarks, when detected on this frame.
+        public var landmarks: [Point]?
     }
 
     public struct Track: Codable, Sendable, Hashable {
@@ -92,7 +96,9 @@ public struct TracksFile: Codable, Sendable, Hashable {
         var loose: [LooseBox] = []
         for plan in plans {
             for planned in plan.boxes {
-                let box = TrackBox(frame: plan.frameIndex, box: planned.box, source: planned.source)
+                let box = TrackBox(
+                    frame: plan.frameIndex, box: planned.box, source: planned.source, score: planned.score,
+                    landmarks: planned.landmarks.isEmpty ? nil : planned.landmarks)
                 if let id = planned.trackID?.rawValue {
                     byID[id, default: Track(id: id, objectClass: planned.objectClass, boxes: [])].boxes.append(box)
                 } else {
@@ -114,7 +120,9 @@ public struct TracksFile: Codable, Sendable, Hashable {
             for entry in track.boxes {
                 add(
                     PlannedBox(
-                        trackID: TrackID(track.id), objectClass: track.objectClass, box: entry.box, source: entry.source
+                        trackID: TrackID(track.id), objectClass: track.objectClass, box: entry.box,
+                        source: entry.source,
+                        score: entry.score, landmarks: entry.landmarks ?? []
                     ),
                     at: entry.frame
                 )

@@ -181,6 +181,9 @@ final class VideoRun: @unchecked Sendable {
     private var findings: [VideoOutcome.Finding] = []
     private var remasked = 0
     private var excludedBoxes = 0
+    /// Each track's last detected box and landmarks, to place landmarks on frames between
+    /// detections (the surrogate face keeps its roll and gaze instead of jumping).
+    private var lastLandmarks: [TrackID: (box: Box, landmarks: [Point])] = [:]
     private var framesWithManualRegions = 0
 
     init(
@@ -360,7 +363,11 @@ final class VideoRun: @unchecked Sendable {
             }
             var frame = original
             let started = DispatchTime.now().uptimeNanoseconds
-            let planned = plan.boxes.map { Detection(objectClass: $0.objectClass, box: $0.box, score: 1) }
+            let planned = plan.boxes.map { box in
+                Detection(
+                    objectClass: box.objectClass, box: box.box, score: box.score ?? 1,
+                    landmarks: landmarksCarriedForward(for: box))
+            }
             let time = frame.timestamp
             let (detections, excluded) = settings.userRegions.applyingExclusions(to: planned, at: time)
             excludedBoxes += excluded
@@ -388,6 +395,24 @@ final class VideoRun: @unchecked Sendable {
             encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - masked
             framesWritten += 1
             reportProgress()
+        }
+    }
+
+    /// The box's own landmarks, or its track's last ones moved and scaled with the box.
+    private func landmarksCarriedForward(for planned: PlannedBox) -> [Point] {
+        guard let id = planned.trackID else { return planned.landmarks }
+        if planned.landmarks.count == 5 {
+            lastLandmarks[id] = (planned.box, planned.landmarks)
+            return planned.landmarks
+        }
+        guard let last = lastLandmarks[id], last.box.width > 0, last.box.height > 0 else { return [] }
+        let scaleX = planned.box.width / last.box.width
+        let scaleY = planned.box.height / last.box.height
+        return last.landmarks.map { point in
+            Point(
+                x: planned.box.minX + (point.x - last.box.minX) * scaleX,
+                y: planned.box.minY + (point.y - last.box.minY) * scaleY
+            )
         }
     }
 

@@ -12,7 +12,9 @@ extension LookAheadPlanner {
             setBox(object.box.expanded(byFraction: growth), of: object, inFrame: frameIndex, source: .predicted)
             return
         }
-        setBox(detection.box, of: object, inFrame: frameIndex, source: .detected)
+        setBox(
+            detection.box, of: object, inFrame: frameIndex, source: .detected, score: detection.score,
+            landmarks: detection.landmarks)
         let sighting = TrackHistory.Sighting(frameIndex: frameIndex, box: detection.box)
         guard var history = histories[object.id] else {
             var history = TrackHistory(first: sighting)
@@ -74,7 +76,14 @@ extension LookAheadPlanner {
 
     /// Sets a track's box in a waiting frame; a detected box is never overwritten by a guess,
     /// and planned frames are never changed.
-    private mutating func setBox(_ box: Box, of object: TrackedObject, inFrame frameIndex: Int, source: BoxSource) {
+    private mutating func setBox(
+        _ box: Box,
+        of object: TrackedObject,
+        inFrame frameIndex: Int,
+        source: BoxSource,
+        score: Double? = nil,
+        landmarks: [Point] = []
+    ) {
         guard let firstIndex = frames.first?.index else { return }
         let position = frameIndex - firstIndex
         guard position >= plannedFrameCount, position < frames.count else { return }
@@ -82,7 +91,9 @@ extension LookAheadPlanner {
         frames[position].trackBoxes[object.id] = PendingFrame.TrackBox(
             objectClass: object.objectClass,
             box: box,
-            source: source
+            source: source,
+            score: score,
+            landmarks: landmarks
         )
     }
 }

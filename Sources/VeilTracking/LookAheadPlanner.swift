@@ -96,7 +96,9 @@ public struct LookAheadPlanner: Sendable {
         for (index, detection) in detections.enumerated()
         where !claimed.contains(index) && detection.score >= configuration.minimumStandaloneScore {
             frames[frames.count - 1].standaloneBoxes.append(
-                PlannedBox(trackID: nil, objectClass: detection.objectClass, box: detection.box, source: .detected)
+                PlannedBox(
+                    trackID: nil, objectClass: detection.objectClass, box: detection.box, source: .detected,
+                    score: detection.score, landmarks: detection.landmarks)
             )
         }
 
@@ -149,7 +151,9 @@ public struct LookAheadPlanner: Sendable {
                     trackID: id,
                     objectClass: trackBox.objectClass,
                     box: smoothed.union(trackBox.box),
-                    source: trackBox.source
+                    source: trackBox.source,
+                    score: trackBox.score,
+                    landmarks: trackBox.landmarks
                 )
             )
         }

@@ -8,6 +8,8 @@ struct PendingFrame: Sendable {
         var objectClass: ObjectClass
         var box: Box
         var source: BoxSource
+        var score: Double? = nil
+        var landmarks: [Point] = []
     }
 
     let index: Int

@@ -10,11 +10,24 @@ public struct PlannedBox: Hashable, Sendable {
     /// containing the box the track had in this frame (its detection, when detected).
     public var box: Box
     public var source: BoxSource
+    /// The detector's score, on frames where the box was detected.
+    public var score: Double?
+    /// The detector's landmarks, on frames where the box was detected (faces).
+    public var landmarks: [Point]
 
-    public init(trackID: TrackID?, objectClass: ObjectClass, box: Box, source: BoxSource) {
+    public init(
+        trackID: TrackID?,
+        objectClass: ObjectClass,
+        box: Box,
+        source: BoxSource,
+        score: Double? = nil,
+        landmarks: [Point] = []
+    ) {
         self.trackID = trackID
         self.objectClass = objectClass
         self.box = box
         self.source = source
+        self.score = score
+        self.landmarks = landmarks
     }
 }

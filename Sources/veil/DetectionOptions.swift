@@ -16,7 +16,10 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: "Face detector.")
     var detector: DetectorChoice = .ensemble
 
-    @Option(help: "Mask style: layered (irreversible, default), fill, pixelate, surrogate (synthetic face), or blur (reversible by AI).")
+    @Option(
+        help:
+            "Mask style: layered (irreversible, default), fill, pixelate, surrogate (synthetic face), or blur (reversible by AI)."
+    )
     var mask: MaskStyle = .layered
 
     @Option(help: "Face mask shape. Plates are always masked as boxes.")
