@@ -191,14 +191,8 @@ public struct TracksFile: Codable, Sendable, Hashable {
         }
         do {
             return try JSONDecoder().decode(TracksFile.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw .tracksFile(path: url.path, reason: "missing '\(key.stringValue)' at \(UserRegions.path(context))")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw .tracksFile(path: url.path, reason: "wrong type at \(UserRegions.path(context))")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .tracksFile(path: url.path, reason: "\(context.debugDescription) at \(UserRegions.path(context))")
         } catch {
-            throw .tracksFile(path: url.path, reason: "\(error)")
+            throw .tracksFile(path: url.path, reason: JSONProblem.describe(error))
         }
     }
 

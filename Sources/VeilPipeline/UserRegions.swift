@@ -96,14 +96,8 @@ public struct UserRegions: Sendable, Hashable, Codable {
         let decoded: UserRegions
         do {
             decoded = try JSONDecoder().decode(UserRegions.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw .regionsFile(path: url.path, reason: "missing '\(key.stringValue)' at \(Self.path(context))")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw .regionsFile(path: url.path, reason: "wrong type at \(Self.path(context))")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .regionsFile(path: url.path, reason: "\(context.debugDescription) at \(Self.path(context))")
         } catch {
-            throw .regionsFile(path: url.path, reason: "\(error)")
+            throw .regionsFile(path: url.path, reason: JSONProblem.describe(error))
         }
         guard decoded.version == formatVersion else {
             throw .regionsFile(
@@ -115,11 +109,6 @@ public struct UserRegions: Sendable, Hashable, Codable {
             throw .regionsFile(path: url.path, reason: "region '\(region.label ?? "unnamed")' has an empty box")
         }
         return decoded
-    }
-
-    static func path(_ context: DecodingError.Context) -> String {
-        let components = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
-        return components.isEmpty ? "the top level" : components.joined()
     }
 
     /// The manual masks active at `time` (nil for stills).
