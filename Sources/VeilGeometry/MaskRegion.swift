@@ -4,6 +4,8 @@ public enum MaskShape: String, Sendable, Hashable, Codable, CaseIterable {
     case ellipse
     /// The whole box.
     case box
+    /// A polygon (``MaskRegion/polygon``), for regions drawn by hand; its box is its bounds.
+    case polygon
 }
 
 /// One area of one image that will be masked: a box and the shape drawn inside it.
@@ -17,6 +19,8 @@ public struct MaskRegion: Hashable, Sendable, Codable {
     /// The face's five landmarks (eyes, nose, mouth corners) when known: the surrogate mask
     /// draws its synthetic face on them.
     public var landmarks: [Point]?
+    /// The vertices of a ``MaskShape/polygon`` region, in order.
+    public var polygon: [Point]?
 
     public init(box: Box, shape: MaskShape, objectClass: ObjectClass, landmarks: [Point]? = nil) {
         self.box = box
@@ -25,11 +29,39 @@ public struct MaskRegion: Hashable, Sendable, Codable {
         self.landmarks = landmarks
     }
 
+    /// A polygon region; its box is the polygon's bounds.
+    public init(polygon points: [Point], objectClass: ObjectClass) {
+        let xs = points.map(\.x)
+        let ys = points.map(\.y)
+        self.init(
+            box: Box(minX: xs.min() ?? 0, minY: ys.min() ?? 0, maxX: xs.max() ?? 0, maxY: ys.max() ?? 0),
+            shape: .polygon,
+            objectClass: objectClass
+        )
+        polygon = points
+    }
+
+    /// Where the polygon's edges cross the horizontal line at `y`, left to right.
+    public func polygonCrossings(atY y: Double) -> [Double] {
+        guard let points = polygon, points.count >= 3 else { return [] }
+        var crossings: [Double] = []
+        for index in points.indices {
+            let a = points[index]
+            let b = points[(index + 1) % points.count]
+            guard (a.y <= y && b.y > y) || (b.y <= y && a.y > y) else { continue }
+            crossings.append(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x))
+        }
+        return crossings.sorted()
+    }
+
     /// Whether a point lies inside the drawn shape.
     public func contains(_ point: Point) -> Bool {
         switch shape {
         case .box:
             return point.x >= box.minX && point.x <= box.maxX && point.y >= box.minY && point.y <= box.maxY
+        case .polygon:
+            // Even-odd rule: inside when an odd number of crossings lie left of the point.
+            return polygonCrossings(atY: point.y).filter { $0 <= point.x }.count % 2 == 1
         case .ellipse:
             let radiusX = box.width / 2
             let radiusY = box.height / 2

@@ -56,7 +56,9 @@ public struct MaskPlanner: Sendable, Hashable {
     public func regions(for detections: [Detection], in size: PixelSize) -> [MaskRegion] {
         detections.compactMap { detection in
             let margin = detection.objectClass == .face ? faceMargin : plateMargin
-            let shape = detection.objectClass == .face ? faceShape : .box
+            // A detection has no polygon: a polygon face shape falls back to the box (never to
+            // no mask at all).
+            let shape = detection.objectClass == .face && faceShape != .polygon ? faceShape : .box
             let grown = detection.box.expanded(
                 horizontalFraction: margin.horizontal,
                 topFraction: margin.top,

@@ -33,6 +33,15 @@ extension MaskRegion {
         switch shape {
         case .box:
             return lower..<upper
+        case .polygon:
+            // Every pixel the polygon touches on this row: crossings at the row's top, middle
+            // and bottom, rounded outwards (a concave row is masked from its first to its last
+            // crossing: more, never less).
+            let crossings = [Double(y), Double(y) + 0.5, Double(y + 1) - 1e-9].flatMap { polygonCrossings(atY: $0) }
+            guard let first = crossings.min(), let last = crossings.max() else { return nil }
+            let start = max(lower, Int(first.rounded(.down)))
+            let end = min(upper, Int(last.rounded(.up)) + 1)
+            return start < end ? start..<end : nil
         case .ellipse:
             let radiusX = box.width / 2
             let radiusY = box.height / 2

@@ -22,8 +22,12 @@ public struct UserRegion: Sendable, Hashable, Codable {
     /// A free label for reports ("badge", "interviewer, consent form 12"); never a name is
     /// needed, and it is not interpreted.
     public var label: String?
+    /// For `polygon` regions, the bounds of ``points`` (any value is replaced by them).
     public var box: Box
     public var shape: MaskShape
+    /// Vertices of a `polygon` region (stills: masked as drawn; video: moved with keyframes'
+    /// offset from ``box`` is not supported, polygons are static).
+    public var points: [Point]?
     /// Seconds; nil means from the start / to the end.
     public var start: Double?
     public var end: Double?
@@ -35,14 +39,48 @@ public struct UserRegion: Sendable, Hashable, Codable {
         shape: MaskShape = .box,
         start: Double? = nil,
         end: Double? = nil,
-        keyframes: [Keyframe] = []
+        keyframes: [Keyframe] = [],
+        points: [Point]? = nil
     ) {
         self.label = label
         self.box = box
         self.shape = shape
+        self.points = points
         self.start = start
         self.end = end
         self.keyframes = keyframes.sorted { $0.time < $1.time }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case label, box, shape, start, end, keyframes, points
+    }
+
+    /// `box` may be left out of a polygon (its bounds are used); `shape` defaults to `box`,
+    /// `keyframes` to none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let points = try container.decodeIfPresent([Point].self, forKey: .points)
+        let shape = try container.decodeIfPresent(MaskShape.self, forKey: .shape) ?? (points == nil ? .box : .polygon)
+        var box = try container.decodeIfPresent(Box.self, forKey: .box)
+        if box == nil, let points, !points.isEmpty {
+            box = MaskRegion(polygon: points, objectClass: .face).box
+        }
+        guard let box else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.box,
+                DecodingError.Context(
+                    codingPath: container.codingPath, debugDescription: "a region needs a box or points")
+            )
+        }
+        self.init(
+            label: try container.decodeIfPresent(String.self, forKey: .label),
+            box: box,
+            shape: shape,
+            start: try container.decodeIfPresent(Double.self, forKey: .start),
+            end: try container.decodeIfPresent(Double.self, forKey: .end),
+            keyframes: try container.decodeIfPresent([Keyframe].self, forKey: .keyframes) ?? [],
+            points: points
+        )
     }
 
     /// The region's box at `time` (seconds; nil for stills), or nil when it is not active then.
@@ -105,8 +143,15 @@ public struct UserRegions: Sendable, Hashable, Codable {
                 reason: "format version \(decoded.version) is not supported (this build reads \(formatVersion))"
             )
         }
-        for region in decoded.regions + decoded.exclusions where region.box.isEmpty && region.keyframes.isEmpty {
-            throw .regionsFile(path: url.path, reason: "region '\(region.label ?? "unnamed")' has an empty box")
+        for region in decoded.regions + decoded.exclusions {
+            let name = region.label ?? "unnamed"
+            if region.shape == .polygon {
+                guard (region.points?.count ?? 0) >= 3 else {
+                    throw .regionsFile(path: url.path, reason: "polygon '\(name)' needs at least 3 points")
+                }
+            } else if region.box.isEmpty && region.keyframes.isEmpty {
+                throw .regionsFile(path: url.path, reason: "region '\(name)' has an empty box")
+            }
         }
         return decoded
     }
@@ -114,18 +159,20 @@ public struct UserRegions: Sendable, Hashable, Codable {
     /// The manual masks active at `time` (nil for stills).
     public func masks(at time: Double?) -> [MaskRegion] {
         regions.compactMap { region in
-            region.box(at: time).map { MaskRegion(box: $0, shape: region.shape, objectClass: .face) }
+            guard let box = region.box(at: time) else { return nil }
+            if region.shape == .polygon, let points = region.points {
+                return MaskRegion(polygon: points, objectClass: .face)
+            }
+            return MaskRegion(box: box, shape: region.shape == .polygon ? .box : region.shape, objectClass: .face)
         }
     }
 
     /// Splits detections into those to mask and those an exclusion covers (by box centre).
     public func applyingExclusions(to detections: [Detection], at time: Double?) -> (kept: [Detection], excluded: Int) {
-        let active = exclusions.compactMap { region in region.box(at: time).map { (region.shape, $0) } }
+        let active = UserRegions(regions: exclusions).masks(at: time)
         guard !active.isEmpty else { return (detections, 0) }
         let kept = detections.filter { detection in
-            !active.contains { shape, box in
-                MaskRegion(box: box, shape: shape, objectClass: detection.objectClass).contains(detection.box.center)
-            }
+            !active.contains { $0.contains(detection.box.center) }
         }
         return (kept, detections.count - kept.count)
     }

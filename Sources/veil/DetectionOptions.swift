@@ -35,6 +35,10 @@ struct DetectionOptions: ParsableArguments {
     var gpu = false
 
     func validate() throws {
+        guard shape != .polygon else {
+            throw ValidationError(
+                "--shape polygon is for hand-drawn regions (--regions-file); detections use ellipse or box")
+        }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         if let margin, !(0...3).contains(margin) {
             throw ValidationError("--margin must be between 0 and 3 (a fraction of the box)")

@@ -103,7 +103,7 @@ import Testing
 
     @Test(arguments: [
         ["--threshold", "2"], ["--margin", "-1"], ["--quality", "0"], ["--jobs", "0"], ["--mask", "smudge"],
-        ["--targets", "cats"], ["--crf", "99"],
+        ["--targets", "cats"], ["--crf", "99"], ["--shape", "polygon"],
     ])
     func contradictoryOrInvalidOptionsAreRejectedBeforeWork(arguments: [String]) throws {
         let root = try Self.directory()

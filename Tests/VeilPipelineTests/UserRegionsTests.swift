@@ -119,3 +119,38 @@ import VeilVideo
         }
     }
 }
+
+@Suite struct PolygonRegionTests {
+    static let triangle = [Point(x: 10, y: 10), Point(x: 90, y: 10), Point(x: 10, y: 90)]
+
+    @Test func polygonContainsByEvenOddRule() {
+        let region = MaskRegion(polygon: Self.triangle, objectClass: .face)
+        #expect(region.box == Box(x: 10, y: 10, width: 80, height: 80))
+        #expect(region.contains(Point(x: 20, y: 20)))
+        #expect(!region.contains(Point(x: 80, y: 80)))
+    }
+
+    @Test func polygonIsMaskedAsDrawn() throws {
+        var image = Image(size: PixelSize(width: 100, height: 100), blue: 200, green: 200, red: 200)
+        try Masker(style: .fill).apply([MaskRegion(polygon: Self.triangle, objectClass: .face)], to: &image)
+        #expect(image[15, 15] == (0, 0, 0))
+        #expect(image[12, 85] == (0, 0, 0))
+        #expect(image[85, 85] == (200, 200, 200))
+        #expect(image[5, 5] == (200, 200, 200))
+    }
+
+    @Test func polygonFromARegionsFileNeedsNoBox() throws {
+        let json =
+            #"{"version": 1, "regions": [{"label": "screen", "points": [{"x": 10, "y": 10}, {"x": 90, "y": 10}, {"x": 10, "y": 90}]}], "exclusions": []}"#
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("polygon-\(UUID()).json")
+        try Data(json.utf8).write(to: url)
+        let regions = try UserRegions.load(from: url)
+        let masks = regions.masks(at: nil)
+        #expect(masks.first?.shape == .polygon)
+        #expect(masks.first?.contains(Point(x: 20, y: 20)) == true)
+        let twoPoints =
+            #"{"version": 1, "regions": [{"shape": "polygon", "points": [{"x": 1, "y": 1}, {"x": 5, "y": 5}]}], "exclusions": []}"#
+        try Data(twoPoints.utf8).write(to: url)
+        #expect(throws: PipelineError.self) { try UserRegions.load(from: url) }
+    }
+}
