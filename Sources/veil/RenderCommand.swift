@@ -75,9 +75,19 @@ struct RenderCommand: ParsableCommand {
         }
         progress.finish()
         if let report {
+            let document = RenderReport(
+                tool: "veil \(Veil.version)",
+                tracksFile: URL(fileURLWithPath: tracks).lastPathComponent,
+                mediaSHA256: file.media.sha256,
+                mask: settings.masker.style.rawValue,
+                excludedTrackIDs: excludeTrack.sorted(),
+                manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
+                exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
+                video: outcome
+            )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(outcome).write(to: URL(fileURLWithPath: report), options: .atomic)
+            try encoder.encode(document).write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if !quiet {
             FileHandle.standardError.write(
@@ -85,4 +95,17 @@ struct RenderCommand: ParsableCommand {
             )
         }
     }
+}
+
+/// What `veil render --report` writes: what was excluded and why (the user's labels), and the
+/// run's counts. No boxes, no pixels.
+struct RenderReport: Encodable {
+    var tool: String
+    var tracksFile: String
+    var mediaSHA256: String
+    var mask: String
+    var excludedTrackIDs: [Int]
+    var manualRegionLabels: [String]
+    var exclusionLabels: [String]
+    var video: VideoOutcome
 }
