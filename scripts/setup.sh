@@ -155,10 +155,8 @@ convert_centerface() {
   local out="$MODELS/centerface.onnx" stamp="$MODELS/centerface.onnx.source-sha256"
   local src_sha; src_sha="$(sha_of "$MODELS/centerface_fixed.onnx")-$(sha_of "$(dirname "$0")/make_dynamic.py")"
   if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$src_sha" ]; then return; fi
-  say "CenterFace: making the input shape dynamic (one-time, needs the onnx package in a venv)"
+  say "CenterFace: making the input shape dynamic (one-time)"
   local venv="$CACHE/venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -c "import onnx" 2>/dev/null || "$venv/bin/pip" install -q "onnx==$ONNX_VERSION"
   local tmp; tmp="$(mktemp -d)"
   "$venv/bin/python" "$(dirname "$0")/make_dynamic.py" "$MODELS/centerface_fixed.onnx" "$tmp/centerface.onnx"
   $SUDO install -m 0644 "$tmp/centerface.onnx" "$out"
@@ -205,7 +203,16 @@ Cflags: -I/usr/include/opencv4"
   printf '%s\n' "$want" | $SUDO tee "$pc" >/dev/null
 }
 
+# The onnx package in a venv: converts CenterFace once, and builds the synthetic YOLO models the
+# bring-your-own-model tests load.
+install_onnx_venv() {
+  local venv="$CACHE/venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -c "import onnx" 2>/dev/null || { say "onnx $ONNX_VERSION: installing into $venv"; "$venv/bin/pip" install -q "onnx==$ONNX_VERSION"; }
+}
+
 install_apt
+install_onnx_venv
 install_opencv_pc
 install_ort
 install_models

@@ -1,3 +1,4 @@
+public import Foundation
 public import VeilDetection
 public import VeilGeometry
 
@@ -97,7 +98,8 @@ extension DetectorChoice {
         threshold: Double,
         profile: DetectionProfile = .stills,
         store: ModelStore = ModelStore(),
-        options: InferenceOptions = InferenceOptions()
+        options: InferenceOptions = InferenceOptions(),
+        plateModel: URL? = nil
     ) throws(DetectionError) -> any ObjectDetector {
         let floor = min(profile.scoreFloor ?? threshold, threshold)
         var options = options
@@ -123,7 +125,10 @@ extension DetectorChoice {
                 members.append(ScaledDetector(network: network, configuration: scaling))
             }
         }
-        if targets.contains(.plate) {
+        if targets.contains(.plate), let plateModel {
+            // Bring your own: a YOLO export replaces the text-detector stack.
+            members.append(try YOLOPlateDetector(modelURL: plateModel, options: options))
+        } else if targets.contains(.plate) {
             var configuration = PlateDetector.Configuration()
             configuration.maximumInputSide = profile.plateInputSide
             members.append(try PlateDetector(store: store, configuration: configuration, options: options))

@@ -31,6 +31,12 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: "Directory holding the models (default: where `make setup` installs them).")
     var modelsDir: String?
 
+    @Option(
+        help:
+            "Use your own YOLO plate model (ONNX export of YOLOv5/v8/v11, without built-in NMS) instead of Veil's plate detector."
+    )
+    var plateModel: String?
+
     @Flag(help: "Run inference on an NVIDIA GPU (ONNX Runtime CUDA provider); fails if none.")
     var gpu = false
 
@@ -68,7 +74,8 @@ struct DetectionOptions: ParsableArguments {
             threshold: threshold,
             profile: profile,
             store: store,
-            options: InferenceOptions(usesGPU: gpu)
+            options: InferenceOptions(usesGPU: gpu),
+            plateModel: plateModel.map { URL(fileURLWithPath: $0) }
         )
     }
 }
