@@ -67,6 +67,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers shared by the test targets (not in the library product).
+        .target(name: "VeilTestSupport", swiftSettings: swiftSettings),
+
         // The command-line tool.
         .executableTarget(
             name: "veil",
@@ -87,18 +90,20 @@ let package = Package(
         ),
         .testTarget(
             name: "VeilMaskingTests",
-            dependencies: ["VeilMasking", "VeilMedia", "VeilGeometry"],
+            dependencies: ["VeilTestSupport", "VeilMasking", "VeilMedia", "VeilGeometry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VeilPipelineTests",
             dependencies: [
+                "VeilTestSupport",
                 "VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking", "VeilVideo",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "VeilTrackingTests", dependencies: ["VeilTracking", "VeilGeometry"], swiftSettings: swiftSettings),
+            name: "VeilTrackingTests", dependencies: ["VeilTestSupport", "VeilTracking", "VeilGeometry"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "VeilVideoTests",
             dependencies: ["VeilVideo", "VeilMedia", "VeilGeometry"],
@@ -106,12 +111,14 @@ let package = Package(
         ),
         .testTarget(
             name: "VeilEvaluationTests",
-            dependencies: ["VeilEvaluation", "VeilGeometry"],
+            dependencies: ["VeilTestSupport", "VeilEvaluation", "VeilGeometry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VeilAuditTests",
-            dependencies: ["VeilAudit", "VeilMedia", "VeilGeometry", "VeilMasking", "VeilDetection"],
+            dependencies: [
+                "VeilTestSupport", "VeilAudit", "VeilMedia", "VeilGeometry", "VeilMasking", "VeilDetection",
+            ],
             swiftSettings: swiftSettings
         ),
         // Runs the built `veil` binary: exit codes, messages, what lands on disk.

@@ -2,12 +2,13 @@ import Testing
 import VeilAudit
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 @Suite("ImageAttack")
 struct ImageAttackTests {
     /// A seeded random pattern of 4 × 4 px squares: sharp edges that blur visibly.
     static func pattern(size: Int = 96) -> Image {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let side = (size + 3) / 4
         let cells = (0..<side * side).map { _ in UInt8.random(in: 0...255, using: &generator) }
         var pixels: [UInt8] = []
@@ -51,7 +52,7 @@ struct ImageAttackTests {
     @Test func denoisingRemovesAddedNoise() throws {
         let clean = Image(size: PixelSize(width: 64, height: 64), blue: 120, green: 120, red: 120)
         var noisy = clean
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         for index in noisy.pixels.indices {
             noisy.pixels[index] = UInt8(
                 clamping: Int(noisy.pixels[index]) + Int.random(in: -30...30, using: &generator))

@@ -1,6 +1,7 @@
 import VeilAudit
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 /// Stand-in masks for the audit's tests (Veil's real mask module is written separately; these
 /// reproduce the kinds of masks it will offer, so the audit's verdicts can be checked).
@@ -61,7 +62,7 @@ enum TestMask: CustomStringConvertible, CaseIterable {
             let (region, x, y) = maskedRegion(of: face, in: image)
             var cells = try image.cropped(to: region).resized(
                 to: PixelSize(width: Self.gridCells, height: Self.gridCells), interpolation: .area)
-            var generator = SeededGenerator(seed: Self.noiseSeed)
+            var generator = SplitMix64(seed: Self.noiseSeed)
             for index in cells.pixels.indices {
                 let noise = Int.random(in: -Self.noiseAmplitude...Self.noiseAmplitude, using: &generator)
                 cells.pixels[index] = UInt8(clamping: Int(cells.pixels[index]) + noise)

@@ -5,6 +5,7 @@ import VeilDetection
 import VeilGeometry
 import VeilMasking
 import VeilMedia
+import VeilTestSupport
 
 /// Veil's real masks, placed by its real planner on faces its real detector finds, audited:
 /// none may be re-identified under any attack.
@@ -21,7 +22,7 @@ struct VeilMasksAuditTests {
             let faces = try detector.detect(in: image).filter { $0.score >= 0.5 }
             try #require(!faces.isEmpty, "no face found in \(name)")
             var masked = image
-            var generator = SeededGenerator(seed: 11)
+            var generator = SplitMix64(seed: 11)
             let regions = MaskPlanner().regions(for: faces, in: image.size)
             try Masker(style: style).apply(regions, to: &masked, using: &generator)
             let audit = try auditor.audit(original: image, anonymized: masked, faces: faces, path: name)
@@ -41,7 +42,7 @@ struct VeilMasksAuditTests {
             let (image, _) = try Fixtures.scaled(name, faceSize: MaskMatrix.faceSize)
             let original = try #require(try detector.detect(in: image).max { $0.score < $1.score })
             var masked = image
-            var generator = SeededGenerator(seed: 5)
+            var generator = SplitMix64(seed: 5)
             try Masker(style: .surrogate).apply(
                 MaskPlanner().regions(for: [original], in: image.size), to: &masked, using: &generator)
             let found = try #require(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VeilEvaluation
 import VeilGeometry
+import VeilTestSupport
 
 /// pycocotools in a virtual environment of its own, created on first use.
 enum COCOReference {
@@ -45,26 +46,13 @@ enum COCOReference {
     }
 }
 
-/// SplitMix64: a small seeded generator so the random case is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct COCOReferenceTests {
     static let imageSide = 640.0
 
     /// A random dataset and detector output: found objects with jittered boxes, duplicates,
     /// misses, stray detections and crowd regions, all with distinct random scores.
     static func randomCase(seed: UInt64) -> (groundTruth: [String: Any], detections: [[String: Any]]) {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var images: [[String: Any]] = []
         var annotations: [[String: Any]] = []
         var detections: [[String: Any]] = []

@@ -2,6 +2,7 @@ import Testing
 import VeilGeometry
 import VeilMasking
 import VeilMedia
+import VeilTestSupport
 
 /// Each mask's guarantee, checked as a property of the output pixels.
 @Suite struct MaskGuaranteeTests {

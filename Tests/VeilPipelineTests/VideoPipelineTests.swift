@@ -5,6 +5,7 @@ import VeilGeometry
 import VeilMasking
 import VeilMedia
 import VeilPipeline
+import VeilTestSupport
 import VeilVideo
 
 /// The video pipeline with a detector that misses on purpose: a moving bright square must be
@@ -68,7 +69,7 @@ import VeilVideo
         let input = try Self.movingSquareClip(in: directory)
         let output = directory.appendingPathComponent("out.mp4")
         // Misses 30 % of frames at random (seeded), including the first five (backward fill).
-        var generator = SystemRandomNumberGenerator.Seeded(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var missing: Set<Int> = [0, 1, 2, 3, 4]
         for frame in 5..<75 where Double.random(in: 0..<1, using: &generator) < 0.3 { missing.insert(frame) }
         let outcome = try Self.anonymizer(BrightSquareDetector(missing: missing)).anonymize(
@@ -191,20 +192,5 @@ import VeilVideo
             )
         }
         #expect(TestSupport.files(under: directory) == ["broken.mp4"])
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// SplitMix64: a seeded generator so the miss pattern is the same on every run.
-    struct Seeded: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import VeilGeometry
+import VeilTestSupport
 import VeilTracking
 
 @Suite struct LookAheadPlannerTests {

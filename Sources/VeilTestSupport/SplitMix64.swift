@@ -1,13 +1,14 @@
 /// A tiny seeded random number generator (Steele, Lea and Flood's SplitMix64), so that the
-/// randomized tests fail the same way every time.
-struct SplitMix64: RandomNumberGenerator {
+/// randomized tests fail the same way every time. Shared by the test targets; not part of the
+/// `Veil` library product.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
