@@ -7,7 +7,7 @@ EVAL_ROOT ?= ../shared/eval
 VEIL := .build/release/veil
 DEMO := demo-output
 
-.PHONY: all setup build test lint demo eval bench install clean
+.PHONY: all setup build test lint coverage demo eval bench install clean
 
 all: build
 
@@ -23,6 +23,14 @@ lint:
 test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+
+# Line and region coverage of the library by the test suite (the CLI is exercised by the
+# binary-level tests in Tests/VeilCLITests, which llvm-cov does not see).
+coverage: setup
+	$(SWIFT) build --build-tests --enable-code-coverage
+	$(SWIFT) test --skip-build --enable-code-coverage --parallel
+	llvm-cov report .build/debug/VeilPackageTests.xctest -instr-profile .build/debug/codecov/default.profdata \
+		-ignore-filename-regex='(\.build|Tests)/' | tail -1
 
 demo: build
 	@bash scripts/demo.sh "$(VEIL)" "$(DEMO)"
