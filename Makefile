@@ -5,6 +5,8 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 EVAL_ROOT ?= ../shared/eval
 VEIL := .build/release/veil
+# The llvm-cov that matches the Swift toolchain's profile format (not the distribution's).
+LLVM_COV ?= $(dir $(shell readlink -f $(shell command -v swift)))llvm-cov
 DEMO := demo-output
 
 .PHONY: all setup build test lint coverage demo eval bench install clean
@@ -29,7 +31,7 @@ test: setup lint
 coverage: setup
 	$(SWIFT) build --build-tests --enable-code-coverage
 	$(SWIFT) test --skip-build --enable-code-coverage --parallel
-	llvm-cov report .build/debug/VeilPackageTests.xctest -instr-profile .build/debug/codecov/default.profdata \
+	$(LLVM_COV) report .build/debug/VeilPackageTests.xctest -instr-profile .build/debug/codecov/default.profdata \
 		-ignore-filename-regex='(\.build|Tests)/' | tail -1
 
 demo: build
