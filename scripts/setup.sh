@@ -47,7 +47,7 @@ APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
-  libimage-exiftool-perl"
+  libimage-exiftool-perl libheif-dev libheif-examples"
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 check_sha() { # file expected

@@ -44,7 +44,12 @@ public enum ImageCodec {
         var height: Int32 = 0
         var error = CErrorBuffer()
         let status = data.withUnsafeBytes { bytes in
-            CVeilImage_decode(
+            let base = bytes.bindMemory(to: UInt8.self).baseAddress
+            if CVeilImage_isHEIF(base, bytes.count) != 0 {
+                return CVeilImage_decodeHEIF(
+                    base, bytes.count, &pixels, &width, &height, &error.bytes, error.bytes.count)
+            }
+            return CVeilImage_decode(
                 bytes.bindMemory(to: UInt8.self).baseAddress,
                 bytes.count,
                 &pixels,

@@ -16,6 +16,7 @@ public enum ImageFormat: String, Sendable, CaseIterable {
 
     /// Extensions Veil accepts as still-image inputs when walking a directory.
     public static let inputExtensions: Set<String> = [
-        "jpg", "jpeg", "jpe", "png", "webp", "bmp", "tif", "tiff", "jp2", "pbm", "pgm", "ppm", "pnm",
+        "jpg", "jpeg", "jpe", "png", "webp", "bmp", "tif", "tiff", "jp2", "pbm", "pgm", "ppm", "pnm", "heic",
+        "heif", "avif",
     ]
 }

@@ -66,8 +66,12 @@ public enum BatchPlan {
         return (jobs, errors)
     }
 
-    /// A mirrored output path: videos in containers Veil cannot write become `.mp4`.
+    /// A mirrored output path: videos in containers Veil cannot write become `.mp4`, stills in
+    /// formats it cannot write (HEIC, AVIF, JPEG 2000, PNM) become `.jpg`.
     static func outputURL(for mirrored: URL) -> URL {
+        if MediaKind(url: mirrored) == .image, ImageFormat(fileExtension: mirrored.pathExtension) == nil {
+            return mirrored.deletingPathExtension().appendingPathExtension("jpg")
+        }
         guard MediaKind(url: mirrored) == .video,
             !MediaKind.videoOutputExtensions.contains(mirrored.pathExtension.lowercased())
         else { return mirrored }

@@ -96,3 +96,40 @@ import VeilMedia
         #expect(image.cropped(to: Box(x: 60, y: 30, width: 10, height: 10)).size == PixelSize(width: 4, height: 2))
     }
 }
+
+/// iPhone photos: HEIC decodes through libheif (setup installs it and `heif-enc`).
+@Suite struct HEIFTests {
+    static var hasEncoder: Bool {
+        Fixtures.run("heif-enc", ["--version"]) != nil || Fixtures.run("which", ["heif-enc"]) != nil
+    }
+
+    @Test(.enabled(if: HEIFTests.hasEncoder, "needs heif-enc (Debian libheif-examples, installed by make setup)"))
+    func heicDecodesLikeItsSource() throws {
+        let directory = try Fixtures.directory()
+        let png = directory.appendingPathComponent("source.png")
+        let heic = directory.appendingPathComponent("photo.heic")
+        try ImageCodec.write(Fixtures.markedImage(width: 128, height: 96), to: png, quality: 100)
+        try #require(Fixtures.run("heif-enc", ["-q", "95", png.path, "-o", heic.path]) != nil)
+        let decoded = try ImageCodec.read(heic)
+        #expect(decoded.size == PixelSize(width: 128, height: 96))
+        #expect(decoded[2, 2].red > 200)  // the bright mark stays top-left
+        let source = try ImageCodec.read(png)
+        let meanError =
+            zip(decoded.pixels, source.pixels).map { abs(Double($0) - Double($1)) }.reduce(0, +)
+            / Double(source.pixels.count)
+        #expect(meanError < 8)
+    }
+
+    @Test func truncatedHEICIsAClearError() throws {
+        let directory = try Fixtures.directory()
+        let url = directory.appendingPathComponent("broken.heic")
+        // A valid HEIF file-type box and nothing else.
+        let header: [UInt8] = [0, 0, 0, 0x1C] + Array("ftypheic".utf8) + [0, 0, 0, 0] + Array("mif1heicmiaf".utf8)
+        try Data(header).write(to: url)
+        #expect {
+            try ImageCodec.read(url)
+        } throws: { error in
+            "\(error)".contains("broken.heic")
+        }
+    }
+}

@@ -103,3 +103,16 @@ import VeilPipeline
         #expect(json.count < 20_000)
     }
 }
+
+@Suite struct OutputNamingTests {
+    @Test func unwritableStillFormatsMirrorToJPEG() throws {
+        let root = try TestSupport.directory()
+        let inputs = root.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        for name in ["a.heic", "b.avif", "c.png", "d.webm", "e.mov"] {
+            FileManager.default.createFile(atPath: inputs.appendingPathComponent(name).path, contents: Data([1]))
+        }
+        let plan = BatchPlan.make(inputs: [inputs], output: root.appendingPathComponent("out"))
+        #expect(plan.jobs.map(\.output.lastPathComponent).sorted() == ["a.jpg", "b.jpg", "c.png", "d.mp4", "e.mov"])
+    }
+}

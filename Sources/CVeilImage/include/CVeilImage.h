@@ -34,6 +34,14 @@ int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, 
 int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
                             int roiHeight, double sigma, char *error, size_t errorLength);
 
+/// Whether the bytes start like a HEIF/HEIC/AVIF file (libheif's own check).
+int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
+
+/// Decodes the primary image of a HEIF/HEIC/AVIF file with its rotation/mirror applied.
+/// On success `*pixels` is malloc'd BGR (release with CVeilImage_free).
+int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
+                          char *error, size_t errorLength);
+
 void CVeilImage_free(void *pointer);
 
 #ifdef __cplusplus
