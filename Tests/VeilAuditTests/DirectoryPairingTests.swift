@@ -26,11 +26,12 @@ struct DirectoryPairingTests {
             try? FileManager.default.removeItem(at: anonymized)
         }
         let pairing = try DirectoryPairing(originals: originals, anonymized: anonymized)
-        #expect(pairing.pairs.map(\.relativePath) == ["a.jpg", "d.jpg", "d.png", "sub/b.png"])
+        #expect(pairing.pairs.map(\.relativePath) == ["a.jpg", "d.jpg", "d.png", "sub/b.png", "sub/c.heic"])
         #expect(pairing.pairs.first { $0.relativePath == "d.png" }?.anonymized.lastPathComponent == "d.webp")
-        // .heic is not an image format Veil reads, so sub/c.heic is ignored, not unpaired.
+        // An iPhone photo anonymized by Veil comes back as .jpg: paired by stem.
+        #expect(pairing.pairs.first { $0.relativePath == "sub/c.heic" }?.anonymized.lastPathComponent == "c.jpg")
         #expect(pairing.unpairedOriginals == ["only-original.jpg"])
-        #expect(pairing.unpairedAnonymized == ["extra.png", "sub/c.jpg"])
+        #expect(pairing.unpairedAnonymized == ["extra.png"])
     }
 
     @Test func aMissingDirectoryIsAnError() {
