@@ -140,4 +140,38 @@ import Testing
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["in.mp4", "out.mp4", "r.json"])
     }
+
+    @Test func ctrlCLeavesNothingUnderTheOutputName() throws {
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("long.mp4")
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = [
+            "ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        let output = root.appendingPathComponent("out.mp4")
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["anonymize", input.path, "-o", output.path, "--quiet", "--detect-stride", "1"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the run has written its temporary output, then interrupt it.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning,
+            !((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).contains(where: {
+                $0.hasPrefix(".out")
+            })
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(process.isRunning, "the run finished before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["long.mp4"])
+    }
 }
