@@ -1,5 +1,5 @@
-public import VeilGeometry
-public import VeilMedia
+import VeilGeometry
+import VeilMedia
 
 /// A rectangle of an image reduced to square cells of mean colour.
 struct CellGrid {

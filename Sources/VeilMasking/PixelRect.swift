@@ -1,4 +1,4 @@
-public import VeilGeometry
+import VeilGeometry
 
 /// Integer pixel rectangle inside an image: every pixel a box touches.
 struct PixelRect: Hashable, Sendable {

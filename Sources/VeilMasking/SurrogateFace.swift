@@ -1,6 +1,6 @@
 import Foundation
-public import VeilGeometry
-public import VeilMedia
+import VeilGeometry
+import VeilMedia
 
 /// Draws a synthetic, non-identifying face on five landmarks: a neutral head with eyes, brows,
 /// nose and mouth placed, sized and rotated from the landmarks, so head position, size, roll

@@ -1,6 +1,6 @@
 internal import CVeilImage
 public import Foundation
-public import VeilGeometry
+import VeilGeometry
 
 /// Reads and writes still images through OpenCV.
 ///

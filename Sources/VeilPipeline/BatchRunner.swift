@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What happened to one file.
 public enum MediaOutcome: Sendable {

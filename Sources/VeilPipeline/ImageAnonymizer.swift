@@ -1,7 +1,7 @@
 public import Foundation
 public import VeilDetection
 public import VeilGeometry
-public import VeilMasking
+import VeilMasking
 public import VeilMedia
 
 /// What happened to one still image.

@@ -1,8 +1,8 @@
 public import Foundation
 public import VeilDetection
 public import VeilGeometry
-public import VeilMasking
-public import VeilMedia
+import VeilMasking
+import VeilMedia
 public import VeilTracking
 public import VeilVideo
 

@@ -1,4 +1,4 @@
-public import VeilTracking
+import VeilTracking
 public import VeilVideo
 
 /// Video-only settings; what masks look like comes from ``AnonymizationSettings``.

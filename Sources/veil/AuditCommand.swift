@@ -67,7 +67,7 @@ struct AuditCommand: ParsableCommand {
         var unpairedOriginals: [String] = []
         var unpairedAnonymized: [String] = []
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: originalURL.path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: originalURL.path, isDirectory: &isDirectory)
         if isDirectory.boolValue {
             let pairing = try DirectoryPairing(originals: originalURL, anonymized: anonymizedURL)
             unpairedOriginals = pairing.unpairedOriginals

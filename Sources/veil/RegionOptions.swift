@@ -1,6 +1,6 @@
-public import ArgumentParser
+import ArgumentParser
 import Foundation
-public import VeilGeometry
+import VeilGeometry
 import VeilPipeline
 
 /// `--region 120,40,200,80`: a box as x,y,width,height in pixels.

@@ -1,5 +1,5 @@
 import Foundation
-public import VeilGeometry
+import VeilGeometry
 
 /// Turns a DB ("differentiable binarization") text probability map into text rectangles, as
 /// PaddleOCR and rapidocr do: binarize, dilate, find each connected region, fit a minimum-area
