@@ -18,6 +18,7 @@ faces-masks-dev, all sizes|faces-masks-dev|--targets face
 faces-masks-dev, ellipse vs box: box|faces-masks-dev|--targets face --min-size 16 --shape box
 faces-masks-dev, CenterFace alone|faces-masks-dev|--targets face --min-size 16 --detector centerface
 faces-masks-dev, YuNet alone|faces-masks-dev|--targets face --min-size 16 --detector yunet
+faces-masks-dev, video profile per frame (no tracking)|faces-masks-dev|--targets face --min-size 16 --as-video
 plates-openalpr-eu-br|plates-openalpr-eu-br|--targets plate
 "
 rows=()

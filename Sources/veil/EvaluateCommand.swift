@@ -38,6 +38,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write every detection (image, class, box, score) to this JSON file, for tuning.")
     var dumpDetections: String?
 
+    @Flag(help: "Detect as on video frames (CenterFace alone at --detect-size, no tiles, no enlarging), per frame without tracking.")
+    var asVideo = false
+
+    @Option(help: "With --as-video: the longest side faces are detected at.")
+    var detectSize: Int = DetectionProfile.video.faceInputSide
+
     func validate() throws {
         guard (0...1).contains(iou) else { throw ValidationError("--iou must be between 0 and 1") }
         guard minSize >= 0 else { throw ValidationError("--min-size must not be negative") }
@@ -46,7 +52,11 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         var data = try EvaluationDataset.load(from: URL(fileURLWithPath: dataset))
         if limit > 0 { data.images = Array(data.images.prefix(limit)) }
-        let anonymizer = ImageAnonymizer(detector: try detection.makeDetector(), settings: detection.settings)
+        var videoProfile = DetectionProfile.video
+        videoProfile.faceInputSide = detectSize
+        videoProfile.scoreFloor = nil
+        let detector = try detection.makeDetector(profile: asVideo ? videoProfile : .stills)
+        let anonymizer = ImageAnonymizer(detector: detector, settings: detection.settings)
         var predictions: [ImagePrediction] = []
         for annotated in data.images {
             guard let url = data.imageURL(for: annotated) else {
