@@ -38,7 +38,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write every detection (image, class, box, score) to this JSON file, for tuning.")
     var dumpDetections: String?
 
-    @Flag(help: "Detect as on video frames (CenterFace alone at --detect-size, no tiles, no enlarging), per frame without tracking.")
+    @Flag(
+        help: "Detect as on video frames (CenterFace alone at --detect-size, no tiles), per frame, without tracking."
+    )
     var asVideo = false
 
     @Option(help: "With --as-video: the longest side faces are detected at.")
