@@ -246,13 +246,21 @@ final class VideoRun: @unchecked Sendable {
         planned.cancel()
     }
 
-    private var shouldStop: Bool { cancellation.isCancelled }
+    /// Whether the run is stopping (cancelled or failed). When it is, every queue is cancelled
+    /// too, so a stage blocked on a full or empty queue wakes up and exits: without that, a
+    /// cancel that one stage notices leaves another waiting forever.
+    private func isStopping() -> Bool {
+        guard cancellation.isCancelled else { return false }
+        decoded.cancel()
+        planned.cancel()
+        return true
+    }
 
     // MARK: Stage 1: decode
 
     private func decodeStage() {
         defer { decoded.close() }
-        while !shouldStop {
+        while !isStopping() {
             let started = DispatchTime.now().uptimeNanoseconds
             let frame: VideoFrame?
             do {
@@ -264,7 +272,7 @@ final class VideoRun: @unchecked Sendable {
             guard let frame else { return }
             guard decoded.push(frame) else { return }
         }
-        if cancellation.isCancelled { decoded.cancel() }
+        _ = isStopping()
     }
 
     // MARK: Stage 2: detect, track, plan
@@ -273,14 +281,14 @@ final class VideoRun: @unchecked Sendable {
         defer { planned.close() }
         if let givenPlans {
             while let frame = decoded.pop() {
-                guard !shouldStop else { return }
+                guard !isStopping() else { return }
                 let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
                 guard planned.push((frame, plan)) else { return }
             }
             return
         }
         while let frame = decoded.pop() {
-            guard !shouldStop else { return }
+            guard !isStopping() else { return }
             waiting.append(frame)
             let started = DispatchTime.now().uptimeNanoseconds
             for (index, entry) in anonymizer.detectors.enumerated() {
@@ -307,7 +315,7 @@ final class VideoRun: @unchecked Sendable {
             detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
             guard emitReadyPlans() else { return }
         }
-        guard !shouldStop else { return }
+        guard !isStopping() else { return }
         for index in planners.indices {
             pendingPlans[index] += planners[index].finish()
         }
@@ -345,7 +353,7 @@ final class VideoRun: @unchecked Sendable {
     private func encodeStage() {
         let settings = anonymizer.settings
         while let (original, givenPlan) = planned.pop() {
-            guard !shouldStop else { return }
+            guard !isStopping() else { return }
             if media.transcoder == nil {
                 // Detect only: keep the plan, write nothing.
                 collectedPlans.append(givenPlan)

@@ -44,9 +44,12 @@ final class BrightSquareDetector: ObjectDetector, @unchecked Sendable {
     private let missing: Set<Int>
     private let failsAt: Int?
 
-    init(missing: Set<Int> = [], failsAt: Int? = nil) {
+    private let onCall: @Sendable (Int) -> Void
+
+    init(missing: Set<Int> = [], failsAt: Int? = nil, onCall: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.missing = missing
         self.failsAt = failsAt
+        self.onCall = onCall
     }
 
     func detect(in image: Image) throws(DetectionError) -> [Detection] {
@@ -54,6 +57,7 @@ final class BrightSquareDetector: ObjectDetector, @unchecked Sendable {
             defer { calls += 1 }
             return calls
         }
+        onCall(call)
         if call == failsAt { throw .inferenceFailed(model: name, reason: "injected failure") }
         guard !missing.contains(call), let box = Self.brightBox(in: image) else { return [] }
         return [Detection(objectClass: .face, box: box, score: 0.9)]

@@ -168,7 +168,11 @@ import VeilVideo
         #expect(TestSupport.files(under: directory) == ["square.mp4"])
     }
 
-    @Test func cancellationLeavesNothingBehind() throws {
+    /// Cancelled from the encoding stage (the progress callback), as Ctrl-C is noticed there:
+    /// repeated, because the hang this guards against (a stage left waiting on a queue) depends
+    /// on timing.
+    @Test(.timeLimit(.minutes(1)), arguments: 0..<6)
+    func cancellationLeavesNothingBehind(repetition: Int) throws {
         let directory = try TestSupport.directory()
         let input = try Self.movingSquareClip(in: directory)
         let output = directory.appendingPathComponent("out.mp4")
@@ -177,6 +181,26 @@ import VeilVideo
             try Self.anonymizer(BrightSquareDetector()).anonymize(input: input, output: output, cancellation: flag) {
                 if $0.framesDone > 5 { flag.cancel() }
             }
+        }
+        #expect(TestSupport.files(under: directory) == ["square.mp4"])
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [1, 3, 10, 40])
+    func cancellingWhileOtherStagesWaitNeverHangs(atCall: Int) throws {
+        // Ctrl-C noticed by the detection stage while decoding waits on a full queue and
+        // encoding waits on an empty one: every stage must still exit.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let flag = CancellationFlag()
+        let detector = BrightSquareDetector { call in
+            if call == atCall {
+                flag.cancel()
+                Thread.sleep(forTimeInterval: 0.2)  // let the decoder fill its queue
+            }
+        }
+        #expect(throws: PipelineError.self) {
+            try Self.anonymizer(detector).anonymize(input: input, output: output, cancellation: flag)
         }
         #expect(TestSupport.files(under: directory) == ["square.mp4"])
     }
