@@ -110,7 +110,7 @@ import VeilPipeline
         let inputs = root.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
         for name in ["a.heic", "b.avif", "c.png", "d.webm", "e.mov"] {
-            FileManager.default.createFile(atPath: inputs.appendingPathComponent(name).path, contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: inputs.appendingPathComponent(name).path, contents: Data([1]))
         }
         let plan = BatchPlan.make(inputs: [inputs], output: root.appendingPathComponent("out"))
         #expect(plan.jobs.map(\.output.lastPathComponent).sorted() == ["a.jpg", "b.jpg", "c.png", "d.mp4", "e.mov"])

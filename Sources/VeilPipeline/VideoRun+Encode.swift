@@ -1,0 +1,165 @@
+import Foundation
+import VeilDetection
+import VeilGeometry
+import VeilMasking
+import VeilMedia
+import VeilTracking
+import VeilVideo
+
+extension VideoRun {
+    // MARK: Stage 3: mask, verify, encode
+
+    func encodeStage() {
+        let settings = anonymizer.settings
+        // The frame is bound as a var straight from the queue: a separate `let` copy kept alive
+        // beside it would make the first masked pixel copy the whole frame (copy-on-write).
+        while case (var frame, let givenPlan)? = planned.pop() {
+            guard !isStopping() else { return }
+            if media.transcoder == nil {
+                // Detect only: keep the plan, write nothing.
+                collectedPlans.append(givenPlan)
+                record(givenPlan, regionCount: givenPlan.boxes.count)
+                framesWritten += 1
+                reportProgress()
+                continue
+            }
+            var plan = givenPlan
+            let excludedTracks = settings.excludedTrackIDs
+            if !excludedTracks.isEmpty {
+                let before = plan.boxes.count
+                plan.boxes.removeAll { box in box.trackID.map { excludedTracks.contains($0.rawValue) } ?? false }
+                excludedBoxes += before - plan.boxes.count
+            }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let planned = plan.boxes.map { box in
+                Detection(
+                    objectClass: box.objectClass, box: box.box, score: box.score ?? 1,
+                    landmarks: landmarksCarriedForward(for: box))
+            }
+            let time = frame.timestamp
+            let (detections, excluded) = settings.userRegions.applyingExclusions(to: planned, at: time)
+            excludedBoxes += excluded
+            let manual = settings.userRegions.masks(at: time)
+            if !manual.isEmpty { framesWithManualRegions += 1 }
+            let regions = settings.planner.regions(for: detections, in: frame.image.size) + manual
+            do {
+                try settings.masker.apply(regions, to: &frame.image)
+                if anonymizer.video.verifies { try verify(&frame) }
+            } catch let error as PipelineError {
+                return fail(error)
+            } catch let error as MaskingError {
+                return fail(.frame(index: frame.index, reason: error.description))
+            } catch {
+                return fail(.frame(index: frame.index, reason: "\(error)"))
+            }
+            let masked = DispatchTime.now().uptimeNanoseconds
+            maskNanoseconds += masked - started
+            record(plan, regionCount: regions.count)
+            do {
+                try media.transcoder?.write(frame)
+            } catch {
+                return fail(.video(error))
+            }
+            encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - masked
+            framesWritten += 1
+            reportProgress()
+        }
+    }
+
+    /// The box's own landmarks, or its track's last ones moved and scaled with the box.
+    func landmarksCarriedForward(for planned: PlannedBox) -> [Point] {
+        guard let id = planned.trackID else { return planned.landmarks }
+        if planned.landmarks.count == 5 {
+            lastLandmarks[id] = (planned.box, planned.landmarks)
+            return planned.landmarks
+        }
+        guard let last = lastLandmarks[id], last.box.width > 0, last.box.height > 0 else { return [] }
+        let scaleX = planned.box.width / last.box.width
+        let scaleY = planned.box.height / last.box.height
+        return last.landmarks.map { point in
+            Point(
+                x: planned.box.minX + (point.x - last.box.minX) * scaleX,
+                y: planned.box.minY + (point.y - last.box.minY) * scaleY
+            )
+        }
+    }
+
+    /// Runs the detector on a masked frame; anything it still finds is recorded and, unless
+    /// disabled, masked as well.
+    func verify(_ frame: inout VideoFrame) throws {
+        let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
+        var found: [Detection] = []
+        for entry in anonymizer.detectors {
+            do {
+                found += try entry.detector.detect(in: frame.image).filter {
+                    $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
+                }
+            } catch {
+                throw PipelineError.frame(index: frame.index, reason: "verification: \(error.description)")
+            }
+        }
+        guard !found.isEmpty else { return }
+        findings += found.map { VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score) }
+        if anonymizer.video.remasksVerifiedFindings {
+            let fill = Masker(style: .fill, settings: anonymizer.settings.masker.settings)
+            try fill.apply(anonymizer.settings.planner.regions(for: found, in: frame.image.size), to: &frame.image)
+            remasked += found.count
+        }
+    }
+
+    func record(_ plan: FramePlan, regionCount: Int) {
+        if regionCount > 0 { framesWithMasks += 1 }
+        for box in plan.boxes {
+            boxesBySource["\(box.source)", default: 0] += 1
+            if let id = box.trackID { trackIDs[box.objectClass.rawValue, default: []].insert("\(id)") }
+        }
+    }
+
+    func reportProgress() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastProgress > 250_000_000 else { return }
+        lastProgress = now
+        let elapsed = Double(now - startedAt) / 1e9
+        let fps = Double(framesWritten) / max(elapsed, 1e-3)
+        let total = media.info.frameCountEstimate
+        progress(
+            VideoProgress(
+                framesDone: framesWritten,
+                framesTotal: total,
+                framesPerSecond: fps,
+                etaSeconds: total.map { Double(max(0, $0 - framesWritten)) / max(fps, 1e-3) }
+            )
+        )
+    }
+
+    func outcome(elapsedSeconds: Double) -> VideoOutcome {
+        let info = media.info
+        let frames = max(1, framesWritten)
+        func perFrame(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 / Double(frames) }
+        return VideoOutcome(
+            frames: framesWritten,
+            durationSeconds: info.durationSeconds ?? Double(framesWritten) / framesPerSecond,
+            width: info.size.width,
+            height: info.size.height,
+            rotationDegrees: info.rotationDegrees,
+            detections: detectionCounts,
+            tracks: trackIDs.mapValues(\.count),
+            framesWithMasks: framesWithMasks,
+            maskedBoxesBySource: boxesBySource,
+            verifyFindings: findings,
+            remaskedFindings: remasked,
+            excludedBoxes: excludedBoxes,
+            framesWithManualRegions: framesWithManualRegions,
+            stageMillisecondsPerFrame: [
+                "decode": perFrame(decodeNanoseconds),
+                "detect": perFrame(detectNanoseconds),
+                "mask": perFrame(maskNanoseconds),
+                "encode": perFrame(encodeNanoseconds),
+            ],
+            framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
+            elapsedSeconds: elapsedSeconds,
+            peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
+            notes: media.transcoder?.notes ?? []
+        )
+    }
+}

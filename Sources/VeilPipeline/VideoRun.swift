@@ -1,0 +1,241 @@
+import Foundation
+import VeilDetection
+import VeilGeometry
+import VeilMasking
+import VeilMedia
+import VeilTracking
+import VeilVideo
+
+/// The state of one run shared by its three stage threads.
+///
+/// `@unchecked Sendable`: each stage owns its own fields (decode: `decodeNanoseconds`; plan:
+/// `planner`, `frameQueue`, detection counters; encode: mask/encode counters); the shared
+/// `failure` is guarded by `lock`; queues and the transcoder are themselves thread-safe.
+final class VideoRun: @unchecked Sendable {
+    /// Where frames come from and, when masking, go to.
+    enum Media {
+        /// Decode, mask and encode.
+        case transcode(VideoTranscoder)
+        /// Decode only: plans are collected, nothing is written.
+        case read(VideoReader)
+
+        var info: VideoInfo {
+            switch self {
+            case .transcode(let transcoder): transcoder.info
+            case .read(let reader): reader.info
+            }
+        }
+
+        func nextFrame() throws(VideoError) -> VideoFrame? {
+            switch self {
+            case .transcode(let transcoder): try transcoder.nextFrame()
+            case .read(let reader): try reader.nextFrame()
+            }
+        }
+
+        var transcoder: VideoTranscoder? {
+            if case .transcode(let transcoder) = self { transcoder } else { nil }
+        }
+    }
+
+    let anonymizer: VideoAnonymizer
+    let media: Media
+    /// Plans from a tracks file (render): when set, no detector runs.
+    let givenPlans: [Int: FramePlan]?
+    /// Plans of every frame, in order, when decoding only (detect).
+    var collectedPlans: [FramePlan] = []
+    let framesPerSecond: Double
+    let cancellation: CancellationFlag
+    let progress: @Sendable (VideoProgress) -> Void
+    let decoded = BoundedQueue<VideoFrame>(capacity: VideoAnonymizer.queueCapacity)
+    let planned = BoundedQueue<(VideoFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
+    let lock = NSLock()
+    var failure: PipelineError?
+
+    // Plan stage: one planner per detector (class), pushed once per frame each, in step.
+    var planners: [LookAheadPlanner]
+    var pendingPlans: [[FramePlan]]
+    var waiting: [VideoFrame] = []
+    var detectionCounts: [String: Int] = [:]
+    var detectNanoseconds: UInt64 = 0
+    // Decode stage.
+    var decodeNanoseconds: UInt64 = 0
+    // Mask + encode stage.
+    var maskNanoseconds: UInt64 = 0
+    var encodeNanoseconds: UInt64 = 0
+    var framesWritten = 0
+    var framesWithMasks = 0
+    var boxesBySource: [String: Int] = [:]
+    var trackIDs: [String: Set<String>] = [:]
+    var findings: [VideoOutcome.Finding] = []
+    var remasked = 0
+    var excludedBoxes = 0
+    var lastProgress = DispatchTime.now().uptimeNanoseconds
+    let startedAt = DispatchTime.now().uptimeNanoseconds
+    /// Each track's last detected box and landmarks, to place landmarks on frames between
+    /// detections (the surrogate face keeps its roll and gaze instead of jumping).
+    var lastLandmarks: [TrackID: (box: Box, landmarks: [Point])] = [:]
+    var framesWithManualRegions = 0
+
+    init(
+        anonymizer: VideoAnonymizer,
+        media: Media,
+        givenPlans: [Int: FramePlan]?,
+        framesPerSecond: Double,
+        cancellation: CancellationFlag,
+        progress: @escaping @Sendable (VideoProgress) -> Void
+    ) {
+        self.anonymizer = anonymizer
+        self.media = media
+        self.givenPlans = givenPlans
+        self.framesPerSecond = framesPerSecond
+        self.cancellation = cancellation
+        self.progress = progress
+        let configuration = anonymizer.video.planner(
+            framesPerSecond: framesPerSecond,
+            threshold: anonymizer.settings.threshold
+        )
+        planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
+        pendingPlans = anonymizer.detectors.map { _ in [] }
+    }
+
+    func execute() throws(PipelineError) -> VideoOutcome {
+        let started = DispatchTime.now()
+        let group = DispatchGroup()
+        for stage in [decodeStage, planStage, encodeStage] {
+            group.enter()
+            let thread = Thread {
+                stage()
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        if let failure = lock.withLock({ failure }) {
+            media.transcoder?.cancel()
+            throw failure
+        }
+        if cancellation.isCancelled {
+            media.transcoder?.cancel()
+            throw .cancelled
+        }
+        do {
+            try media.transcoder?.finish()
+        } catch {
+            throw .video(error)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return outcome(elapsedSeconds: elapsed)
+    }
+
+    /// Records the first failure and stops every stage.
+    func fail(_ error: PipelineError) {
+        lock.withLock { if failure == nil { failure = error } }
+        cancellation.cancel()
+        decoded.cancel()
+        planned.cancel()
+    }
+
+    /// Whether the run is stopping (cancelled or failed). When it is, every queue is cancelled
+    /// too, so a stage blocked on a full or empty queue wakes up and exits: without that, a
+    /// cancel that one stage notices leaves another waiting forever.
+    func isStopping() -> Bool {
+        guard cancellation.isCancelled else { return false }
+        decoded.cancel()
+        planned.cancel()
+        return true
+    }
+
+    // MARK: Stage 1: decode
+
+    func decodeStage() {
+        defer { decoded.close() }
+        while !isStopping() {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let frame: VideoFrame?
+            do {
+                frame = try media.nextFrame()
+            } catch {
+                return fail(.video(error))
+            }
+            decodeNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            guard let frame else { return }
+            guard decoded.push(frame) else { return }
+        }
+        _ = isStopping()
+    }
+
+    // MARK: Stage 2: detect, track, plan
+
+    func planStage() {
+        defer { planned.close() }
+        if let givenPlans {
+            while let frame = decoded.pop() {
+                guard !isStopping() else { return }
+                let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
+                guard planned.push((frame, plan)) else { return }
+            }
+            return
+        }
+        while let frame = decoded.pop() {
+            guard !isStopping() else { return }
+            waiting.append(frame)
+            let started = DispatchTime.now().uptimeNanoseconds
+            for (index, entry) in anonymizer.detectors.enumerated() {
+                guard frame.index % entry.stride == 0 else {
+                    pendingPlans[index] += planners[index].pushUnobserved()
+                    continue
+                }
+                var detections: [Detection]
+                do {
+                    detections = try entry.detector.detect(in: frame.image).filter {
+                        $0.objectClass == entry.objectClass
+                    }
+                } catch {
+                    guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
+                        return fail(.frame(index: frame.index, reason: error.description))
+                    }
+                    detections = [Detection(objectClass: entry.objectClass, box: frame.image.size.bounds, score: 1)]
+                }
+                for detection in detections where detection.score >= anonymizer.settings.threshold {
+                    detectionCounts[detection.objectClass.rawValue, default: 0] += 1
+                }
+                pendingPlans[index] += planners[index].push(detections)
+            }
+            detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            guard emitReadyPlans() else { return }
+        }
+        guard !isStopping() else { return }
+        for index in planners.indices {
+            pendingPlans[index] += planners[index].finish()
+        }
+        _ = emitReadyPlans()
+    }
+
+    /// Passes on every frame whose plan every planner has finished, merged, in order.
+    func emitReadyPlans() -> Bool {
+        let ready = pendingPlans.map(\.count).min() ?? waiting.count
+        for _ in 0..<ready {
+            guard let frame = waiting.first else { return false }
+            var merged = FramePlan(frameIndex: frame.index, boxes: [])
+            for index in pendingPlans.indices {
+                let plan = pendingPlans[index].removeFirst()
+                guard plan.frameIndex == frame.index else {
+                    fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
+                    return false
+                }
+                // Each class has its own tracker; IDs are made unique across them.
+                let count = pendingPlans.count
+                merged.boxes += plan.boxes.map { box in
+                    var box = box
+                    box.trackID = box.trackID.map { TrackID($0.rawValue * count + index - (count - 1)) }
+                    return box
+                }
+            }
+            waiting.removeFirst()
+            guard planned.push((frame, merged)) else { return false }
+        }
+        return true
+    }
+}
