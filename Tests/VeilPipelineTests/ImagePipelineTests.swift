@@ -57,7 +57,7 @@ import VeilPipeline
         try FileManager.default.createDirectory(
             at: inputs.appendingPathComponent("sub"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestSupport.astronaut, to: inputs.appendingPathComponent("sub/a.png"))
-        FileManager.default.createFile(atPath: inputs.appendingPathComponent("empty.jpg").path, contents: Data())
+        _ = FileManager.default.createFile(atPath: inputs.appendingPathComponent("empty.jpg").path, contents: Data())
         try Data("garbage".utf8).write(to: inputs.appendingPathComponent("corrupt.png"))
         let truncated = try Data(contentsOf: TestSupport.astronaut).prefix(5000)
         try truncated.write(to: inputs.appendingPathComponent("truncated.png"))
