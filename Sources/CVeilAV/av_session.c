@@ -1,11 +1,13 @@
-// The transcode session behind CVeilAV.h: demux + decode one video stream to BGR24, encode
-// BGR24 back, and copy audio/subtitle packets byte for byte. All FFmpeg calls live here.
+// The transcode session behind CVeilAV.h: demux + decode one video stream to planar YUV 4:2:0,
+// encode planar YUV 4:2:0 back, and copy audio/subtitle packets byte for byte. All FFmpeg calls
+// live here, including the scaler that makes small BGR copies of frames for the detectors.
 #include "CVeilAV.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
 #include <libavutil/display.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -17,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/// Scaling algorithm for the YUV ↔ BGR conversions. Sizes never change, so only the colour
-/// conversion runs; bilinear keeps chroma smooth and still takes swscale's fast unscaled paths.
+/// Scaling algorithm for same-size pixel format conversions (a 10-bit or 4:4:4 input to 4:2:0):
+/// only the format changes; bilinear keeps chroma smooth and takes swscale's fast unscaled paths.
 #define CVEILAV_SWS_FLAGS SWS_BILINEAR
 
 /// How many frames the encoder may hold back (threads + lookahead + B-frames) while we still
@@ -120,8 +122,9 @@ struct CVeilAV_Session {
     AVCodecContext *decoder;
     AVPacket *readPacket;
     AVFrame *decoded;
-    struct SwsContext *toBGR;
-    int toBGRFormat;
+    /// Converts frames that are not 8-bit 4:2:0 (10-bit, 4:2:2, 4:4:4, NV12, …) to it.
+    struct SwsContext *toPlanar;
+    int toPlanarFormat;
     int64_t decodedCount;
     int64_t nextPts;
     int isInputDrained;
@@ -142,7 +145,6 @@ struct CVeilAV_Session {
     AVCodecContext *encoder;
     AVFrame *toEncode;
     AVPacket *writePacket;
-    struct SwsContext *fromBGR;
     DurationSlot durations[CVEILAV_DURATION_SLOTS];
     int64_t writtenCount;
     int isHeaderWritten;
@@ -227,7 +229,8 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
         return fail(error, errorLength, "the video stream has no frame size (%dx%d)", session->width, session->height);
     }
     session->colorspace = parameters->color_space;
-    session->isFullRange = parameters->color_range == AVCOL_RANGE_JPEG;
+    session->isFullRange = parameters->color_range == AVCOL_RANGE_JPEG || parameters->format == AV_PIX_FMT_YUVJ420P ||
+                           parameters->format == AV_PIX_FMT_YUVJ422P || parameters->format == AV_PIX_FMT_YUVJ444P;
     AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
     session->defaultDuration = rate.num > 0 ? av_rescale_q(1, av_inv_q(rate), stream->time_base) : 1;
     if (session->defaultDuration <= 0) session->defaultDuration = 1;
@@ -236,6 +239,8 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     memset(info, 0, sizeof *info);
     info->width = session->width;
     info->height = session->height;
+    info->colorspace = session->colorspace;
+    info->isFullRange = session->isFullRange;
     info->timeBaseNumerator = stream->time_base.num;
     info->timeBaseDenominator = stream->time_base.den;
     info->frameRateNumerator = stream->avg_frame_rate.num;
@@ -425,10 +430,6 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     session->toEncode->width = session->width;
     session->toEncode->height = session->height;
     if (av_frame_get_buffer(session->toEncode, 0) < 0) return fail(error, errorLength, "out of memory");
-    session->fromBGR = sws_getContext(session->width, session->height, AV_PIX_FMT_BGR24, session->width,
-                                      session->height, AV_PIX_FMT_YUV420P, CVEILAV_SWS_FLAGS, NULL, NULL, NULL);
-    if (!session->fromBGR) return fail(error, errorLength, "cannot set up the BGR → YUV converter");
-    matchColorspace(session->fromBGR, session->colorspace, session->isFullRange);
 
     mark = logMark();
     status = avio_open(&session->output->pb, path, AVIO_FLAG_WRITE);
@@ -484,8 +485,29 @@ static int copyPacket(CVeilAV_Session *session, AVPacket *packet, char *error, s
     return mux(session, packet, error, errorLength, "copying a packet after frame", session->decodedCount);
 }
 
-/// Converts the decoded frame to BGR in the caller's buffer and fills its timing.
-static int deliver(CVeilAV_Session *session, uint8_t *bgr, int64_t *pts, int64_t *duration, int64_t *index,
+/// The byte size of one planar 8-bit 4:2:0 picture: Y, then Cb, then Cr, rows unpadded.
+static size_t planarSize(int width, int height) {
+    size_t chroma = (size_t)((width + 1) / 2) * ((height + 1) / 2);
+    return (size_t)width * height + 2 * chroma;
+}
+
+/// Plane pointers and strides into one contiguous planar 4:2:0 buffer.
+static void planarLayout(uint8_t *buffer, int width, int height, uint8_t *planes[4], int strides[4]) {
+    int chromaWidth = (width + 1) / 2;
+    size_t chroma = (size_t)chromaWidth * ((height + 1) / 2);
+    planes[0] = buffer;
+    planes[1] = buffer + (size_t)width * height;
+    planes[2] = planes[1] + chroma;
+    planes[3] = NULL;
+    strides[0] = width;
+    strides[1] = chromaWidth;
+    strides[2] = chromaWidth;
+    strides[3] = 0;
+}
+
+/// Copies the decoded frame into the caller's planar 4:2:0 buffer (converting other pixel
+/// formats) and fills its timing.
+static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t *duration, int64_t *index,
                    char *error, size_t errorLength) {
     AVFrame *frame = session->decoded;
     int64_t number = session->decodedCount;
@@ -503,22 +525,35 @@ static int deliver(CVeilAV_Session *session, uint8_t *bgr, int64_t *pts, int64_t
         return fail(error, errorLength, "frame %lld: the picture is damaged (decoder said '%s')", (long long)number,
                     reason);
     }
-    if (!session->toBGR || session->toBGRFormat != frame->format) {
-        sws_freeContext(session->toBGR);
-        session->toBGR = sws_getContext(session->width, session->height, frame->format, session->width,
-                                        session->height, AV_PIX_FMT_BGR24, CVEILAV_SWS_FLAGS, NULL, NULL, NULL);
-        if (!session->toBGR) {
-            av_frame_unref(frame);
-            return fail(error, errorLength, "frame %lld: cannot convert pixel format %s to BGR", (long long)number,
-                        av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "unknown");
+    uint8_t *planes[4];
+    int strides[4];
+    planarLayout(yuv, session->width, session->height, planes, strides);
+    if (frame->format == AV_PIX_FMT_YUV420P || frame->format == AV_PIX_FMT_YUVJ420P) {
+        int chromaWidth = (session->width + 1) / 2;
+        int chromaHeight = (session->height + 1) / 2;
+        av_image_copy_plane(planes[0], strides[0], frame->data[0], frame->linesize[0], session->width, session->height);
+        av_image_copy_plane(planes[1], strides[1], frame->data[1], frame->linesize[1], chromaWidth, chromaHeight);
+        av_image_copy_plane(planes[2], strides[2], frame->data[2], frame->linesize[2], chromaWidth, chromaHeight);
+    } else {
+        if (!session->toPlanar || session->toPlanarFormat != frame->format) {
+            sws_freeContext(session->toPlanar);
+            session->toPlanar = sws_getContext(session->width, session->height, frame->format, session->width,
+                                               session->height, AV_PIX_FMT_YUV420P, CVEILAV_SWS_FLAGS, NULL, NULL, NULL);
+            if (!session->toPlanar) {
+                av_frame_unref(frame);
+                return fail(error, errorLength, "frame %lld: cannot convert pixel format %s to 8-bit 4:2:0",
+                            (long long)number,
+                            av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "unknown");
+            }
+            session->toPlanarFormat = frame->format;
+            // Same matrix and range on both sides: only the sampling and bit depth change.
+            const int *table = coefficients(session->colorspace);
+            sws_setColorspaceDetails(session->toPlanar, table, session->isFullRange, table, session->isFullRange, 0,
+                                     1 << 16, 1 << 16);
         }
-        session->toBGRFormat = frame->format;
-        int isFullRange = frame->color_range == AVCOL_RANGE_JPEG || session->isFullRange;
-        matchColorspace(session->toBGR, session->colorspace, isFullRange);
+        sws_scale(session->toPlanar, (const uint8_t *const *)frame->data, frame->linesize, 0, session->height, planes,
+                  strides);
     }
-    uint8_t *planes[4] = {bgr, NULL, NULL, NULL};
-    int strides[4] = {session->width * 3, 0, 0, 0};
-    sws_scale(session->toBGR, (const uint8_t *const *)frame->data, frame->linesize, 0, session->height, planes, strides);
 
     int64_t timestamp = frame->best_effort_timestamp;
     if (timestamp == AV_NOPTS_VALUE) timestamp = session->nextPts != AV_NOPTS_VALUE ? session->nextPts : 0;
@@ -532,12 +567,13 @@ static int deliver(CVeilAV_Session *session, uint8_t *bgr, int64_t *pts, int64_t
     return 0;
 }
 
-int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *bgr, size_t capacity, int64_t *pts, int64_t *duration,
+int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts, int64_t *duration,
                       int64_t *index, int *isEnd, char *error, size_t errorLength) {
     *isEnd = 0;
-    if ((size_t)session->width * session->height * 3 > capacity) {
-        return fail(error, errorLength, "the frame buffer holds %zu bytes, a %dx%d BGR frame needs %zu", capacity,
-                    session->width, session->height, (size_t)session->width * session->height * 3);
+    size_t needed = planarSize(session->width, session->height);
+    if (needed > capacity) {
+        return fail(error, errorLength, "the frame buffer holds %zu bytes, a %dx%d 4:2:0 frame needs %zu", capacity,
+                    session->width, session->height, needed);
     }
     for (;;) {
         if (session->isDecoderDone) {
@@ -546,7 +582,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *bgr, size_t capacity, i
         }
         uint64_t mark = logMark();
         int status = avcodec_receive_frame(session->decoder, session->decoded);
-        if (status == 0) return deliver(session, bgr, pts, duration, index, error, errorLength);
+        if (status == 0) return deliver(session, yuv, pts, duration, index, error, errorLength);
         if (status == AVERROR_EOF) {
             session->isDecoderDone = 1;
             continue;
@@ -621,20 +657,25 @@ static int drainEncoder(CVeilAV_Session *session, char *error, size_t errorLengt
     }
 }
 
-int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *bgr, size_t length, int64_t pts, int64_t duration,
+int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t length, int64_t pts, int64_t duration,
                        int64_t index, char *error, size_t errorLength) {
     if (!session->encoder || !session->isHeaderWritten) return fail(error, errorLength, "no output is open");
     if (session->isFinished) return fail(error, errorLength, "frame %lld: the output is already finished", (long long)index);
-    size_t needed = (size_t)session->width * session->height * 3;
+    size_t needed = planarSize(session->width, session->height);
     if (length < needed) {
-        return fail(error, errorLength, "frame %lld: %zu bytes given, a %dx%d BGR frame needs %zu", (long long)index,
+        return fail(error, errorLength, "frame %lld: %zu bytes given, a %dx%d 4:2:0 frame needs %zu", (long long)index,
                     length, session->width, session->height, needed);
     }
     AVFrame *frame = session->toEncode;
     if (av_frame_make_writable(frame) < 0) return fail(error, errorLength, "frame %lld: out of memory", (long long)index);
-    const uint8_t *planes[4] = {bgr, NULL, NULL, NULL};
-    int strides[4] = {session->width * 3, 0, 0, 0};
-    sws_scale(session->fromBGR, planes, strides, 0, session->height, frame->data, frame->linesize);
+    uint8_t *planes[4];
+    int strides[4];
+    planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
+    int chromaWidth = (session->width + 1) / 2;
+    int chromaHeight = (session->height + 1) / 2;
+    av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], session->width, session->height);
+    av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], chromaWidth, chromaHeight);
+    av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], chromaWidth, chromaHeight);
     frame->pts = pts;
     frame->pkt_duration = duration;
     DurationSlot *slot = &session->durations[(uint64_t)pts % CVEILAV_DURATION_SLOTS];
@@ -679,13 +720,58 @@ void CVeilAV_close(CVeilAV_Session *session) {
     avcodec_free_context(&session->encoder);
     av_frame_free(&session->toEncode);
     av_packet_free(&session->writePacket);
-    sws_freeContext(session->fromBGR);
     avcodec_free_context(&session->decoder);
     av_frame_free(&session->decoded);
     av_packet_free(&session->readPacket);
-    sws_freeContext(session->toBGR);
+    sws_freeContext(session->toPlanar);
     if (session->input) avformat_close_input(&session->input);
     free(session->streamMap);
     pthread_mutex_destroy(&session->muxLock);
     free(session);
+}
+
+// MARK: - Scaling for detectors
+
+struct CVeilAV_Scaler {
+    struct SwsContext *context;
+    int colorspace;
+    int isFullRange;
+};
+
+int CVeilAV_planarToBGR(CVeilAV_Scaler **scaler, const uint8_t *yuv, int width, int height, int colorspace,
+                        int isFullRange, uint8_t *bgr, int targetWidth, int targetHeight, char *error,
+                        size_t errorLength) {
+    if (width <= 0 || height <= 0 || targetWidth <= 0 || targetHeight <= 0) {
+        return fail(error, errorLength, "cannot scale %dx%d to %dx%d", width, height, targetWidth, targetHeight);
+    }
+    if (!*scaler) {
+        *scaler = calloc(1, sizeof **scaler);
+        if (!*scaler) return fail(error, errorLength, "out of memory");
+        (*scaler)->colorspace = -1;
+    }
+    CVeilAV_Scaler *state = *scaler;
+    // Area averaging when shrinking (no aliasing of fine detail), bilinear otherwise.
+    int flags = targetWidth < width ? SWS_AREA : SWS_BILINEAR;
+    struct SwsContext *context = sws_getCachedContext(state->context, width, height, AV_PIX_FMT_YUV420P, targetWidth,
+                                                      targetHeight, AV_PIX_FMT_BGR24, flags, NULL, NULL, NULL);
+    if (!context) return fail(error, errorLength, "cannot set up a %dx%d → %dx%d scaler", width, height, targetWidth, targetHeight);
+    if (context != state->context || state->colorspace != colorspace || state->isFullRange != isFullRange) {
+        state->context = context;
+        state->colorspace = colorspace;
+        state->isFullRange = isFullRange;
+        matchColorspace(context, colorspace, isFullRange);
+    }
+    uint8_t *source[4];
+    int sourceStrides[4];
+    planarLayout((uint8_t *)yuv, width, height, source, sourceStrides);
+    uint8_t *target[4] = {bgr, NULL, NULL, NULL};
+    int targetStrides[4] = {targetWidth * 3, 0, 0, 0};
+    sws_scale(context, (const uint8_t *const *)source, sourceStrides, 0, height, target, targetStrides);
+    return 0;
+}
+
+void CVeilAV_freeScaler(CVeilAV_Scaler *scaler) {
+    if (!scaler) return;
+    sws_freeContext(scaler->context);
+    free(scaler);
 }

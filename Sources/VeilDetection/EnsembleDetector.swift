@@ -20,6 +20,12 @@ public struct EnsembleDetector: ObjectDetector {
 
     public var name: String { members.map(\.name).joined(separator: "+") }
     public var models: [ModelFingerprint] { members.flatMap(\.models) }
+    /// The largest of the members' sides; nil if any member needs full resolution.
+    public var workingSide: Int? {
+        let sides = members.map(\.workingSide)
+        guard !sides.contains(where: { $0 == nil }) else { return nil }
+        return sides.compactMap { $0 }.max()
+    }
 
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         var all: [Detection] = []

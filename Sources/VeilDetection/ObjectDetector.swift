@@ -12,6 +12,14 @@ public protocol ObjectDetector: Sendable {
     /// Detections in image coordinates, every score ≥ the detector's own floor; callers apply
     /// their threshold.
     func detect(in image: Image) throws(DetectionError) -> [Detection]
+    /// The longest image side this detector looks at: it shrinks anything larger to this
+    /// first, so a caller may hand it a copy shrunk to this size instead (video does, straight
+    /// from the decoded picture). Nil when it looks at full resolution (tiles) or cannot say.
+    var workingSide: Int? { get }
+}
+
+extension ObjectDetector {
+    public var workingSide: Int? { nil }
 }
 
 /// A model file's identity, for reports: name and SHA-256.

@@ -41,6 +41,8 @@ public struct ScaledDetector: ObjectDetector {
 
     public var name: String { network.name }
     public var models: [ModelFingerprint] { [network.model] }
+    /// Without tiles the whole-image pass never looks at more than the network's input side.
+    public var workingSide: Int? { configuration.allowsTiling ? nil : network.maxInputSide }
 
     /// The passes for an image: the scale of the whole-image pass and, when needed, the tiles
     /// (image coordinates) and their scale.

@@ -33,16 +33,26 @@ public struct Masker: Sendable, Hashable {
         using generator: inout Generator
     ) throws(MaskingError) {
         for region in regions {
-            guard let rect = PixelRect(covering: region.box, in: image.size) else { continue }
-            var canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
-            if style == .surrogate, region.objectClass == .face, let landmarks = region.landmarks,
-                !Self.isPartOfLargerFace(region, among: regions)
-            {
-                try drawSurrogate(
-                    on: &canvas, rect: rect, objectBox: region.box, landmarks: landmarks, using: &generator)
-            }
-            composite(canvas, into: &image, rect: rect, region: region)
+            try paint(region, among: regions, into: &image, using: &generator)
         }
+    }
+
+    /// Masks one region; `regions` (which may include it) tell a part of a face from a whole one.
+    func paint<Generator: RandomNumberGenerator>(
+        _ region: MaskRegion,
+        among regions: [MaskRegion],
+        into image: inout Image,
+        using generator: inout Generator
+    ) throws(MaskingError) {
+        guard let rect = PixelRect(covering: region.box, in: image.size) else { return }
+        var canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
+        if style == .surrogate, region.objectClass == .face, let landmarks = region.landmarks,
+            !Self.isPartOfLargerFace(region, among: regions)
+        {
+            try drawSurrogate(
+                on: &canvas, rect: rect, objectBox: region.box, landmarks: landmarks, using: &generator)
+        }
+        composite(canvas, into: &image, rect: rect, region: region)
     }
 
     /// The replacement pixels for a rectangle (same size as the rectangle).

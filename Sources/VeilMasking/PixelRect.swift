@@ -19,6 +19,12 @@ struct PixelRect: Hashable, Sendable {
         size = PixelSize(width: x1 - x0, height: y1 - y0)
     }
 
+    init(x: Int, y: Int, size: PixelSize) {
+        self.x = x
+        self.y = y
+        self.size = size
+    }
+
     var box: Box { Box(x: Double(x), y: Double(y), width: Double(size.width), height: Double(size.height)) }
 }
 

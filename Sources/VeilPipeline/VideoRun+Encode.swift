@@ -41,9 +41,9 @@ extension VideoRun {
             excludedBoxes += excluded
             let manual = settings.userRegions.masks(at: time)
             if !manual.isEmpty { framesWithManualRegions += 1 }
-            let regions = settings.planner.regions(for: detections, in: frame.image.size) + manual
+            let regions = settings.planner.regions(for: detections, in: frame.picture.size) + manual
             do {
-                try settings.masker.apply(regions, to: &frame.image)
+                try settings.masker.apply(regions, to: &frame.picture)
                 if anonymizer.video.verifies { try verify(&frame) }
             } catch let error as PipelineError {
                 return fail(error)
@@ -89,20 +89,21 @@ extension VideoRun {
     func verify(_ frame: inout VideoFrame) throws {
         let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
         var found: [Detection] = []
-        for entry in anonymizer.detectors {
-            do {
-                found += try entry.detector.detect(in: frame.image).filter {
+        do {
+            let shrunk = try verifyScaler.bgr(of: frame.picture, longestSide: detectionSide)
+            for entry in anonymizer.detectors {
+                found += try entry.detector.detect(in: shrunk.image).filter {
                     $0.score >= threshold && anonymizer.settings.targets.contains($0.objectClass)
-                }
-            } catch {
-                throw PipelineError.frame(index: frame.index, reason: "verification: \(error.description)")
+                }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
             }
+        } catch {
+            throw PipelineError.frame(index: frame.index, reason: "verification: \(error)")
         }
         guard !found.isEmpty else { return }
         findings += found.map { VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score) }
         if anonymizer.video.remasksVerifiedFindings {
             let fill = Masker(style: .fill, settings: anonymizer.settings.masker.settings)
-            try fill.apply(anonymizer.settings.planner.regions(for: found, in: frame.image.size), to: &frame.image)
+            try fill.apply(anonymizer.settings.planner.regions(for: found, in: frame.picture.size), to: &frame.picture)
             remasked += found.count
         }
     }

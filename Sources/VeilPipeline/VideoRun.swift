@@ -58,6 +58,11 @@ final class VideoRun: @unchecked Sendable {
     var waiting: [VideoFrame] = []
     var detectionCounts: [String: Int] = [:]
     var detectNanoseconds: UInt64 = 0
+    /// Shrinks decoded pictures for the detectors (plan stage) and for verification (encode stage).
+    let planScaler = FrameScaler()
+    let verifyScaler = FrameScaler()
+    /// The longest side the detectors look at; nil: full resolution.
+    let detectionSide: Int?
     // Decode stage.
     var decodeNanoseconds: UInt64 = 0
     // Mask + encode stage.
@@ -96,6 +101,7 @@ final class VideoRun: @unchecked Sendable {
             threshold: anonymizer.settings.threshold
         )
         planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
+        detectionSide = Self.detectionSide(of: anonymizer.detectors.map(\.detector))
         pendingPlans = anonymizer.detectors.map { _ in [] }
     }
 
@@ -182,6 +188,7 @@ final class VideoRun: @unchecked Sendable {
             guard !isStopping() else { return }
             waiting.append(frame)
             let started = DispatchTime.now().uptimeNanoseconds
+            var shrunk: (image: Image, scaleX: Double, scaleY: Double)?
             for (index, entry) in anonymizer.detectors.enumerated() {
                 guard frame.index % entry.stride == 0 else {
                     pendingPlans[index] += planners[index].pushUnobserved()
@@ -189,14 +196,16 @@ final class VideoRun: @unchecked Sendable {
                 }
                 var detections: [Detection]
                 do {
-                    detections = try entry.detector.detect(in: frame.image).filter {
+                    if shrunk == nil { shrunk = try planScaler.bgr(of: frame.picture, longestSide: detectionSide) }
+                    guard let shrunk else { return }
+                    detections = try entry.detector.detect(in: shrunk.image).filter {
                         $0.objectClass == entry.objectClass
-                    }
+                    }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
                 } catch {
                     guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
-                        return fail(.frame(index: frame.index, reason: error.description))
+                        return fail(.frame(index: frame.index, reason: "\(error)"))
                     }
-                    detections = [Detection(objectClass: entry.objectClass, box: frame.image.size.bounds, score: 1)]
+                    detections = [Detection(objectClass: entry.objectClass, box: frame.picture.size.bounds, score: 1)]
                 }
                 for detection in detections where detection.score >= anonymizer.settings.threshold {
                     detectionCounts[detection.objectClass.rawValue, default: 0] += 1
@@ -211,6 +220,14 @@ final class VideoRun: @unchecked Sendable {
             pendingPlans[index] += planners[index].finish()
         }
         _ = emitReadyPlans()
+    }
+
+    /// The side to shrink frames to before detection: the largest any detector looks at, or nil
+    /// (full resolution) when one of them needs every pixel.
+    static func detectionSide(of detectors: [any ObjectDetector]) -> Int? {
+        let sides = detectors.map(\.workingSide)
+        guard !sides.contains(where: { $0 == nil }) else { return nil }
+        return sides.compactMap { $0 }.max()
     }
 
     /// Passes on every frame whose plan every planner has finished, merged, in order.

@@ -23,6 +23,8 @@ public enum VideoError: Error, Sendable, Equatable, CustomStringConvertible {
     case unfinishedTranscode(decoded: Int, written: Int, isInputAtEnd: Bool)
     /// The transcoder was already finished, cancelled, or stopped by an earlier error.
     case closed(path: String)
+    /// A frame could not be converted for a detector (FFmpeg's scaler refused the sizes).
+    case conversionFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum VideoError: Error, Sendable, Equatable, CustomStringConvertible {
                 : "finish() was called before the input was read to its end (\(decoded) frames read, \(written) written)"
         case .closed(let path):
             "the transcode to \(path) is already finished, cancelled or failed"
+        case .conversionFailed(let reason):
+            "cannot convert a frame for detection: \(reason)"
         }
     }
 }

@@ -14,15 +14,30 @@ public struct VideoFrame: Sendable, Equatable {
     public let duration: Int64
     /// Seconds per `pts` unit.
     public let timeBase: Rational
-    /// The picture, upright as stored (display rotation is metadata; see ``VideoInfo/rotationDegrees``).
-    public var image: Image
+    /// The picture as the codec stores it (Y′CbCr 4:2:0), upright as stored (display rotation is
+    /// metadata; see ``VideoInfo/rotationDegrees``).
+    public var picture: PlanarImage
 
-    public init(index: Int, pts: Int64, duration: Int64, timeBase: Rational, image: Image) {
+    public init(index: Int, pts: Int64, duration: Int64, timeBase: Rational, picture: PlanarImage) {
         self.index = index
         self.pts = pts
         self.duration = duration
         self.timeBase = timeBase
-        self.image = image
+        self.picture = picture
+    }
+
+    /// A frame from a BGR image, converted with `matrix`.
+    public init(index: Int, pts: Int64, duration: Int64, timeBase: Rational, image: Image, matrix: ColorMatrix = .bt601)
+    {
+        self.init(
+            index: index, pts: pts, duration: duration, timeBase: timeBase, picture: PlanarImage(image, matrix: matrix))
+    }
+
+    /// The picture as BGR. Converts the whole frame on each access (and each assignment), so hot
+    /// paths work on ``picture`` instead.
+    public var image: Image {
+        get { picture.bgrImage() }
+        set { picture = PlanarImage(newValue, matrix: picture.matrix) }
     }
 
     /// The presentation time in seconds.

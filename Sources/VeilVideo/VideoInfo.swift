@@ -1,4 +1,5 @@
 public import VeilGeometry
+public import VeilMedia
 
 /// What an input video's main video stream looks like.
 public struct VideoInfo: Sendable, Hashable {
@@ -22,6 +23,8 @@ public struct VideoInfo: Sendable, Hashable {
     public var subtitleStreamCount: Int
     /// FFmpeg's short name of the video codec ("h264", "hevc", ...).
     public var codecName: String
+    /// How the stream's Y′CbCr samples map to RGB (matrix and range).
+    public var colorMatrix: ColorMatrix = .bt601
 
     /// The size a player shows: width and height swapped for 90° and 270° rotations.
     public var displaySize: PixelSize {

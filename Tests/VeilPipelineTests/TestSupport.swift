@@ -45,16 +45,27 @@ final class BrightSquareDetector: ObjectDetector, @unchecked Sendable {
     private let failsAt: Int?
 
     private let onCall: @Sendable (Int) -> Void
+    /// The longest side it claims to look at (nil: full resolution, like a tiling detector).
+    let workingSide: Int?
+    /// Sizes of the images it was given.
+    private(set) var seenSizes: Set<PixelSize> = []
 
-    init(missing: Set<Int> = [], failsAt: Int? = nil, onCall: @escaping @Sendable (Int) -> Void = { _ in }) {
+    init(
+        missing: Set<Int> = [],
+        failsAt: Int? = nil,
+        workingSide: Int? = nil,
+        onCall: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.missing = missing
         self.failsAt = failsAt
+        self.workingSide = workingSide
         self.onCall = onCall
     }
 
     func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let call = lock.withLock {
             defer { calls += 1 }
+            seenSizes.insert(image.size)
             return calls
         }
         onCall(call)

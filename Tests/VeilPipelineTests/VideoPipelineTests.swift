@@ -64,6 +64,24 @@ import VeilVideo
         }
     }
 
+    @Test func detectorsSeeAShrunkCopyAndMasksLandAtFullResolution() throws {
+        // A detector that looks at 160 px gets frames shrunk to 160×120 straight from the
+        // decoded picture; its boxes are scaled back, so the 320×240 output is still masked.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let detector = BrightSquareDetector(workingSide: 160)
+        let outcome = try Self.anonymizer(detector).anonymize(input: input, output: output)
+        #expect(detector.seenSizes == [PixelSize(width: 160, height: 120)])
+        #expect(outcome.framesWithMasks == 75)
+        let reader = try VideoReader(url: output)
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+        }
+    }
+
     @Test func squareIsMaskedOnEveryFrameDespiteMisses() throws {
         let directory = try TestSupport.directory()
         let input = try Self.movingSquareClip(in: directory)

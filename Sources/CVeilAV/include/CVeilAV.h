@@ -1,5 +1,6 @@
 // A plain C face over the part of FFmpeg's libav* that Veil needs: decode one video stream to
-// BGR frames, encode BGR frames back to H.264/H.265, and copy every audio (and, where the
+// planar YUV 4:2:0 frames, encode such frames back to H.264/H.265, shrink a frame into a small
+// BGR copy for the detectors, and copy every audio (and, where the
 // container allows, subtitle) packet untouched from the input to the output.
 //
 // Why a shim: FFmpeg's API is pointer-heavy C with ownership rules spread over a dozen calls
@@ -51,6 +52,10 @@ typedef struct {
     int subtitleStreamCount;
     /// Short FFmpeg name of the video codec ("h264", "hevc", ...).
     char codecName[32];
+    /// FFmpeg's AVColorSpace of the stream (1: BT.709, 5/6: BT.601, 9: BT.2020, 2: unspecified).
+    int colorspace;
+    /// 1 when samples use the full 0…255 range (JPEG-style), 0 for the usual 16…235.
+    int isFullRange;
 } CVeilAV_VideoInfo;
 
 /// How the output is encoded.
@@ -78,16 +83,18 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **session, CVeilAV_Video
 int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV_OutputOptions *options,
                        char *notes, size_t notesLength, char *error, size_t errorLength);
 
-/// Decodes the next video frame into `bgr` (packed BGR24, `width * 3` bytes per row, at least
-/// `capacity` bytes), copying any audio/subtitle packets met on the way to the output.
+/// Decodes the next video frame into `yuv`: planar 8-bit 4:2:0, the Y plane (`width` bytes per
+/// row) then Cb then Cr (`(width + 1) / 2` bytes per row, `(height + 1) / 2` rows each), at
+/// least `capacity` bytes; other pixel formats are converted, keeping the matrix and range.
+/// Copies any audio/subtitle packets met on the way to the output.
 /// Sets `*isEnd` to 1 (and fills nothing else) after the last frame. `*pts` and `*duration` are
 /// in the stream time base; `*index` counts decoded frames from 0.
-int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *bgr, size_t capacity, int64_t *pts,
+int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts,
                       int64_t *duration, int64_t *index, int *isEnd, char *error, size_t errorLength);
 
-/// Encodes one packed BGR24 frame of the input's size with the given timestamp and duration
-/// (stream time base). `index` is only used in messages.
-int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *bgr, size_t length, int64_t pts,
+/// Encodes one planar 4:2:0 frame (the layout CVeilAV_readFrame writes) of the input's size with
+/// the given timestamp and duration (stream time base). `index` is only used in messages.
+int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t length, int64_t pts,
                        int64_t duration, int64_t index, char *error, size_t errorLength);
 
 /// Flushes the encoder, writes the container trailer and closes the output file.
@@ -96,6 +103,19 @@ int CVeilAV_finish(CVeilAV_Session *session, char *error, size_t errorLength);
 /// Releases everything the session holds. An output that was not finished is closed as it is
 /// (the caller deletes the file). Safe with NULL.
 void CVeilAV_close(CVeilAV_Session *session);
+
+/// A reusable converter from planar 4:2:0 to packed BGR24 at any size (area-averaged when
+/// shrinking). One per thread; NULL until the first call creates it.
+typedef struct CVeilAV_Scaler CVeilAV_Scaler;
+
+/// Converts a planar 4:2:0 picture (`width`×`height`, the CVeilAV_readFrame layout) with the
+/// given colour space and range into `bgr` (`targetWidth * targetHeight * 3` bytes).
+int CVeilAV_planarToBGR(CVeilAV_Scaler **scaler, const uint8_t *yuv, int width, int height, int colorspace,
+                        int isFullRange, uint8_t *bgr, int targetWidth, int targetHeight, char *error,
+                        size_t errorLength);
+
+/// Releases a scaler. Safe with NULL.
+void CVeilAV_freeScaler(CVeilAV_Scaler *scaler);
 
 /// 1 if FFmpeg has an encoder with this name (for example "libx265"), else 0.
 int CVeilAV_hasEncoder(const char *name);

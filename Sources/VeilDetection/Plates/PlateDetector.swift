@@ -39,6 +39,7 @@ public struct PlateDetector: ObjectDetector {
     static let standardDeviation: Float = 0.5
 
     public let name = "ppocr-plates"
+    public var workingSide: Int? { configuration.maximumInputSide }
     public let models: [ModelFingerprint]
     public let configuration: Configuration
     private let session: InferenceSession

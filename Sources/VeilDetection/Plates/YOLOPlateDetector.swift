@@ -89,6 +89,8 @@ public struct YOLOPlateDetector: ObjectDetector {
         + "or [1, N, 5 + C] (YOLOv5/v7)"
 
     public let name = "yolo-plates"
+    /// The letterbox canvas's longer side.
+    public var workingSide: Int? { max(inputSize.width, inputSize.height) }
     public let models: [ModelFingerprint]
     public let configuration: Configuration
     /// The model's input size (width × height) after resolving symbolic dimensions.

@@ -1,0 +1,57 @@
+public import VeilGeometry
+public import VeilMedia
+
+extension Masker {
+    /// Masks every region of a video picture (Y′CbCr 4:2:0), with the system's random source.
+    public func apply(_ regions: [MaskRegion], to picture: inout PlanarImage) throws(MaskingError) {
+        var generator = SystemRandomNumberGenerator()
+        try apply(regions, to: &picture, using: &generator)
+    }
+
+    /// Masks every region of a video picture.
+    ///
+    /// Each region is painted on a small BGR copy of the pixels around it, exactly as on a
+    /// photo, and only the pixels its shape touches are written back: their luma, and the
+    /// chroma of every 2×2 block that contains one of them (4:2:0 shares a colour sample per
+    /// block). Pixels outside every shape keep their original samples, bit for bit.
+    ///
+    /// - Complexity: O(pixels covered by the regions), independent of the frame size.
+    public func apply<Generator: RandomNumberGenerator>(
+        _ regions: [MaskRegion],
+        to picture: inout PlanarImage,
+        using generator: inout Generator
+    ) throws(MaskingError) {
+        for region in regions {
+            guard let covered = PixelRect(covering: region.box, in: picture.size) else { continue }
+            // Even origin and size: each chroma block lies wholly inside or outside the crop.
+            let x0 = covered.x & ~1
+            let y0 = covered.y & ~1
+            let x1 = min(picture.width, (covered.x + covered.size.width + 1) & ~1)
+            let y1 = min(picture.height, (covered.y + covered.size.height + 1) & ~1)
+            let rect = PixelRect(x: x0, y: y0, size: PixelSize(width: x1 - x0, height: y1 - y0))
+            var crop = picture.bgrCrop(x: rect.x, y: rect.y, width: rect.size.width, height: rect.size.height)
+            let own = region.offsetBy(dx: -Double(rect.x), dy: -Double(rect.y))
+            // The surrogate face needs the other face regions, to tell a part of a face from a
+            // whole one; only that check reads them.
+            let others =
+                style == .surrogate
+                ? regions.map { $0.offsetBy(dx: -Double(rect.x), dy: -Double(rect.y)) } : []
+            try paint(own, among: others, into: &crop, using: &generator)
+            let whole = PixelRect(x: 0, y: 0, size: crop.size)
+            picture.replacePixels(from: crop, x: rect.x, y: rect.y) { row in
+                own.span(ofPixelRow: row, clippedTo: whole)
+            }
+        }
+    }
+}
+
+extension MaskRegion {
+    /// The same region moved by (`dx`, `dy`): box, landmarks and polygon.
+    func offsetBy(dx: Double, dy: Double) -> MaskRegion {
+        var moved = self
+        moved.box = box.offsetBy(dx: dx, dy: dy)
+        moved.landmarks = landmarks?.map { $0.offsetBy(dx: dx, dy: dy) }
+        moved.polygon = polygon?.map { $0.offsetBy(dx: dx, dy: dy) }
+        return moved
+    }
+}
