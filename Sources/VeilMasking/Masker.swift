@@ -128,7 +128,7 @@ public struct Masker: Sendable, Hashable {
     }
 
     /// Cell size (pixels) the layered canvas is drawn at before being enlarged.
-    static let workingCellSide = 16.0
+    static let workingCellSide = 6.0
     /// Above this sigma, blurs run on a downscaled copy.
     static let largestDirectSigma = 6.0
 
