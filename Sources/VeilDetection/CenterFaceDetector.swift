@@ -23,9 +23,10 @@ public struct CenterFaceDetector: FaceNetwork {
         store: ModelStore = ModelStore(),
         options: InferenceOptions = InferenceOptions(),
         scoreFloor: Double = 0.2,
-        maxInputSide: Int = 1280
+        maxInputSide: Int = 1280,
+        precision: ModelPrecision = .float32
     ) throws(DetectionError) {
-        let url = try store.url(for: Self.modelName)
+        let url = try store.url(for: precision.fileName(of: Self.modelName))
         session = try InferenceSession(modelURL: url, options: options)
         model = ModelStore.fingerprint(of: url)
         self.scoreFloor = scoreFloor

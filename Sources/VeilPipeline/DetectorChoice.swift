@@ -36,6 +36,9 @@ public struct DetectionProfile: Sendable, Hashable {
     /// ONNX Runtime threads per inference (0: one per core). Video runs detection beside
     /// decoding and encoding, so one thread each avoids the cores fighting.
     public var inferenceThreads: Int
+    /// Float or 8-bit weights for CenterFace and the plate text detector (YuNet and
+    /// bring-your-own models always run as they are).
+    public var precision: ModelPrecision = .float32
     /// YuNet's own minimum score. YuNet scores are calibrated differently from CenterFace's:
     /// below 0.5 it adds large false boxes (measured on faces-masks-dev and the egoblur
     /// fisheye clips) while adding under 1 % coverage.
@@ -63,7 +66,8 @@ public struct DetectionProfile: Sendable, Hashable {
         scoreFloor: 0.1,
         allowsTiling: false,
         ensembleUsesYuNet: false,
-        inferenceThreads: 1
+        inferenceThreads: 1,
+        precision: .int8
     )
 
     public init(
@@ -74,8 +78,10 @@ public struct DetectionProfile: Sendable, Hashable {
         scoreFloor: Double?,
         allowsTiling: Bool,
         ensembleUsesYuNet: Bool,
-        inferenceThreads: Int
+        inferenceThreads: Int,
+        precision: ModelPrecision = .float32
     ) {
+        self.precision = precision
         self.allowsTiling = allowsTiling
         self.ensembleUsesYuNet = ensembleUsesYuNet
         self.inferenceThreads = inferenceThreads
@@ -115,7 +121,8 @@ extension DetectorChoice {
                     store: store,
                     options: options,
                     scoreFloor: floor,
-                    maxInputSide: profile.faceInputSide
+                    maxInputSide: profile.faceInputSide,
+                    precision: profile.precision
                 )
                 members.append(ScaledDetector(network: network, configuration: scaling))
             }
@@ -131,7 +138,9 @@ extension DetectorChoice {
         } else if targets.contains(.plate) {
             var configuration = PlateDetector.Configuration()
             configuration.maximumInputSide = profile.plateInputSide
-            members.append(try PlateDetector(store: store, configuration: configuration, options: options))
+            members.append(
+                try PlateDetector(
+                    store: store, configuration: configuration, options: options, precision: profile.precision))
         }
         return EnsembleDetector(members: members, minimumScore: floor)
     }

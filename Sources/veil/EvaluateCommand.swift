@@ -46,6 +46,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "With --as-video: the longest side faces are detected at.")
     var detectSize: Int = DetectionProfile.video.faceInputSide
 
+    @Flag(help: "With --as-video: run the float32 models instead of the 8-bit ones video uses.")
+    var fullPrecision = false
+
     func validate() throws {
         guard (0...1).contains(iou) else { throw ValidationError("--iou must be between 0 and 1") }
         guard minSize >= 0 else { throw ValidationError("--min-size must not be negative") }
@@ -57,6 +60,7 @@ struct EvaluateCommand: ParsableCommand {
         var videoProfile = DetectionProfile.video
         videoProfile.faceInputSide = detectSize
         videoProfile.scoreFloor = nil
+        if fullPrecision { videoProfile.precision = .float32 }
         let detector = try detection.makeDetector(profile: asVideo ? videoProfile : .stills)
         let anonymizer = ImageAnonymizer(detector: detector, settings: detection.settings)
         var predictions: [ImagePrediction] = []

@@ -28,8 +28,9 @@ import VeilMedia
         #expect(face.landmarks.allSatisfy { MaskRegion(box: face.box, shape: .box, objectClass: .face).contains($0) })
     }
 
-    @Test func centerFaceFindsTheFaceWithLandmarks() throws {
-        let detector = ScaledDetector(network: try CenterFaceDetector())
+    @Test(arguments: ModelPrecision.allCases)
+    func centerFaceFindsTheFaceWithLandmarks(precision: ModelPrecision) throws {
+        let detector = ScaledDetector(network: try CenterFaceDetector(precision: precision))
         let faces = try detector.detect(in: try Self.image()).filter { $0.score >= 0.5 }
         #expect(faces.count == 1)
         let face = try #require(faces.first)
@@ -57,6 +58,24 @@ import VeilMedia
         let faces = try detector.detect(in: canvas).filter { $0.score >= 0.5 }
         // A 40 px face gets a tight box: require it to lie on the face, not to match its extent.
         #expect(faces.contains { expected.coverage(of: $0.box) > 0.8 }, "found \(faces.map(\.box))")
+    }
+
+    @Test func int8FaceScoresStayCloseToFloat() throws {
+        // The quantized copy must see the same face with nearly the same score and box (video
+        // runs it; stills run float).
+        let image = try Self.image()
+        let float = try ScaledDetector(network: try CenterFaceDetector()).detect(in: image).filter { $0.score >= 0.5 }
+        let int8 = try ScaledDetector(network: try CenterFaceDetector(precision: .int8)).detect(in: image)
+            .filter { $0.score >= 0.5 }
+        let (a, b) = (try #require(float.first), try #require(int8.first))
+        #expect(abs(a.score - b.score) < 0.1)
+        #expect(a.box.iou(b.box) > 0.85)
+    }
+
+    @Test func precisionNamesTheModelFile() {
+        #expect(ModelPrecision.float32.fileName(of: "centerface.onnx") == "centerface.onnx")
+        #expect(ModelPrecision.int8.fileName(of: "centerface.onnx") == "centerface_int8.onnx")
+        #expect(ModelPrecision.int8.fileName(of: "ppocrv4_det.onnx") == "ppocrv4_det_int8.onnx")
     }
 
     @Test func blankImageHasNoFaces() throws {

@@ -5,15 +5,16 @@ import VeilMedia
 
 @testable import VeilDetection
 
-/// Where the setup installs the PP-OCRv4 text detector.
+/// Where the setup installs the PP-OCRv4 text detector, and its int8 copy for video.
 let plateModelURL = URL(filePath: "/usr/local/share/veil/models/ppocrv4_det.onnx")
+let plateModelURLs = [plateModelURL, URL(filePath: "/usr/local/share/veil/models/ppocrv4_det_int8.onnx")]
 
 @Suite("Plate detector with the PP-OCRv4 model")
 struct PlatesModelTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: plateModelURL.path), "run `make setup` for the model"))
-    func findsADrawnPlateAndCoversIt() throws {
+    @Test(arguments: plateModelURLs)
+    func findsADrawnPlateAndCoversIt(model: URL) throws {
         let scene = PlatesSyntheticImages.carWithPlate()
-        let detector = try PlateDetector(modelURL: plateModelURL)
+        let detector = try PlateDetector(modelURL: model)
         let plates = try detector.detect(in: scene.image)
         #expect(plates.count == 1)
         let plate = try #require(plates.first)
@@ -22,9 +23,9 @@ struct PlatesModelTests {
         #expect(plate.score >= 0.5)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: plateModelURL.path), "run `make setup` for the model"))
-    func findsNothingOnABlankImage() throws {
-        let detector = try PlateDetector(modelURL: plateModelURL)
+    @Test(arguments: plateModelURLs)
+    func findsNothingOnABlankImage(model: URL) throws {
+        let detector = try PlateDetector(modelURL: model)
         let image = Image(size: PixelSize(width: 320, height: 240), blue: 95, green: 90, red: 85)
         #expect(try detector.detect(in: image).isEmpty)
     }

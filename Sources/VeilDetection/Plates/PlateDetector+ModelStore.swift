@@ -6,9 +6,10 @@ extension PlateDetector {
     public init(
         store: ModelStore,
         configuration: Configuration = Configuration(),
-        options: InferenceOptions = InferenceOptions()
+        options: InferenceOptions = InferenceOptions(),
+        precision: ModelPrecision = .float32
     ) throws(DetectionError) {
-        let url = try store.url(for: Self.modelName)
+        let url = try store.url(for: precision.fileName(of: Self.modelName))
         try self.init(
             modelURL: url,
             sha256: ModelStore.fingerprint(of: url).sha256,

