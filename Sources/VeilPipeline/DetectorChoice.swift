@@ -36,8 +36,9 @@ public struct DetectionProfile: Sendable, Hashable {
     /// ONNX Runtime threads per inference (0: one per core). Video runs detection beside
     /// decoding and encoding, so one thread each avoids the cores fighting.
     public var inferenceThreads: Int
-    /// Float or 8-bit weights for CenterFace and the plate text detector (YuNet and
-    /// bring-your-own models always run as they are).
+    /// Float or 8-bit weights for CenterFace. The plate text detector always runs in float:
+    /// its int8 copy drew 11 false plate tracks up to 1347×651 px on the benchmark clip, where
+    /// float drew none (docs/DECISIONS.md). YuNet and bring-your-own models run as they are.
     public var precision: ModelPrecision = .float32
     /// YuNet's own minimum score. YuNet scores are calibrated differently from CenterFace's:
     /// below 0.5 it adds large false boxes (measured on faces-masks-dev and the egoblur
@@ -138,9 +139,7 @@ extension DetectorChoice {
         } else if targets.contains(.plate) {
             var configuration = PlateDetector.Configuration()
             configuration.maximumInputSide = profile.plateInputSide
-            members.append(
-                try PlateDetector(
-                    store: store, configuration: configuration, options: options, precision: profile.precision))
+            members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
         return EnsembleDetector(members: members, minimumScore: floor)
     }

@@ -41,9 +41,24 @@ extension VideoRun {
             excludedBoxes += excluded
             let manual = settings.userRegions.masks(at: time)
             if !manual.isEmpty { framesWithManualRegions += 1 }
-            let regions = settings.planner.regions(for: detections, in: frame.picture.size) + manual
+            // Each track keeps its noise from frame to frame (see Masker.apply(_:to:noiseKeys:)).
+            let tracks = Dictionary(plan.boxes.compactMap { box in box.trackID.map { (box.box, $0) } }) { first, _ in
+                first
+            }
+            var regions: [MaskRegion] = []
+            var noiseKeys: [UInt64?] = []
+            for detection in detections {
+                for region in settings.planner.regions(for: [detection], in: frame.picture.size) {
+                    regions.append(region)
+                    noiseKeys.append(
+                        tracks[detection.box].map {
+                            KeyedNoise.key(secret: noiseSecret, member: UInt64(bitPattern: Int64($0.rawValue)))
+                        })
+                }
+            }
+            regions += manual
             do {
-                try settings.masker.apply(regions, to: &frame.picture)
+                try settings.masker.apply(regions, to: &frame.picture, noiseKeys: noiseKeys)
                 if anonymizer.video.verifies { try verify(&frame) }
             } catch let error as PipelineError {
                 return fail(error)

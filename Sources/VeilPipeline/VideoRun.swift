@@ -60,6 +60,9 @@ final class VideoRun: @unchecked Sendable {
     var detectNanoseconds: UInt64 = 0
     /// Shrinks decoded pictures for the detectors (plan stage) and for verification (encode stage).
     let planScaler = FrameScaler()
+    /// The secret behind each track's mask noise: drawn per run from the system's
+    /// cryptographic source, never written anywhere.
+    let noiseSecret = UInt64.random(in: .min ... .max)
     let verifyScaler = FrameScaler()
     /// The longest side the detectors look at; nil: full resolution.
     let detectionSide: Int?

@@ -95,4 +95,23 @@ import VeilTestSupport
         #expect(picture.planes[0] == 16)
         #expect(picture.planes[Self.size.width * Self.size.height - 1] == 16)
     }
+
+    @Test func aNoiseKeyGivesTheSameMaskEveryTime() throws {
+        // Video keys the noise per track: the same face on two frames gets the same noise, so
+        // averaging frames cannot cancel it and the encoder sees no flicker.
+        let masker = Masker(style: .layered)
+        var first = Self.picture()
+        var second = Self.picture()
+        var other = Self.picture()
+        var unkeyed = Self.picture()
+        try masker.apply([Self.ellipse], to: &first, noiseKeys: [42])
+        try masker.apply([Self.ellipse], to: &second, noiseKeys: [42])
+        try masker.apply([Self.ellipse], to: &other, noiseKeys: [43])
+        try masker.apply([Self.ellipse], to: &unkeyed, noiseKeys: [nil])
+        #expect(first == second)
+        #expect(first != other)
+        #expect(first != unkeyed)
+        #expect(KeyedNoise.key(secret: 1, member: 7) != KeyedNoise.key(secret: 2, member: 7))
+        #expect(KeyedNoise.key(secret: 1, member: 7) != KeyedNoise.key(secret: 1, member: 8))
+    }
 }

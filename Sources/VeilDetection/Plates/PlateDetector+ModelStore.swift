@@ -6,10 +6,9 @@ extension PlateDetector {
     public init(
         store: ModelStore,
         configuration: Configuration = Configuration(),
-        options: InferenceOptions = InferenceOptions(),
-        precision: ModelPrecision = .float32
+        options: InferenceOptions = InferenceOptions()
     ) throws(DetectionError) {
-        let url = try store.url(for: precision.fileName(of: Self.modelName))
+        let url = try store.url(for: Self.modelName)
         try self.init(
             modelURL: url,
             sha256: ModelStore.fingerprint(of: url).sha256,
