@@ -1,7 +1,9 @@
 // The transcode session behind CVeilAV.h: demux + decode one video stream to planar YUV 4:2:0,
-// encode planar YUV 4:2:0 back, and copy audio/subtitle packets byte for byte. All FFmpeg calls
-// live here, including the scaler that makes small BGR copies of frames for the detectors.
+// encode planar YUV 4:2:0 back, and copy audio/subtitle packets byte for byte. Pixel layout and
+// the detectors' scaler live in av_pixels.c, FFmpeg log capture and error text in av_errors.c.
 #include "CVeilAV.h"
+#include "av_errors.h"
+#include "av_pixels.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -27,71 +29,6 @@
 /// remember each frame's duration; x264/x265 stay well under this even at veryslow with 16+
 /// threads. A miss only costs the muxer a guessed duration, never a frame.
 #define CVEILAV_DURATION_SLOTS 1024
-
-/// Size of the captured FFmpeg log line quoted in error messages.
-#define CVEILAV_LOG_LINE 256
-
-// MARK: - Log capture
-
-// FFmpeg prints to stderr by default; a library must not. The callback keeps the last
-// error-level line so that failures can quote what the decoder or muxer said.
-static pthread_mutex_t logLock = PTHREAD_MUTEX_INITIALIZER;
-static char lastLogLine[CVEILAV_LOG_LINE];
-static uint64_t logSerial;
-static pthread_once_t logOnce = PTHREAD_ONCE_INIT;
-
-static void captureLog(void *context, int level, const char *format, va_list arguments) {
-    (void)context;
-    if (level > AV_LOG_ERROR) return;
-    char line[CVEILAV_LOG_LINE];
-    vsnprintf(line, sizeof line, format, arguments);
-    size_t length = strlen(line);
-    while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == ' ' || line[length - 1] == '.')) {
-        line[--length] = 0;
-    }
-    if (length == 0) return;
-    pthread_mutex_lock(&logLock);
-    memcpy(lastLogLine, line, length + 1);
-    logSerial += 1;
-    pthread_mutex_unlock(&logLock);
-}
-
-static void installLogCapture(void) { av_log_set_callback(captureLog); }
-
-static uint64_t logMark(void) {
-    pthread_mutex_lock(&logLock);
-    uint64_t serial = logSerial;
-    pthread_mutex_unlock(&logLock);
-    return serial;
-}
-
-/// What FFmpeg said about a failure: its last logged error since `mark`, else the code's text.
-static void describe(int code, uint64_t mark, char *reason, size_t length) {
-    pthread_mutex_lock(&logLock);
-    int logged = logSerial != mark;
-    if (logged) snprintf(reason, length, "%s", lastLogLine);
-    pthread_mutex_unlock(&logLock);
-    if (!logged) av_strerror(code, reason, length);
-}
-
-// MARK: - Errors
-
-static int fail(char *error, size_t errorLength, const char *format, ...) {
-    if (error && errorLength) {
-        va_list arguments;
-        va_start(arguments, format);
-        vsnprintf(error, errorLength, format, arguments);
-        va_end(arguments);
-    }
-    return 1;
-}
-
-/// Fails with "<what>: <FFmpeg's reason>".
-static int failWith(int code, uint64_t mark, char *error, size_t errorLength, const char *what) {
-    char reason[CVEILAV_LOG_LINE];
-    describe(code, mark, reason, sizeof reason);
-    return fail(error, errorLength, "%s '%s'", what, reason);
-}
 
 static void appendNote(char *notes, size_t notesLength, const char *format, ...) {
     if (!notes || !notesLength) return;
@@ -154,43 +91,31 @@ struct CVeilAV_Session {
     pthread_mutex_t muxLock;
 };
 
-/// The BT.601/709/… coefficient table swscale uses for an FFmpeg colour space.
-static const int *coefficients(int colorspace) {
-    return sws_getCoefficients(colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : colorspace);
-}
-
-/// Makes a YUV↔BGR converter use the input's matrix and range, so BGR pixels are right and the
-/// round trip lands back on the same YUV values the output is tagged with.
-static void matchColorspace(struct SwsContext *converter, int colorspace, int isFullRange) {
-    const int *table = coefficients(colorspace);
-    sws_setColorspaceDetails(converter, table, isFullRange, table, isFullRange, 0, 1 << 16, 1 << 16);
-}
-
 int CVeilAV_hasEncoder(const char *name) { return avcodec_find_encoder_by_name(name) != NULL; }
 
 int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoInfo *info, char *error,
                       size_t errorLength) {
-    pthread_once(&logOnce, installLogCapture);
+    CVeilAV_installLogCapture();
     *result = NULL;
     CVeilAV_Session *session = calloc(1, sizeof *session);
-    if (!session) return fail(error, errorLength, "out of memory");
+    if (!session) return CVeilAV_fail(error, errorLength, "out of memory");
     pthread_mutex_init(&session->muxLock, NULL);
 
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     int status = avformat_open_input(&session->input, path, NULL, NULL);
     if (status < 0) {
         CVeilAV_close(session);
-        return failWith(status, mark, error, errorLength, "not a video FFmpeg can open: demuxer said");
+        return CVeilAV_failWith(status, mark, error, errorLength, "not a video FFmpeg can open: demuxer said");
     }
     status = avformat_find_stream_info(session->input, NULL);
     if (status < 0) {
         CVeilAV_close(session);
-        return failWith(status, mark, error, errorLength, "cannot read the stream layout: demuxer said");
+        return CVeilAV_failWith(status, mark, error, errorLength, "cannot read the stream layout: demuxer said");
     }
     int videoIndex = av_find_best_stream(session->input, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (videoIndex < 0) {
         CVeilAV_close(session);
-        return fail(error, errorLength, "the file has no video stream");
+        return CVeilAV_fail(error, errorLength, "the file has no video stream");
     }
     AVStream *stream = session->input->streams[videoIndex];
     session->videoIndex = videoIndex;
@@ -199,7 +124,7 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec) {
         CVeilAV_close(session);
-        return fail(error, errorLength, "FFmpeg has no decoder for the video codec '%s'",
+        return CVeilAV_fail(error, errorLength, "FFmpeg has no decoder for the video codec '%s'",
                     avcodec_get_name(stream->codecpar->codec_id));
     }
     session->decoder = avcodec_alloc_context3(codec);
@@ -209,7 +134,7 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->streamMap = malloc(sizeof(int) * (session->inputStreamCount ? session->inputStreamCount : 1));
     if (!session->decoder || !session->readPacket || !session->decoded || !session->streamMap) {
         CVeilAV_close(session);
-        return fail(error, errorLength, "out of memory");
+        return CVeilAV_fail(error, errorLength, "out of memory");
     }
     for (unsigned index = 0; index < session->inputStreamCount; index++) session->streamMap[index] = -1;
     avcodec_parameters_to_context(session->decoder, stream->codecpar);
@@ -218,7 +143,7 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     status = avcodec_open2(session->decoder, codec, NULL);
     if (status < 0) {
         CVeilAV_close(session);
-        return failWith(status, mark, error, errorLength, "cannot open the video decoder:");
+        return CVeilAV_failWith(status, mark, error, errorLength, "cannot open the video decoder:");
     }
 
     AVCodecParameters *parameters = stream->codecpar;
@@ -226,7 +151,7 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->height = parameters->height;
     if (session->width <= 0 || session->height <= 0) {
         CVeilAV_close(session);
-        return fail(error, errorLength, "the video stream has no frame size (%dx%d)", session->width, session->height);
+        return CVeilAV_fail(error, errorLength, "the video stream has no frame size (%dx%d)", session->width, session->height);
     }
     session->colorspace = parameters->color_space;
     session->isFullRange = parameters->color_range == AVCOL_RANGE_JPEG || parameters->format == AV_PIX_FMT_YUVJ420P ||
@@ -307,13 +232,13 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     AVFormatContext *output = session->output;
     AVStream *input = session->videoStream;
     const AVCodec *codec = avcodec_find_encoder_by_name(options->encoder);
-    if (!codec) return fail(error, errorLength, "FFmpeg has no encoder named '%s'", options->encoder);
+    if (!codec) return CVeilAV_fail(error, errorLength, "FFmpeg has no encoder named '%s'", options->encoder);
     if (!containerHolds(output->oformat, codec->id)) {
-        return fail(error, errorLength, "a .%s file cannot hold %s video", output->oformat->name, avcodec_get_name(codec->id));
+        return CVeilAV_fail(error, errorLength, "a .%s file cannot hold %s video", output->oformat->name, avcodec_get_name(codec->id));
     }
     session->outputVideo = avformat_new_stream(output, NULL);
     session->encoder = avcodec_alloc_context3(codec);
-    if (!session->outputVideo || !session->encoder) return fail(error, errorLength, "out of memory");
+    if (!session->outputVideo || !session->encoder) return CVeilAV_fail(error, errorLength, "out of memory");
     AVCodecContext *encoder = session->encoder;
     encoder->width = session->width;
     encoder->height = session->height;
@@ -336,10 +261,10 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     av_dict_set(&settings, "crf", crf, 0);
     if (options->preset && *options->preset) av_dict_set(&settings, "preset", options->preset, 0);
     if (codec->id == AV_CODEC_ID_HEVC) av_dict_set(&settings, "x265-params", "log-level=error", 0);
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     int status = avcodec_open2(encoder, codec, &settings);
     av_dict_free(&settings);
-    if (status < 0) return failWith(status, mark, error, errorLength, "cannot open the video encoder:");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "cannot open the video encoder:");
 
     AVStream *stream = session->outputVideo;
     avcodec_parameters_from_context(stream->codecpar, encoder);
@@ -357,7 +282,7 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     const uint8_t *matrix = av_stream_get_side_data(input, AV_PKT_DATA_DISPLAYMATRIX, &matrixSize);
     if (matrix && matrixSize > 0) {
         uint8_t *copy = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, matrixSize);
-        if (!copy) return fail(error, errorLength, "out of memory");
+        if (!copy) return CVeilAV_fail(error, errorLength, "out of memory");
         memcpy(copy, matrix, matrixSize);
     }
     if (options->keepMetadata) copyHarmlessKeys(input->metadata, &stream->metadata, harmlessStreamKeys);
@@ -377,7 +302,7 @@ static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOption
         enum AVMediaType type = input->codecpar->codec_type;
         const char *codecName = avcodec_get_name(input->codecpar->codec_id);
         if (type == AVMEDIA_TYPE_AUDIO && !containerHolds(output->oformat, input->codecpar->codec_id)) {
-            return fail(error, errorLength,
+            return CVeilAV_fail(error, errorLength,
                         "audio stream #%u (%s) cannot be stored in a .%s file without re-encoding; "
                         "write a .mkv or .mov file instead",
                         index, codecName, output->oformat->name);
@@ -394,9 +319,9 @@ static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOption
             continue;
         }
         AVStream *stream = avformat_new_stream(output, NULL);
-        if (!stream) return fail(error, errorLength, "out of memory");
+        if (!stream) return CVeilAV_fail(error, errorLength, "out of memory");
         int status = avcodec_parameters_copy(stream->codecpar, input->codecpar);
-        if (status < 0) return fail(error, errorLength, "cannot copy stream #%u's parameters", index);
+        if (status < 0) return CVeilAV_fail(error, errorLength, "cannot copy stream #%u's parameters", index);
         stream->codecpar->codec_tag = 0; // let the output container pick its own tag
         // Same time base as the input, so copied packets keep their exact timestamps.
         stream->time_base = input->time_base;
@@ -410,14 +335,14 @@ static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOption
 int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV_OutputOptions *options, char *notes,
                        size_t notesLength, char *error, size_t errorLength) {
     if (notes && notesLength) notes[0] = 0;
-    if (session->output) return fail(error, errorLength, "the output is already open");
+    if (session->output) return CVeilAV_fail(error, errorLength, "the output is already open");
     if (session->decodedCount > 0 || session->isInputDrained) {
-        return fail(error, errorLength, "the output must be opened before the first frame is read");
+        return CVeilAV_fail(error, errorLength, "the output must be opened before the first frame is read");
     }
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     int status = avformat_alloc_output_context2(&session->output, NULL, NULL, path);
     if (status < 0 || !session->output) {
-        return fail(error, errorLength, "cannot tell the container from the file name (use .mp4, .mov or .mkv)");
+        return CVeilAV_fail(error, errorLength, "cannot tell the container from the file name (use .mp4, .mov or .mkv)");
     }
     if (options->keepMetadata) copyHarmlessKeys(session->input->metadata, &session->output->metadata, harmlessFormatKeys);
     if (addVideoStream(session, options, error, errorLength)) return 1;
@@ -425,15 +350,15 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
 
     session->toEncode = av_frame_alloc();
     session->writePacket = av_packet_alloc();
-    if (!session->toEncode || !session->writePacket) return fail(error, errorLength, "out of memory");
+    if (!session->toEncode || !session->writePacket) return CVeilAV_fail(error, errorLength, "out of memory");
     session->toEncode->format = AV_PIX_FMT_YUV420P;
     session->toEncode->width = session->width;
     session->toEncode->height = session->height;
-    if (av_frame_get_buffer(session->toEncode, 0) < 0) return fail(error, errorLength, "out of memory");
+    if (av_frame_get_buffer(session->toEncode, 0) < 0) return CVeilAV_fail(error, errorLength, "out of memory");
 
-    mark = logMark();
+    mark = CVeilAV_logMark();
     status = avio_open(&session->output->pb, path, AVIO_FLAG_WRITE);
-    if (status < 0) return failWith(status, mark, error, errorLength, "cannot create the output file:");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "cannot create the output file:");
     // MP4/MOV would otherwise multiply a coarse video time base (1/1000 from an MKV, say) until
     // it reaches 10000; keeping the input's timescale keeps every pts value exactly as it was.
     AVDictionary *muxerOptions = NULL;
@@ -443,7 +368,7 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     }
     status = avformat_write_header(session->output, &muxerOptions);
     av_dict_free(&muxerOptions);
-    if (status < 0) return failWith(status, mark, error, errorLength, "cannot write the container header: muxer said");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "cannot write the container header: muxer said");
     session->isHeaderWritten = 1;
     return 0;
 }
@@ -451,14 +376,14 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
 /// Hands one packet to the muxer (which takes it over), under the lock the two sides share.
 static int mux(CVeilAV_Session *session, AVPacket *packet, char *error, size_t errorLength, const char *what,
                int64_t index) {
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     pthread_mutex_lock(&session->muxLock);
     int status = av_interleaved_write_frame(session->output, packet);
     pthread_mutex_unlock(&session->muxLock);
     if (status < 0) {
         char reason[CVEILAV_LOG_LINE];
-        describe(status, mark, reason, sizeof reason);
-        return fail(error, errorLength, "%s %lld: muxer said '%s'", what, (long long)index, reason);
+        CVeilAV_describe(status, mark, reason, sizeof reason);
+        return CVeilAV_fail(error, errorLength, "%s %lld: muxer said '%s'", what, (long long)index, reason);
     }
     return 0;
 }
@@ -474,7 +399,7 @@ static int copyPacket(CVeilAV_Session *session, AVPacket *packet, char *error, s
     }
     if (packet->flags & AV_PKT_FLAG_CORRUPT) {
         av_packet_unref(packet);
-        return fail(error, errorLength, "stream #%d: packet at byte %lld is incomplete (is the file truncated?)", index,
+        return CVeilAV_fail(error, errorLength, "stream #%d: packet at byte %lld is incomplete (is the file truncated?)", index,
                     (long long)packet->pos);
     }
     AVStream *input = session->input->streams[index];
@@ -485,26 +410,6 @@ static int copyPacket(CVeilAV_Session *session, AVPacket *packet, char *error, s
     return mux(session, packet, error, errorLength, "copying a packet after frame", session->decodedCount);
 }
 
-/// The byte size of one planar 8-bit 4:2:0 picture: Y, then Cb, then Cr, rows unpadded.
-static size_t planarSize(int width, int height) {
-    size_t chroma = (size_t)((width + 1) / 2) * ((height + 1) / 2);
-    return (size_t)width * height + 2 * chroma;
-}
-
-/// Plane pointers and strides into one contiguous planar 4:2:0 buffer.
-static void planarLayout(uint8_t *buffer, int width, int height, uint8_t *planes[4], int strides[4]) {
-    int chromaWidth = (width + 1) / 2;
-    size_t chroma = (size_t)chromaWidth * ((height + 1) / 2);
-    planes[0] = buffer;
-    planes[1] = buffer + (size_t)width * height;
-    planes[2] = planes[1] + chroma;
-    planes[3] = NULL;
-    strides[0] = width;
-    strides[1] = chromaWidth;
-    strides[2] = chromaWidth;
-    strides[3] = 0;
-}
-
 /// Copies the decoded frame into the caller's planar 4:2:0 buffer (converting other pixel
 /// formats) and fills its timing.
 static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t *duration, int64_t *index,
@@ -513,21 +418,19 @@ static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t
     int64_t number = session->decodedCount;
     if (frame->width != session->width || frame->height != session->height) {
         av_frame_unref(frame);
-        return fail(error, errorLength, "frame %lld: size changed from %dx%d to %dx%d, which Veil does not support",
+        return CVeilAV_fail(error, errorLength, "frame %lld: size changed from %dx%d to %dx%d, which Veil does not support",
                     (long long)number, session->width, session->height, frame->width, frame->height);
     }
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) {
         char reason[CVEILAV_LOG_LINE];
-        pthread_mutex_lock(&logLock);
-        snprintf(reason, sizeof reason, "%s", logSerial ? lastLogLine : "damaged picture");
-        pthread_mutex_unlock(&logLock);
+        if (!CVeilAV_lastLogLine(reason, sizeof reason)) snprintf(reason, sizeof reason, "damaged picture");
         av_frame_unref(frame);
-        return fail(error, errorLength, "frame %lld: the picture is damaged (decoder said '%s')", (long long)number,
+        return CVeilAV_fail(error, errorLength, "frame %lld: the picture is damaged (decoder said '%s')", (long long)number,
                     reason);
     }
     uint8_t *planes[4];
     int strides[4];
-    planarLayout(yuv, session->width, session->height, planes, strides);
+    CVeilAV_planarLayout(yuv, session->width, session->height, planes, strides);
     if (frame->format == AV_PIX_FMT_YUV420P || frame->format == AV_PIX_FMT_YUVJ420P) {
         int chromaWidth = (session->width + 1) / 2;
         int chromaHeight = (session->height + 1) / 2;
@@ -541,13 +444,13 @@ static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t
                                                session->height, AV_PIX_FMT_YUV420P, CVEILAV_SWS_FLAGS, NULL, NULL, NULL);
             if (!session->toPlanar) {
                 av_frame_unref(frame);
-                return fail(error, errorLength, "frame %lld: cannot convert pixel format %s to 8-bit 4:2:0",
+                return CVeilAV_fail(error, errorLength, "frame %lld: cannot convert pixel format %s to 8-bit 4:2:0",
                             (long long)number,
                             av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "unknown");
             }
             session->toPlanarFormat = frame->format;
             // Same matrix and range on both sides: only the sampling and bit depth change.
-            const int *table = coefficients(session->colorspace);
+            const int *table = CVeilAV_coefficients(session->colorspace);
             sws_setColorspaceDetails(session->toPlanar, table, session->isFullRange, table, session->isFullRange, 0,
                                      1 << 16, 1 << 16);
         }
@@ -570,9 +473,9 @@ static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t
 int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts, int64_t *duration,
                       int64_t *index, int *isEnd, char *error, size_t errorLength) {
     *isEnd = 0;
-    size_t needed = planarSize(session->width, session->height);
+    size_t needed = CVeilAV_planarSize(session->width, session->height);
     if (needed > capacity) {
-        return fail(error, errorLength, "the frame buffer holds %zu bytes, a %dx%d 4:2:0 frame needs %zu", capacity,
+        return CVeilAV_fail(error, errorLength, "the frame buffer holds %zu bytes, a %dx%d 4:2:0 frame needs %zu", capacity,
                     session->width, session->height, needed);
     }
     for (;;) {
@@ -580,7 +483,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, i
             *isEnd = 1;
             return 0;
         }
-        uint64_t mark = logMark();
+        uint64_t mark = CVeilAV_logMark();
         int status = avcodec_receive_frame(session->decoder, session->decoded);
         if (status == 0) return deliver(session, yuv, pts, duration, index, error, errorLength);
         if (status == AVERROR_EOF) {
@@ -590,7 +493,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, i
         if (status != AVERROR(EAGAIN)) {
             char what[64];
             snprintf(what, sizeof what, "frame %lld: decoder said", (long long)session->decodedCount);
-            return failWith(status, mark, error, errorLength, what);
+            return CVeilAV_failWith(status, mark, error, errorLength, what);
         }
         if (session->isInputDrained) {
             // The decoder wants input after it was told the input ended: treat as the end.
@@ -608,7 +511,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, i
             char what[96];
             snprintf(what, sizeof what, "after frame %lld: reading the input failed: demuxer said",
                      (long long)session->decodedCount);
-            return failWith(status, mark, error, errorLength, what);
+            return CVeilAV_failWith(status, mark, error, errorLength, what);
         }
         if (packet->stream_index != session->videoIndex) {
             if (copyPacket(session, packet, error, errorLength)) return 1;
@@ -617,7 +520,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, i
         if (packet->flags & AV_PKT_FLAG_CORRUPT) {
             long long position = packet->pos;
             av_packet_unref(packet);
-            return fail(error, errorLength, "frame %lld: the video packet at byte %lld is incomplete (is the file truncated?)",
+            return CVeilAV_fail(error, errorLength, "frame %lld: the video packet at byte %lld is incomplete (is the file truncated?)",
                         (long long)session->decodedCount, position);
         }
         status = avcodec_send_packet(session->decoder, packet);
@@ -625,7 +528,7 @@ int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, i
         if (status < 0 && status != AVERROR(EAGAIN)) {
             char what[64];
             snprintf(what, sizeof what, "frame %lld: decoder said", (long long)session->decodedCount);
-            return failWith(status, mark, error, errorLength, what);
+            return CVeilAV_failWith(status, mark, error, errorLength, what);
         }
     }
 }
@@ -641,14 +544,14 @@ static int64_t rememberedDuration(CVeilAV_Session *session, int64_t pts) {
 /// Moves every packet the encoder has ready into the muxer.
 static int drainEncoder(CVeilAV_Session *session, char *error, size_t errorLength) {
     for (;;) {
-        uint64_t mark = logMark();
+        uint64_t mark = CVeilAV_logMark();
         AVPacket *packet = session->writePacket;
         int status = avcodec_receive_packet(session->encoder, packet);
         if (status == AVERROR(EAGAIN) || status == AVERROR_EOF) return 0;
         if (status < 0) {
             char what[64];
             snprintf(what, sizeof what, "frame %lld: encoder said", (long long)session->writtenCount);
-            return failWith(status, mark, error, errorLength, what);
+            return CVeilAV_failWith(status, mark, error, errorLength, what);
         }
         packet->duration = rememberedDuration(session, packet->pts);
         av_packet_rescale_ts(packet, session->encoder->time_base, session->outputVideo->time_base);
@@ -659,18 +562,18 @@ static int drainEncoder(CVeilAV_Session *session, char *error, size_t errorLengt
 
 int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t length, int64_t pts, int64_t duration,
                        int64_t index, char *error, size_t errorLength) {
-    if (!session->encoder || !session->isHeaderWritten) return fail(error, errorLength, "no output is open");
-    if (session->isFinished) return fail(error, errorLength, "frame %lld: the output is already finished", (long long)index);
-    size_t needed = planarSize(session->width, session->height);
+    if (!session->encoder || !session->isHeaderWritten) return CVeilAV_fail(error, errorLength, "no output is open");
+    if (session->isFinished) return CVeilAV_fail(error, errorLength, "frame %lld: the output is already finished", (long long)index);
+    size_t needed = CVeilAV_planarSize(session->width, session->height);
     if (length < needed) {
-        return fail(error, errorLength, "frame %lld: %zu bytes given, a %dx%d 4:2:0 frame needs %zu", (long long)index,
+        return CVeilAV_fail(error, errorLength, "frame %lld: %zu bytes given, a %dx%d 4:2:0 frame needs %zu", (long long)index,
                     length, session->width, session->height, needed);
     }
     AVFrame *frame = session->toEncode;
-    if (av_frame_make_writable(frame) < 0) return fail(error, errorLength, "frame %lld: out of memory", (long long)index);
+    if (av_frame_make_writable(frame) < 0) return CVeilAV_fail(error, errorLength, "frame %lld: out of memory", (long long)index);
     uint8_t *planes[4];
     int strides[4];
-    planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
+    CVeilAV_planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
     int chromaWidth = (session->width + 1) / 2;
     int chromaHeight = (session->height + 1) / 2;
     av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], session->width, session->height);
@@ -682,31 +585,31 @@ int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t leng
     slot->pts = pts;
     slot->duration = duration;
 
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     int status = avcodec_send_frame(session->encoder, frame);
     if (status < 0) {
         char what[64];
         snprintf(what, sizeof what, "frame %lld: encoder said", (long long)index);
-        return failWith(status, mark, error, errorLength, what);
+        return CVeilAV_failWith(status, mark, error, errorLength, what);
     }
     session->writtenCount += 1;
     return drainEncoder(session, error, errorLength);
 }
 
 int CVeilAV_finish(CVeilAV_Session *session, char *error, size_t errorLength) {
-    if (!session->encoder || !session->isHeaderWritten) return fail(error, errorLength, "no output is open");
+    if (!session->encoder || !session->isHeaderWritten) return CVeilAV_fail(error, errorLength, "no output is open");
     if (session->isFinished) return 0;
-    uint64_t mark = logMark();
+    uint64_t mark = CVeilAV_logMark();
     int status = avcodec_send_frame(session->encoder, NULL);
-    if (status < 0) return failWith(status, mark, error, errorLength, "flushing the encoder failed:");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "flushing the encoder failed:");
     if (drainEncoder(session, error, errorLength)) return 1;
-    mark = logMark();
+    mark = CVeilAV_logMark();
     pthread_mutex_lock(&session->muxLock);
     status = av_write_trailer(session->output);
     pthread_mutex_unlock(&session->muxLock);
-    if (status < 0) return failWith(status, mark, error, errorLength, "writing the container trailer failed: muxer said");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "writing the container trailer failed: muxer said");
     status = avio_closep(&session->output->pb);
-    if (status < 0) return failWith(status, mark, error, errorLength, "closing the output file failed:");
+    if (status < 0) return CVeilAV_failWith(status, mark, error, errorLength, "closing the output file failed:");
     session->isFinished = 1;
     return 0;
 }
@@ -728,50 +631,4 @@ void CVeilAV_close(CVeilAV_Session *session) {
     free(session->streamMap);
     pthread_mutex_destroy(&session->muxLock);
     free(session);
-}
-
-// MARK: - Scaling for detectors
-
-struct CVeilAV_Scaler {
-    struct SwsContext *context;
-    int colorspace;
-    int isFullRange;
-};
-
-int CVeilAV_planarToBGR(CVeilAV_Scaler **scaler, const uint8_t *yuv, int width, int height, int colorspace,
-                        int isFullRange, uint8_t *bgr, int targetWidth, int targetHeight, char *error,
-                        size_t errorLength) {
-    if (width <= 0 || height <= 0 || targetWidth <= 0 || targetHeight <= 0) {
-        return fail(error, errorLength, "cannot scale %dx%d to %dx%d", width, height, targetWidth, targetHeight);
-    }
-    if (!*scaler) {
-        *scaler = calloc(1, sizeof **scaler);
-        if (!*scaler) return fail(error, errorLength, "out of memory");
-        (*scaler)->colorspace = -1;
-    }
-    CVeilAV_Scaler *state = *scaler;
-    // Area averaging when shrinking (no aliasing of fine detail), bilinear otherwise.
-    int flags = targetWidth < width ? SWS_AREA : SWS_BILINEAR;
-    struct SwsContext *context = sws_getCachedContext(state->context, width, height, AV_PIX_FMT_YUV420P, targetWidth,
-                                                      targetHeight, AV_PIX_FMT_BGR24, flags, NULL, NULL, NULL);
-    if (!context) return fail(error, errorLength, "cannot set up a %dx%d → %dx%d scaler", width, height, targetWidth, targetHeight);
-    if (context != state->context || state->colorspace != colorspace || state->isFullRange != isFullRange) {
-        state->context = context;
-        state->colorspace = colorspace;
-        state->isFullRange = isFullRange;
-        matchColorspace(context, colorspace, isFullRange);
-    }
-    uint8_t *source[4];
-    int sourceStrides[4];
-    planarLayout((uint8_t *)yuv, width, height, source, sourceStrides);
-    uint8_t *target[4] = {bgr, NULL, NULL, NULL};
-    int targetStrides[4] = {targetWidth * 3, 0, 0, 0};
-    sws_scale(context, (const uint8_t *const *)source, sourceStrides, 0, height, target, targetStrides);
-    return 0;
-}
-
-void CVeilAV_freeScaler(CVeilAV_Scaler *scaler) {
-    if (!scaler) return;
-    sws_freeContext(scaler->context);
-    free(scaler);
 }
