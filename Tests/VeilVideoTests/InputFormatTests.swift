@@ -44,4 +44,49 @@ import VeilVideo
         #expect(try Probe.codec(output, stream: "v:0").name == "h264")
         #expect(try Probe.streamTypes(output).contains("audio"))
     }
+
+    /// Pixel formats other than 8-bit 4:2:0 (10-bit HEVC from phones, full-range 4:2:2 MJPEG from
+    /// cameras) are converted to 8-bit 4:2:0 keeping their matrix and range: a flat colour comes
+    /// back as the same colour, and full range stays full range.
+    @Test(arguments: [
+        ("ten-bit.mkv", ["-c:v", "libx265", "-x265-params", "log-level=none", "-pix_fmt", "yuv420p10le"], "tv"),
+        ("full-range.avi", ["-c:v", "mjpeg", "-pix_fmt", "yuvj422p"], "pc"),
+    ])
+    func otherPixelFormatsKeepTheirColour(name: String, videoCodec: [String], range: String) throws {
+        let scratch = try Scratch()
+        let input = scratch.url(name)
+        do {
+            try runTool(
+                "ffmpeg",
+                ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x3070C0:size=320x240:rate=25:duration=1"]
+                    + videoCodec + [input.path]
+            )
+        } catch {
+            withKnownIssue("this FFmpeg cannot encode \(name) for the test: \(error)") { throw error }
+            return
+        }
+        let output = scratch.url("out.mp4")
+        let transcoder = try VideoTranscoder(input: input, output: output)
+        var frames = 0
+        while let frame = try transcoder.nextFrame() {
+            // The Swift conversion of the decoded picture sees the input's colour (R 48, G 112, B 192).
+            if frames == 0 {
+                let pixel = frame.image[160, 120]
+                #expect(
+                    abs(Int(pixel.red) - 48) <= 3 && abs(Int(pixel.green) - 112) <= 3 && abs(Int(pixel.blue) - 192) <= 3
+                )
+            }
+            try transcoder.write(frame)
+            frames += 1
+        }
+        try transcoder.finish()
+        #expect(frames == 25)
+        let reader = try VideoReader(url: output)
+        let pixel = try #require(try reader.nextFrame()).image[160, 120]
+        #expect(abs(Int(pixel.red) - 48) <= 3 && abs(Int(pixel.green) - 112) <= 3 && abs(Int(pixel.blue) - 192) <= 3)
+        let colorRange = try runTool(
+            "ffprobe", ["-v", "error", "-show_entries", "stream=color_range", "-of", "csv=p=0", output.path])
+        // Limited range may be tagged "tv" or left unknown (the default); full range must say so.
+        #expect((colorRange.trimmingCharacters(in: .whitespacesAndNewlines) == "pc") == (range == "pc"))
+    }
 }
