@@ -46,7 +46,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "With --as-video: the longest side faces are detected at.")
     var detectSize: Int = DetectionProfile.video.faceInputSide
 
-    @Flag(help: "With --as-video: run the float32 models instead of the 8-bit ones video uses.")
+    @Flag(help: "With --as-video: run the float32 CenterFace instead of the 8-bit copy video uses.")
     var fullPrecision = false
 
     func validate() throws {

@@ -113,6 +113,43 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
     }
 
+    @Test func videoTilesFindASmallFaceTheWholeFramePassMisses() throws {
+        // The astronaut shrunk to 150 px (a ~40 px face) at the corner of a 1080p frame. Seen
+        // whole at 256 px the face is ~5 px and is missed; with --video-min-face 16 the frame
+        // is also searched tile by tile at full resolution, and the face is found.
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("small-face.mp4")
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = [
+            "ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "5", "-i", Self.astronaut.path, "-t", "1",
+            "-vf", "scale=150:150,pad=1920:1080:1500:800:color=gray,format=yuv420p", "-c:v", "libx264", "-preset",
+            "ultrafast", input.path,
+        ]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        func faceTracks(_ extra: [String]) throws -> [[String: Any]] {
+            let tracks = root.appendingPathComponent("t\(extra.count).json")
+            let run = try Self.veil(
+                ["detect", input.path, "--tracks", tracks.path, "--targets", "face", "--detect-size", "256", "--quiet"]
+                    + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: tracks)) as? [String: Any]
+            return json?["tracks"] as? [[String: Any]] ?? []
+        }
+        #expect(try faceTracks([]).isEmpty)
+        let found = try faceTracks(["--video-min-face", "16"])
+        let boxes = found.flatMap { ($0["boxes"] as? [[String: Any]]) ?? [] }.compactMap {
+            $0["box"] as? [String: Double]
+        }
+        // The face lies around (1500 + 47..85, 800 + 13..54) in frame pixels.
+        #expect(
+            boxes.contains {
+                ($0["x"] ?? 0) > 1500 && ($0["x"] ?? 0) < 1600 && ($0["y"] ?? 0) > 790 && ($0["y"] ?? 0) < 880
+            })
+    }
+
     @Test func videoRoundTripThroughTheCLI() throws {
         let root = try Self.directory()
         let input = root.appendingPathComponent("in.mp4")
