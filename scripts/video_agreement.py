@@ -45,6 +45,11 @@ def ellipse(box):
 
 def coverage(target, regions):
     x, y, w, h = target
+    # Only ellipses whose bounding box meets the target can cover any of its samples.
+    regions = [(cx, cy, rx, ry) for cx, cy, rx, ry in regions
+               if cx + rx > x and cx - rx < x + w and cy + ry > y and cy - ry < y + h]
+    if not regions:
+        return 0.0
     inside = 0
     for i in range(SAMPLES):
         for j in range(SAMPLES):
