@@ -18,19 +18,12 @@ import VeilVideo
     func decodesAndKeepsEveryFrame(name: String, videoCodec: [String], audioCodec: String) throws {
         let scratch = try Scratch()
         let input = scratch.url(name)
-        do {
-            try runTool(
-                "ffmpeg",
-                [
-                    "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1", "-f", "lavfi",
-                    "-i", "sine=frequency=440:duration=1", "-pix_fmt", "yuv420p",
-                ] + videoCodec + ["-c:a", audioCodec, input.path]
-            )
-        } catch {
-            // An encoder this FFmpeg lacks is not Veil's failure; say so instead of passing silently.
-            withKnownIssue("this FFmpeg cannot encode \(name) for the test: \(error)") { throw error }
-            return
-        }
+        let arguments =
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1", "-f", "lavfi",
+                "-i", "sine=frequency=440:duration=1", "-pix_fmt", "yuv420p",
+            ] + videoCodec + ["-c:a", audioCodec, input.path]
+        guard try Self.made(name, with: arguments) else { return }
         let output = scratch.url("out.mp4")
         let transcoder = try VideoTranscoder(input: input, output: output)
         var frames = 0
@@ -55,16 +48,10 @@ import VeilVideo
     func otherPixelFormatsKeepTheirColour(name: String, videoCodec: [String], range: String) throws {
         let scratch = try Scratch()
         let input = scratch.url(name)
-        do {
-            try runTool(
-                "ffmpeg",
-                ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x3070C0:size=320x240:rate=25:duration=1"]
-                    + videoCodec + [input.path]
-            )
-        } catch {
-            withKnownIssue("this FFmpeg cannot encode \(name) for the test: \(error)") { throw error }
-            return
-        }
+        let arguments =
+            ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x3070C0:size=320x240:rate=25:duration=1"]
+            + videoCodec + [input.path]
+        guard try Self.made(name, with: arguments) else { return }
         let output = scratch.url("out.mp4")
         let transcoder = try VideoTranscoder(input: input, output: output)
         var frames = 0
@@ -88,5 +75,17 @@ import VeilVideo
             "ffprobe", ["-v", "error", "-show_entries", "stream=color_range", "-of", "csv=p=0", output.path])
         // Limited range may be tagged "tv" or left unknown (the default); full range must say so.
         #expect((colorRange.trimmingCharacters(in: .whitespacesAndNewlines) == "pc") == (range == "pc"))
+    }
+
+    /// Runs ffmpeg to make a test input; an encoder this FFmpeg lacks is not Veil's failure, so
+    /// it is recorded as a known issue (not a silent pass) and the test stops.
+    static func made(_ name: String, with arguments: [String]) throws -> Bool {
+        do {
+            try runTool("ffmpeg", arguments)
+            return true
+        } catch {
+            withKnownIssue("this FFmpeg cannot encode \(name) for the test: \(error)") { throw error }
+            return false
+        }
     }
 }
