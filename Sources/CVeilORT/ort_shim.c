@@ -18,6 +18,24 @@ static OrtEnv *env;
 static char envError[512];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/// One CPU arena for every session, growing by what is asked rather than by powers of two: the
+/// detectors run one after another on the plan thread, so they can reuse each other's blocks.
+/// Best effort: without it each session keeps its own arena, as ONNX Runtime does by default.
+static int sharedArena;
+static void registerSharedArena(void) {
+    OrtMemoryInfo *info = NULL;
+    OrtArenaCfg *config = NULL;
+    OrtStatus *status = api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &info);
+    const char *keys[] = {"arena_extend_strategy"};
+    const size_t values[] = {1};  // kSameAsRequested
+    if (!status) status = api->CreateArenaCfgV2(keys, values, 1, &config);
+    if (!status) status = api->CreateAndRegisterAllocator(env, info, config);
+    sharedArena = status == NULL;
+    if (status) api->ReleaseStatus(status);
+    if (config) api->ReleaseArenaCfg(config);
+    if (info) api->ReleaseMemoryInfo(info);
+}
+
 static void initialize(void) {
     // The header may be older than the library (Debian's header, PyPI's library): ask for the
     // header's API version, which every newer library still serves.
@@ -32,7 +50,9 @@ static void initialize(void) {
         snprintf(envError, sizeof envError, "%s", api->GetErrorMessage(status));
         api->ReleaseStatus(status);
         env = NULL;
+        return;
     }
+    registerSharedArena();
 }
 
 /// Copies an ORT status message into `error` and releases the status; returns 1 if it failed.
@@ -84,6 +104,8 @@ int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVei
                                           options->allowSpinning ? "1" : "0"), error, errorLength)) goto done;
     if (failed(api->AddSessionConfigEntry(sessionOptions, "session.inter_op.allow_spinning",
                                           options->allowSpinning ? "1" : "0"), error, errorLength)) goto done;
+    if (sharedArena && failed(api->AddSessionConfigEntry(sessionOptions, "session.use_env_allocators", "1"), error,
+                              errorLength)) goto done;
     if (options->useCUDA) {
         OrtCUDAProviderOptions cuda;
         memset(&cuda, 0, sizeof cuda);
