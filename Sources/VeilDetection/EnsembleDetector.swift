@@ -27,6 +27,16 @@ public struct EnsembleDetector: ObjectDetector {
         return sides.compactMap { $0 }.max()
     }
 
+    /// Every member coarsened; nil unless each of them can be.
+    public func coarsened(toSide side: Int) -> (any ObjectDetector)? {
+        var coarse: [any ObjectDetector] = []
+        for member in members {
+            guard let member = member.coarsened(toSide: side) else { return nil }
+            coarse.append(member)
+        }
+        return EnsembleDetector(members: coarse, mergeIoU: mergeIoU, minimumScore: minimumScore)
+    }
+
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         var all: [Detection] = []
         for member in members {

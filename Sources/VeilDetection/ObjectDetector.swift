@@ -16,10 +16,15 @@ public protocol ObjectDetector: Sendable {
     /// first, so a caller may hand it a copy shrunk to this size instead (video does, straight
     /// from the decoded picture). Nil when it looks at full resolution (tiles) or cannot say.
     var workingSide: Int? { get }
+    /// The same detector looking at no more than `side` pixels on the longest side, sharing
+    /// its models: a cheaper, coarser pass for frames between full ones. Nil when it has no
+    /// such setting or already looks at no more than that.
+    func coarsened(toSide side: Int) -> (any ObjectDetector)?
 }
 
 extension ObjectDetector {
     public var workingSide: Int? { nil }
+    public func coarsened(toSide side: Int) -> (any ObjectDetector)? { nil }
 }
 
 /// A model file's identity, for reports: name and SHA-256.

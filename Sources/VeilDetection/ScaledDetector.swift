@@ -27,6 +27,9 @@ public struct ScaledDetector: ObjectDetector {
         /// Whether tiles may be added at all (video turns them off: frames are many and the
         /// tracker fills in; `smallestFace` then only describes the whole-image pass).
         public var allowsTiling = true
+        /// A longest side below the network's own for the whole-image pass (a coarse video
+        /// pass); nil: the network's ``FaceNetwork/maxInputSide``.
+        public var inputSideLimit: Int?
 
         public init() {}
     }
@@ -41,14 +44,26 @@ public struct ScaledDetector: ObjectDetector {
 
     public var name: String { network.name }
     public var models: [ModelFingerprint] { [network.model] }
-    /// Without tiles the whole-image pass never looks at more than the network's input side.
-    public var workingSide: Int? { configuration.allowsTiling ? nil : network.maxInputSide }
+    /// The longest side of the whole-image pass.
+    var inputSide: Int { min(network.maxInputSide, configuration.inputSideLimit ?? .max) }
+
+    /// Without tiles the whole-image pass never looks at more than its input side.
+    public var workingSide: Int? { configuration.allowsTiling ? nil : inputSide }
+
+    /// The whole-image pass at a smaller side, same network; nil when tiling (the tiles are
+    /// what a user asked for) or when the side is not smaller.
+    public func coarsened(toSide side: Int) -> (any ObjectDetector)? {
+        guard !configuration.allowsTiling, side < inputSide else { return nil }
+        var configuration = configuration
+        configuration.inputSideLimit = side
+        return ScaledDetector(network: network, configuration: configuration)
+    }
 
     /// The passes for an image: the scale of the whole-image pass and, when needed, the tiles
     /// (image coordinates) and their scale.
     public func plan(for size: PixelSize) -> (wholeScale: Double, tiles: [Box], tileScale: Double) {
         let longest = Double(max(size.width, size.height))
-        let wholeScale = min(Double(network.maxInputSide) / longest, configuration.maximumUpscale)
+        let wholeScale = min(Double(inputSide) / longest, configuration.maximumUpscale)
         let minimumScale = configuration.networkMinimumFace / configuration.smallestFace
         guard configuration.allowsTiling, wholeScale < minimumScale else { return (wholeScale, [], 0) }
         let tileSide = Int(Double(network.maxInputSide) / minimumScale)

@@ -21,16 +21,54 @@ public struct VideoProgress: Sendable, Codable {
 /// naming the frame, and nothing is left under the output name (the transcoder writes to a
 /// temporary name and renames it only after the last frame). The same happens on cancel.
 public struct VideoAnonymizer: Sendable {
-    /// One detector for one class, run on every `stride`-th frame.
+    /// One detector for one class, run on every `stride`-th frame, and optionally a coarser
+    /// copy of it on frames in between.
     public struct ClassDetector: Sendable {
         public var objectClass: ObjectClass
         public var detector: any ObjectDetector
         public var stride: Int
+        /// Runs on every `coarse.stride`-th frame that the full pass skips.
+        public var coarse: CoarsePass?
 
-        public init(objectClass: ObjectClass, detector: any ObjectDetector, stride: Int) {
+        public init(objectClass: ObjectClass, detector: any ObjectDetector, stride: Int, coarse: CoarsePass? = nil) {
             self.objectClass = objectClass
             self.detector = detector
             self.stride = max(1, stride)
+            self.coarse = coarse
+        }
+
+        /// The pass that runs on a frame, if any: the full one on every `stride`-th frame, else
+        /// the coarse one on every `coarse.stride`-th.
+        func pass(forFrame index: Int) -> (detector: any ObjectDetector, isCoarse: Bool)? {
+            if index % stride == 0 { return (detector, false) }
+            if let coarse, index % coarse.stride == 0 { return (coarse.detector, true) }
+            return nil
+        }
+    }
+
+    /// A cheaper detection pass between full ones (the same network at a lower resolution). It
+    /// cannot see small objects, so on its frames tracks smaller than what it sees reliably are
+    /// carried by the tracker instead of counted as missed, and new small objects wait for the
+    /// next full pass (then held backwards over the frames that could not see them).
+    public struct CoarsePass: Sendable {
+        public var detector: any ObjectDetector
+        public var stride: Int
+        /// The smallest object (shorter side, pixels at the detector's working side) this pass
+        /// finds reliably. Default 16: CenterFace finds faces from about 12 px at its input,
+        /// with scores that sag below about 16 px.
+        public var reliableSide: Double
+
+        public init(detector: any ObjectDetector, stride: Int, reliableSide: Double = 16) {
+            self.detector = detector
+            self.stride = max(1, stride)
+            self.reliableSide = reliableSide
+        }
+
+        /// The shorter side (frame pixels) below which this pass is blind, for a frame whose
+        /// longest side is `frameSide`.
+        func blindSide(frameSide: Int) -> Double {
+            guard let working = detector.workingSide, working < frameSide else { return reliableSide }
+            return reliableSide * Double(frameSide) / Double(working)
         }
     }
 

@@ -58,13 +58,15 @@ final class VideoRun: @unchecked Sendable {
     var waiting: [VideoFrame] = []
     var detectionCounts: [String: Int] = [:]
     var detectNanoseconds: UInt64 = 0
-    /// Shrinks decoded pictures for the detectors (plan stage) and for verification (encode stage).
-    let planScaler = FrameScaler()
+    /// Shrink decoded pictures for the detectors (plan stage), one per size (full and coarse
+    /// passes alternate; one scaler would rebuild its filters on every switch).
+    var planScalers: [Int: FrameScaler] = [:]
     /// The secret behind each track's mask noise: drawn per run from the system's
     /// cryptographic source, never written anywhere.
     let noiseSecret = UInt64.random(in: .min ... .max)
+    /// Shrinks masked frames for verification (encode stage).
     let verifyScaler = FrameScaler()
-    /// The longest side the detectors look at; nil: full resolution.
+    /// The longest side the full passes look at (verification uses it too); nil: full resolution.
     let detectionSide: Int?
     // Decode stage.
     var decodeNanoseconds: UInt64 = 0
@@ -191,17 +193,21 @@ final class VideoRun: @unchecked Sendable {
             guard !isStopping() else { return }
             waiting.append(frame)
             let started = DispatchTime.now().uptimeNanoseconds
+            let passes = anonymizer.detectors.map { $0.pass(forFrame: frame.index) }
+            // One shrunk copy serves every pass on this frame: the largest side any of them needs.
+            let running = passes.compactMap { $0?.detector }
+            let side = running.isEmpty ? nil : Self.detectionSide(of: running)
             var shrunk: (image: Image, scaleX: Double, scaleY: Double)?
             for (index, entry) in anonymizer.detectors.enumerated() {
-                guard frame.index % entry.stride == 0 else {
+                guard let pass = passes[index] else {
                     pendingPlans[index] += planners[index].pushUnobserved()
                     continue
                 }
                 var detections: [Detection]
                 do {
-                    if shrunk == nil { shrunk = try planScaler.bgr(of: frame.picture, longestSide: detectionSide) }
+                    if shrunk == nil { shrunk = try planScaler(side).bgr(of: frame.picture, longestSide: side) }
                     guard let shrunk else { return }
-                    detections = try entry.detector.detect(in: shrunk.image).filter {
+                    detections = try pass.detector.detect(in: shrunk.image).filter {
                         $0.objectClass == entry.objectClass
                     }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
                 } catch {
@@ -213,7 +219,9 @@ final class VideoRun: @unchecked Sendable {
                 for detection in detections where detection.score >= anonymizer.settings.threshold {
                     detectionCounts[detection.objectClass.rawValue, default: 0] += 1
                 }
-                pendingPlans[index] += planners[index].push(detections)
+                let frameSide = max(frame.picture.size.width, frame.picture.size.height)
+                let blindBelow = pass.isCoarse ? entry.coarse?.blindSide(frameSide: frameSide) : nil
+                pendingPlans[index] += planners[index].push(detections, blindBelow: blindBelow)
             }
             detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
             guard emitReadyPlans() else { return }
@@ -223,6 +231,14 @@ final class VideoRun: @unchecked Sendable {
             pendingPlans[index] += planners[index].finish()
         }
         _ = emitReadyPlans()
+    }
+
+    /// The scaler for one detection side (nil: full resolution).
+    func planScaler(_ side: Int?) -> FrameScaler {
+        if let scaler = planScalers[side ?? 0] { return scaler }
+        let scaler = FrameScaler()
+        planScalers[side ?? 0] = scaler
+        return scaler
     }
 
     /// The side to shrink frames to before detection: the largest any detector looks at, or nil

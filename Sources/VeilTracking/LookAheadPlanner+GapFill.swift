@@ -21,6 +21,8 @@ extension LookAheadPlanner {
             if object.isConfirmed {
                 history.isConfirmed = true
                 fillBackwards(object, history: history)
+            } else {
+                holdOverUnseenFrames(object, first: sighting)
             }
             histories[object.id] = history
             return
@@ -66,6 +68,21 @@ extension LookAheadPlanner {
                 box = box.union(first.box.interpolated(to: history.latest.box, fraction: fraction))
             }
             setBox(box, of: object, inFrame: frameIndex, source: .filled)
+        }
+    }
+
+    /// Holds a new track's first box over the waiting frames just before it on which no pass
+    /// could have seen an object its size: it may have been there all along.
+    private mutating func holdOverUnseenFrames(_ object: TrackedObject, first: TrackHistory.Sighting) {
+        guard let firstIndex = frames.first?.index else { return }
+        let side = min(first.box.width, first.box.height)
+        var frameIndex = first.frameIndex - 1
+        while frameIndex >= first.frameIndex - configuration.backwardFillFrames,
+            frameIndex - firstIndex >= plannedFrameCount,
+            frames[frameIndex - firstIndex].smallestVisibleSide > side
+        {
+            setBox(first.box, of: object, inFrame: frameIndex, source: .filled)
+            frameIndex -= 1
         }
     }
 

@@ -13,7 +13,9 @@ public import VeilGeometry
 ///   even on a track that never confirms, and so is every unclaimed detection scoring at least
 ///   ``LookAheadConfiguration/minimumStandaloneScore``;
 /// - a track confirmed late is filled backwards over the frames it was missed in (see
-///   ``BackwardFillStyle``);
+///   ``BackwardFillStyle``); a new track, confirmed or not, holds its first box over the
+///   frames just before it on which no pass could have seen it (skipped by the stride, or
+///   coarse passes blind to its size);
 /// - a miss between two detections of a track is filled by linear interpolation, replacing
 ///   the Kalman prediction the frames had while the track was lost;
 /// - a lost track that does not come back keeps a mask on its (growing) prediction until it
@@ -68,25 +70,33 @@ public struct LookAheadPlanner: Sendable {
     ///
     /// - Complexity: O(*t* × (*d* + *w*) + *d* log *d*) for *t* live tracks, *d* detections and
     ///   a window of *w* frames.
-    public mutating func push(_ detections: [Detection]) -> [FramePlan] {
-        push(observed: detections)
+    ///
+    /// A coarse pass that cannot see objects whose shorter side is below `blindBelow` pixels
+    /// passes it: tracks that small are carried, not counted as missed (see
+    /// ``Tracker/update(detections:blindBelow:)``).
+    public mutating func push(_ detections: [Detection], blindBelow: Double? = nil) -> [FramePlan] {
+        push(observed: detections, smallestVisibleSide: blindBelow ?? 0)
     }
 
     /// Adds a frame on which the detector did not run (detection stride): every live track is
     /// placed at its prediction, and later detections interpolate over it.
     public mutating func pushUnobserved() -> [FramePlan] {
-        push(observed: nil)
+        push(observed: nil, smallestVisibleSide: .infinity)
     }
 
-    private mutating func push(observed: [Detection]?) -> [FramePlan] {
+    private mutating func push(observed: [Detection]?, smallestVisibleSide: Double) -> [FramePlan] {
         let detections = observed ?? []
         let frameIndex = nextFrameIndex
         nextFrameIndex += 1
-        frames.append(PendingFrame(index: frameIndex))
+        var pending = PendingFrame(index: frameIndex)
+        pending.smallestVisibleSide = smallestVisibleSide
+        frames.append(pending)
 
         // Track, then place every live track's box in this frame and fill its gaps.
+        let blindBelow = smallestVisibleSide > 0 ? smallestVisibleSide : nil
         let objects =
-            observed == nil ? tracker.predictWithoutObservation() : tracker.update(detections: detections)
+            observed == nil
+            ? tracker.predictWithoutObservation() : tracker.update(detections: detections, blindBelow: blindBelow)
         for object in objects {
             place(object, inFrame: frameIndex)
         }

@@ -15,6 +15,10 @@ struct PendingFrame: Sendable {
     let index: Int
     var trackBoxes: [TrackID: TrackBox] = [:]
     var standaloneBoxes: [PlannedBox] = []
+    /// The smallest object (shorter side, pixels) the detector could see in this frame: 0
+    /// after a full pass, the pass's blind size after a coarse one, infinity where no detector
+    /// ran.
+    var smallestVisibleSide: Double = 0
 
     init(index: Int) {
         self.index = index

@@ -41,8 +41,14 @@ public struct Tracker: Sendable {
     /// ``TrackerConfiguration/highThreshold`` is in the result, on an existing track or on a
     /// new tentative one. Low-score detections appear only when they continue a track.
     ///
+    /// A pass that cannot see small objects (a coarse, low-resolution detection between
+    /// full-resolution ones) passes `blindBelow`: a track whose predicted box has a shorter
+    /// side below it, and that no detection matched, was not looked for rather than missed. It
+    /// keeps its state (a tentative track is not dropped, a tracked one does not become lost)
+    /// and follows its prediction, as on a frame without detection.
+    ///
     /// - Complexity: O(*t* × *d* × log(*t* × *d*)) for *t* live tracks and *d* detections.
-    public mutating func update(detections: [Detection]) -> [TrackedObject] {
+    public mutating func update(detections: [Detection], blindBelow: Double? = nil) -> [TrackedObject] {
         // 1. Predict every live track one frame ahead; lost tracks stop changing size.
         predictAll()
 
@@ -71,7 +77,7 @@ public struct Tracker: Sendable {
             in: detections,
             minimumIoU: configuration.lowMatchMinimumIoU
         )
-        for index in second.unmatchedTracks {
+        for index in second.unmatchedTracks where !isTooSmall(index, toSeeBelow: blindBelow) {
             tracks[index].state = .lost
         }
 
@@ -84,11 +90,15 @@ public struct Tracker: Sendable {
             in: detections,
             minimumIoU: configuration.tentativeMatchMinimumIoU
         )
-        let droppedTentative = Set(third.unmatchedTracks.map { tracks[$0].id })
+        let droppedTentative = Set(
+            third.unmatchedTracks.filter { !isTooSmall($0, toSeeBelow: blindBelow) }.map { tracks[$0].id }
+        )
 
-        // 6. Start a new track from every high-score detection still unmatched.
+        // 6. Start a new track from every high-score detection still unmatched, moving like
+        //    the tracks around it (a camera pan moves every face alike).
+        let shared = sharedVelocity()
         for detectionIndex in third.unmatchedDetections {
-            startTrack(from: detections[detectionIndex], at: detectionIndex)
+            startTrack(from: detections[detectionIndex], at: detectionIndex, velocity: shared)
         }
 
         // 7. Expire dropped tentative tracks and lost tracks past their time.
@@ -109,6 +119,13 @@ public struct Tracker: Sendable {
         predictAll()
         tracks.removeAll { $0.state == .lost && $0.framesSinceDetection > configuration.maxLostFrames }
         return tracks.map(\.report)
+    }
+
+    /// Whether a track's predicted box is too small for a pass that is blind below `side`.
+    private func isTooSmall(_ index: Int, toSeeBelow side: Double?) -> Bool {
+        guard let side else { return false }
+        let box = tracks[index].motion.box
+        return min(box.width, box.height) < side
     }
 
     /// Counts a frame and moves every live track to its prediction, clearing last frame's
@@ -162,11 +179,29 @@ public struct Tracker: Sendable {
         }
     }
 
-    private mutating func startTrack(from detection: Detection, at detectionIndex: Int) {
+    /// The median centre velocity of the confirmed tracks matched in this frame, when there
+    /// are at least ``TrackerConfiguration/minimumTracksForSharedMotion`` of them; else zero.
+    private func sharedVelocity() -> Point {
+        let moving = tracks.filter { $0.state == .tracked && $0.detection != nil }.map(\.motion.centerVelocity)
+        guard configuration.minimumTracksForSharedMotion > 0,
+            moving.count >= configuration.minimumTracksForSharedMotion
+        else { return Point(x: 0, y: 0) }
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+        return Point(x: median(moving.map(\.x)), y: median(moving.map(\.y)))
+    }
+
+    private mutating func startTrack(from detection: Detection, at detectionIndex: Int, velocity: Point) {
+        var motion = configuration.motionModel.initialState(for: detection.box)
+        motion.centerX.velocity = velocity.x
+        motion.centerY.velocity = velocity.y
         let track = Track(
             id: TrackID(nextID),
             objectClass: detection.objectClass,
-            motion: configuration.motionModel.initialState(for: detection.box),
+            motion: motion,
             state: configuration.confirmationHits <= 1 ? .tracked : .tentative,
             hits: 1,
             framesSinceDetection: 0,

@@ -34,6 +34,14 @@ public struct TrackerConfiguration: Hashable, Sendable {
     /// occlusions and masks where the object probably still is, but risks masks wandering over
     /// empty background and a returning track latching onto a different object.
     public var maxLostFrames: Int
+    /// A new track starts with the median velocity of the confirmed tracks matched in the same
+    /// frame when there are at least this many (0: never; new tracks start still). Default 3.
+    /// In a camera pan every face moves alike, so a face found in the middle of it is predicted
+    /// to move with the others instead of standing still; that is what lets a small face seen
+    /// only by sparse full-resolution passes be confirmed and followed. Raising this trusts the
+    /// crowd only when it is larger; where people walk independently the median of a few is
+    /// noise, which the first matched detection corrects.
+    public var minimumTracksForSharedMotion: Int
     /// The motion model and its noise.
     public var motionModel: KalmanBoxFilter
 
@@ -45,8 +53,10 @@ public struct TrackerConfiguration: Hashable, Sendable {
         tentativeMatchMinimumIoU: Double = 0.3,
         confirmationHits: Int = 2,
         maxLostFrames: Int = 30,
+        minimumTracksForSharedMotion: Int = 3,
         motionModel: KalmanBoxFilter = KalmanBoxFilter()
     ) {
+        self.minimumTracksForSharedMotion = minimumTracksForSharedMotion
         self.highThreshold = highThreshold
         self.lowThreshold = lowThreshold
         self.highMatchMinimumIoU = highMatchMinimumIoU
@@ -86,6 +96,10 @@ public struct TrackerConfiguration: Hashable, Sendable {
         }
         guard confirmationHits >= 1 else {
             throw .invalidConfiguration("confirmationHits is \(confirmationHits); it must be at least 1")
+        }
+        guard minimumTracksForSharedMotion >= 0 else {
+            throw .invalidConfiguration(
+                "minimumTracksForSharedMotion is \(minimumTracksForSharedMotion); it must not be negative")
         }
         guard maxLostFrames >= 0 else {
             throw .invalidConfiguration("maxLostFrames is \(maxLostFrames); it must not be negative")

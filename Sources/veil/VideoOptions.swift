@@ -29,6 +29,15 @@ struct VideoOptions: ParsableArguments {
     @Option(help: "Longest side (pixels) faces are detected at in video frames (higher finds smaller faces, slower).")
     var detectSize: Int = DetectionProfile.video.faceInputSide
 
+    @Option(
+        help:
+            "Of the frames faces are detected on, every n-th is searched at --detect-size; the others at --coarse-size, with small faces carried by the tracker. Set it to --detect-stride to search every one at --detect-size."
+    )
+    var fullStride: Int = VideoSettings().fullDetectionStride
+
+    @Option(help: "Longest side (pixels) of the coarse face passes between full ones.")
+    var coarseSize: Int = VideoSettings().coarseDetectionSide
+
     @Flag(
         help:
             "Run the float32 CenterFace on video frames instead of its 8-bit copy (about 2× slower face detection; same recall on faces-masks-dev)."
@@ -53,7 +62,10 @@ struct VideoOptions: ParsableArguments {
         guard detectStride >= 1, plateStride >= 1 else {
             throw ValidationError("--detect-stride and --plate-stride must be at least 1")
         }
-        guard detectSize >= 128 else { throw ValidationError("--detect-size must be at least 128") }
+        guard detectSize >= 128, coarseSize >= 128 else {
+            throw ValidationError("--detect-size and --coarse-size must be at least 128")
+        }
+        guard fullStride >= 1 else { throw ValidationError("--full-stride must be at least 1") }
         if let videoMinFace, !(4...200).contains(videoMinFace) {
             throw ValidationError("--video-min-face must be between 4 and 200 pixels")
         }
@@ -64,6 +76,8 @@ struct VideoOptions: ParsableArguments {
         settings.lookAheadSeconds = lookahead
         settings.detectionStride = detectStride
         settings.plateDetectionStride = plateStride
+        settings.fullDetectionStride = fullStride
+        settings.coarseDetectionSide = coarseSize
         settings.verifies = verify
         settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
         settings.output = VideoOutputOptions(
@@ -71,14 +85,22 @@ struct VideoOptions: ParsableArguments {
         return settings
     }
 
-    /// One detector per target class, each with its stride.
+    /// One detector per target class, each with its stride; faces with coarse passes between
+    /// full ones when the schedule asks for them.
     func detectors(_ detection: DetectionOptions) throws -> [VideoAnonymizer.ClassDetector] {
-        let strides: [ObjectClass: Int] = [.face: detectStride, .plate: plateStride]
-        return try detection.targets.classes.sorted().map { objectClass in
-            VideoAnonymizer.ClassDetector(
+        try detection.targets.classes.sorted().map { objectClass in
+            let detector = try detection.makeDetector(profile: profile, targets: [objectClass])
+            guard objectClass == .face else {
+                return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: plateStride)
+            }
+            guard fullStride > detectStride, let coarse = detector.coarsened(toSide: coarseSize) else {
+                return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: detectStride)
+            }
+            return VideoAnonymizer.ClassDetector(
                 objectClass: objectClass,
-                detector: try detection.makeDetector(profile: profile, targets: [objectClass]),
-                stride: strides[objectClass] ?? 1
+                detector: detector,
+                stride: fullStride,
+                coarse: VideoAnonymizer.CoarsePass(detector: coarse, stride: detectStride)
             )
         }
     }

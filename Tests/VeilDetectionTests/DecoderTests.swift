@@ -68,13 +68,30 @@ import VeilMedia
         #expect(abs(face.landmarks[0].x - 10) < 1e-4 && abs(face.landmarks[0].y - 10) < 1e-4)
     }
 
+    struct FakeNetwork: FaceNetwork {
+        let name = "fake"
+        let model = ModelFingerprint(name: "fake", sha256: "")
+        let maxInputSide = 640
+        func detect(in image: VeilMedia.Image, scale: Double) -> [Detection] { [] }
+    }
+
+    @Test func coarsenedDetectorsLookAtLess() throws {
+        var video = ScaledDetector.Configuration()
+        video.allowsTiling = false
+        let full = ScaledDetector(network: FakeNetwork(), configuration: video)
+        let coarse = try #require(full.coarsened(toSide: 320) as? ScaledDetector)
+        #expect(full.workingSide == 640)
+        #expect(coarse.workingSide == 320)
+        #expect(coarse.plan(for: PixelSize(width: 1280, height: 720)).wholeScale == 0.25)
+        #expect(full.coarsened(toSide: 640) == nil, "not smaller: nothing to gain")
+        #expect(ScaledDetector(network: FakeNetwork()).coarsened(toSide: 320) == nil, "tiles were asked for")
+        let ensemble = EnsembleDetector(members: [full, full])
+        #expect(ensemble.coarsened(toSide: 320)?.workingSide == 320)
+        #expect(
+            EnsembleDetector(members: [full, ScaledDetector(network: FakeNetwork())]).coarsened(toSide: 320) == nil)
+    }
+
     @Test func scalePlanTilesOnlyLargeImages() throws {
-        struct FakeNetwork: FaceNetwork {
-            let name = "fake"
-            let model = ModelFingerprint(name: "fake", sha256: "")
-            let maxInputSide = 640
-            func detect(in image: VeilMedia.Image, scale: Double) -> [Detection] { [] }
-        }
         let detector = ScaledDetector(network: FakeNetwork())
         #expect(detector.plan(for: PixelSize(width: 640, height: 480)).tiles.isEmpty)
         #expect(detector.plan(for: PixelSize(width: 400, height: 300)).wholeScale == 1.6)

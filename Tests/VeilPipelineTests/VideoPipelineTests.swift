@@ -82,6 +82,37 @@ import VeilVideo
         }
     }
 
+    @Test func coarsePassesBetweenFullOnesStillMaskEveryFrame() throws {
+        // Full passes on every 4th frame; between them, on even frames, a coarse pass at 160 px
+        // that never finds the square (it is below what that pass sees). The tracker carries
+        // the square across, so every frame is still masked.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let full = BrightSquareDetector()
+        let coarse = BrightSquareDetector(missing: Set(0..<75), workingSide: 160)
+        var anonymizer = Self.anonymizer(full)
+        anonymizer = VideoAnonymizer(
+            detectors: [
+                VideoAnonymizer.ClassDetector(
+                    objectClass: .face, detector: full, stride: 4,
+                    coarse: VideoAnonymizer.CoarsePass(detector: coarse, stride: 2, reliableSide: 32))
+            ],
+            settings: anonymizer.settings,
+            video: anonymizer.video
+        )
+        let outcome = try anonymizer.anonymize(input: input, output: output)
+        #expect(full.seenSizes == [PixelSize(width: 320, height: 240)])
+        #expect(coarse.seenSizes == [PixelSize(width: 160, height: 120)])
+        #expect(outcome.framesWithMasks == 75)
+        let reader = try VideoReader(url: output)
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+        }
+    }
+
     @Test func squareIsMaskedOnEveryFrameDespiteMisses() throws {
         let directory = try TestSupport.directory()
         let input = try Self.movingSquareClip(in: directory)
