@@ -240,8 +240,9 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     session->encoder = avcodec_alloc_context3(codec);
     if (!session->outputVideo || !session->encoder) return CVeilAV_fail(error, errorLength, "out of memory");
     AVCodecContext *encoder = session->encoder;
-    encoder->width = session->width;
-    encoder->height = session->height;
+    // 4:2:0 encoders take even sizes only: an odd last column or row is left out (with a note).
+    encoder->width = session->width & ~1;
+    encoder->height = session->height & ~1;
     encoder->pix_fmt = AV_PIX_FMT_YUV420P;
     // The input's time base and pts pass straight through: no frame is duplicated or dropped and
     // variable frame rates survive.
@@ -346,14 +347,18 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     }
     if (options->keepMetadata) copyHarmlessKeys(session->input->metadata, &session->output->metadata, harmlessFormatKeys);
     if (addVideoStream(session, options, error, errorLength)) return 1;
+    if ((session->width | session->height) & 1) {
+        appendNote(notes, notesLength, "frame size %dx%d is odd: the output is %dx%d (4:2:0 video needs even sizes)",
+                   session->width, session->height, session->width & ~1, session->height & ~1);
+    }
     if (addCopiedStreams(session, options, notes, notesLength, error, errorLength)) return 1;
 
     session->toEncode = av_frame_alloc();
     session->writePacket = av_packet_alloc();
     if (!session->toEncode || !session->writePacket) return CVeilAV_fail(error, errorLength, "out of memory");
     session->toEncode->format = AV_PIX_FMT_YUV420P;
-    session->toEncode->width = session->width;
-    session->toEncode->height = session->height;
+    session->toEncode->width = session->encoder->width;
+    session->toEncode->height = session->encoder->height;
     if (av_frame_get_buffer(session->toEncode, 0) < 0) return CVeilAV_fail(error, errorLength, "out of memory");
 
     mark = CVeilAV_logMark();
@@ -574,11 +579,11 @@ int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t leng
     uint8_t *planes[4];
     int strides[4];
     CVeilAV_planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
-    int chromaWidth = (session->width + 1) / 2;
-    int chromaHeight = (session->height + 1) / 2;
-    av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], session->width, session->height);
-    av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], chromaWidth, chromaHeight);
-    av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], chromaWidth, chromaHeight);
+    // The encoded size is the picture's, rounded down to even (see addVideoStream).
+    int width = frame->width, height = frame->height;
+    av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], width, height);
+    av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], width / 2, height / 2);
+    av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], width / 2, height / 2);
     frame->pts = pts;
     frame->pkt_duration = duration;
     DurationSlot *slot = &session->durations[(uint64_t)pts % CVEILAV_DURATION_SLOTS];

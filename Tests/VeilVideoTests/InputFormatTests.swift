@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilGeometry
 import VeilVideo
 
 /// The codecs and containers users bring (phones: HEVC in MOV; web: VP9 in WebM; old cameras:
@@ -75,6 +76,32 @@ import VeilVideo
             "ffprobe", ["-v", "error", "-show_entries", "stream=color_range", "-of", "csv=p=0", output.path])
         // Limited range may be tagged "tv" or left unknown (the default); full range must say so.
         #expect((colorRange.trimmingCharacters(in: .whitespacesAndNewlines) == "pc") == (range == "pc"))
+    }
+
+    /// 4:2:0 encoders take even sizes only: an odd-sized input (here lossless FFV1, 4:4:4) is
+    /// encoded without its last column and row, every frame kept, and the output says so.
+    @Test func oddFrameSizesLoseTheirLastColumnAndRow() throws {
+        let scratch = try Scratch()
+        let input = scratch.url("odd.mkv")
+        let arguments = [
+            "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=322x242:rate=25:duration=1", "-vf",
+            "format=yuv444p,crop=321:241:0:0", "-c:v", "ffv1", input.path,
+        ]
+        guard try Self.made("odd.mkv", with: arguments) else { return }
+        let output = scratch.url("out.mp4")
+        let transcoder = try VideoTranscoder(input: input, output: output)
+        #expect(transcoder.info.size == PixelSize(width: 321, height: 241))
+        #expect(transcoder.notes.contains { $0.contains("321x241 is odd: the output is 320x240") })
+        var frames = 0
+        while let frame = try transcoder.nextFrame() {
+            try transcoder.write(frame)
+            frames += 1
+        }
+        try transcoder.finish()
+        #expect(frames == 25)
+        #expect(try Probe.framePTS(output).count == 25)
+        let reader = try VideoReader(url: output)
+        #expect(reader.info.size == PixelSize(width: 320, height: 240))
     }
 
     /// Runs ffmpeg to make a test input; an encoder this FFmpeg lacks is not Veil's failure, so
