@@ -14,6 +14,11 @@ public struct BatchJob: Sendable, Hashable {
         self.output = output
         self.relativePath = relativePath
     }
+
+    /// Image or video, by the input's extension, or by the output's when the input's is not
+    /// one Veil knows (`clip.dat -o clip.mp4` is a video; an audio-only `.m4a` then fails
+    /// as a video without a video stream, not as an image).
+    public var kind: MediaKind { MediaKind(url: input) ?? MediaKind(url: output) ?? .image }
 }
 
 /// Expands the command line's inputs (files and directories, recursively) into jobs whose

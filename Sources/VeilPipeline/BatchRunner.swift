@@ -53,8 +53,8 @@ public struct BatchRunner: Sendable {
         videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in }
     ) -> [JobResult] {
         let results = ResultSlots(count: jobs.count)
-        let stills = jobs.indices.filter { MediaKind(url: jobs[$0].input) != .video }
-        let movies = jobs.indices.filter { MediaKind(url: jobs[$0].input) == .video }
+        let stills = jobs.indices.filter { jobs[$0].kind != .video }
+        let movies = jobs.indices.filter { jobs[$0].kind == .video }
         let next = ResultSlots.Counter()
         let workers = min(concurrency, stills.count)
         if workers > 0 {

@@ -66,8 +66,8 @@ struct AnonymizeCommand: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
-        let hasImages = plan.jobs.contains { MediaKind(url: $0.input) != .video }
-        let hasVideos = plan.jobs.contains { MediaKind(url: $0.input) == .video }
+        let hasImages = plan.jobs.contains { $0.kind != .video }
+        let hasVideos = plan.jobs.contains { $0.kind == .video }
         let imageDetector: (any ObjectDetector)?
         let videoDetectors: [VideoAnonymizer.ClassDetector]
         do {

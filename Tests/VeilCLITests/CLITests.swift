@@ -101,6 +101,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
     }
 
+    @Test func audioOnlyFileIsCalledThatNotAnImage() throws {
+        // An extension Veil does not list (.m4a) is judged by the output's (.mp4: a video).
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("voice.m4a")
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        made.arguments = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", input.path]
+        try made.run()
+        made.waitUntilExit()
+        try #require(made.terminationStatus == 0, "ffmpeg could not make the audio file")
+        let run = try Self.veil(["anonymize", input.path, "-o", root.appendingPathComponent("voice.mp4").path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("has no video stream"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["voice.m4a"])
+    }
+
     @Test(arguments: [
         ["--threshold", "2"], ["--margin", "-1"], ["--quality", "0"], ["--jobs", "0"], ["--mask", "smudge"],
         ["--targets", "cats"], ["--crf", "99"], ["--shape", "polygon"],
