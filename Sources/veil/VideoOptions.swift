@@ -20,7 +20,10 @@ struct VideoOptions: ParsableArguments {
     @Option(help: "Seconds of look-ahead: a face found at time t is also masked this long before t.")
     var lookahead: Double = VideoSettings().lookAheadSeconds
 
-    @Option(help: "Detect on every n-th frame; the tracker covers the frames between.")
+    @Option(
+        help:
+            "Detect faces on every n-th frame (at --detect-size on every --full-stride-th frame, at --coarse-size on the others); the tracker covers the frames between."
+    )
     var detectStride: Int = VideoSettings().detectionStride
 
     @Option(help: "Detect plates on every n-th frame; the tracker covers the frames between.")
