@@ -35,6 +35,11 @@ public struct TracksFile: Codable, Sendable, Hashable {
         public var detectionStride: Int
         public var plateDetectionStride: Int
         public var lookAheadSeconds: Double
+        /// Faces were searched at full size on every n-th frame (coarse passes between); nil in
+        /// files written before coarse passes existed.
+        public var fullDetectionStride: Int?
+        /// The longest side of the coarse face passes (pixels); nil when there were none.
+        public var coarseDetectionSide: Int?
 
         public init(
             tool: String,
@@ -43,8 +48,12 @@ public struct TracksFile: Codable, Sendable, Hashable {
             targets: [ObjectClass],
             detectionStride: Int,
             plateDetectionStride: Int,
-            lookAheadSeconds: Double
+            lookAheadSeconds: Double,
+            fullDetectionStride: Int? = nil,
+            coarseDetectionSide: Int? = nil
         ) {
+            self.fullDetectionStride = fullDetectionStride
+            self.coarseDetectionSide = coarseDetectionSide
             self.tool = tool
             self.models = models
             self.threshold = threshold

@@ -36,6 +36,7 @@ struct DetectCommand: ParsableCommand {
             settings: detection.settings,
             video: video.settings(keepsMetadata: false)
         )
+        let faces = detectors.first { $0.objectClass == .face }
         let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
         let cancellation = CancellationFlag()
         let interrupt = InterruptHandler(cancellation: cancellation)
@@ -60,7 +61,10 @@ struct DetectCommand: ParsableCommand {
                 targets: detection.targets.classes.sorted(),
                 detectionStride: settings.detectionStride,
                 plateDetectionStride: settings.plateDetectionStride,
-                lookAheadSeconds: settings.lookAheadSeconds
+                lookAheadSeconds: settings.lookAheadSeconds,
+                // What ran: without a coarse pass every face pass was full size.
+                fullDetectionStride: faces?.stride,
+                coarseDetectionSide: faces?.coarse?.detector.workingSide
             ),
             plans: result.plans
         )
