@@ -1,0 +1,81 @@
+// Private to CVeilAV: the session struct both halves share (av_session.c opens and reads,
+// av_output.c creates the output and writes), and the muxing call both use.
+#pragma once
+#include "CVeilAV.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Scaling algorithm for same-size pixel format conversions (a 10-bit or 4:4:4 input to 4:2:0):
+/// only the format changes; bilinear keeps chroma smooth and takes swscale's fast unscaled paths.
+#define CVEILAV_SWS_FLAGS SWS_BILINEAR
+
+/// How many frames the encoder may hold back (threads + lookahead + B-frames) while we still
+/// remember each frame's duration; x264/x265 stay well under this even at veryslow with 16+
+/// threads. A miss only costs the muxer a guessed duration, never a frame.
+#define CVEILAV_DURATION_SLOTS 1024
+
+// MARK: - Session
+
+typedef struct {
+    int64_t pts;
+    int64_t duration;
+} DurationSlot;
+
+struct CVeilAV_Session {
+    // Reading side (touched only by readFrame).
+    AVFormatContext *input;
+    AVStream *videoStream;
+    int videoIndex;
+    AVCodecContext *decoder;
+    AVPacket *readPacket;
+    AVFrame *decoded;
+    /// Converts frames that are not 8-bit 4:2:0 (10-bit, 4:2:2, 4:4:4, NV12, …) to it.
+    struct SwsContext *toPlanar;
+    int toPlanarFormat;
+    int64_t decodedCount;
+    int64_t nextPts;
+    int isInputDrained;
+    int isDecoderDone;
+
+    // Shared facts fixed at open.
+    int width;
+    int height;
+    int colorspace;
+    int isFullRange;
+    int64_t defaultDuration;
+    unsigned inputStreamCount;
+    int *streamMap; // input stream index → output stream index, or -1
+
+    // Writing side (touched only by writeFrame/finish).
+    AVFormatContext *output;
+    AVStream *outputVideo;
+    AVCodecContext *encoder;
+    AVFrame *toEncode;
+    AVPacket *writePacket;
+    DurationSlot durations[CVEILAV_DURATION_SLOTS];
+    int64_t writtenCount;
+    int isHeaderWritten;
+    int isFinished;
+
+    // Guards `output` between the reading side (copied packets) and the writing side.
+    pthread_mutex_t muxLock;
+};
+
+/// Hands one packet to the muxer (which takes it over), under the lock the two sides share;
+/// `what` and `index` name the packet in the error ("writing frame 12").
+int CVeilAV_mux(CVeilAV_Session *session, AVPacket *packet, char *error, size_t errorLength, const char *what,
+                int64_t index);
