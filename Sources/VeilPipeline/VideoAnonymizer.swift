@@ -37,6 +37,18 @@ public struct VideoAnonymizer: Sendable {
             self.coarse = coarse
         }
 
+        /// This detector with its strides multiplied by `factor` (at least 1 each), the full
+        /// stride kept a multiple of the coarse one.
+        public func scaled(by factor: Double) -> ClassDetector {
+            func scale(_ stride: Int) -> Int { max(1, Int((Double(stride) * factor).rounded())) }
+            guard var coarse else {
+                return ClassDetector(objectClass: objectClass, detector: detector, stride: scale(stride))
+            }
+            coarse.stride = scale(coarse.stride)
+            let full = coarse.stride * max(1, Int((Double(stride) * factor / Double(coarse.stride)).rounded()))
+            return ClassDetector(objectClass: objectClass, detector: detector, stride: full, coarse: coarse)
+        }
+
         /// The pass that runs on a frame, if any: the full one on every `stride`-th frame, else
         /// the coarse one on every `coarse.stride`-th.
         func pass(forFrame index: Int) -> (detector: any ObjectDetector, isCoarse: Bool)? {
@@ -142,8 +154,14 @@ public struct VideoAnonymizer: Sendable {
         }
         let info = media.info
         let framesPerSecond = info.averageFrameRate.map(\.doubleValue).flatMap { $0 > 0 ? $0 : nil } ?? 30
+        var anonymizer = self
+        if video.stridesFollowFrameRate {
+            let factor = framesPerSecond / VideoSettings.referenceFramesPerSecond
+            anonymizer = VideoAnonymizer(
+                detectors: detectors.map { $0.scaled(by: factor) }, settings: settings, video: video)
+        }
         let run = VideoRun(
-            anonymizer: self,
+            anonymizer: anonymizer,
             media: media,
             givenPlans: plans,
             framesPerSecond: framesPerSecond,

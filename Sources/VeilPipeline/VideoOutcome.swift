@@ -35,4 +35,7 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     public var peakMemoryMegabytes: Double
     /// Streams left out of the output, with the reason.
     public var notes: [String]
+    /// The detection strides that ran, in frames, per class ("face", "plate"), and
+    /// "face-full-size" for the full-size face passes (after scaling to the frame rate).
+    public var detectionStrides: [String: Int] = [:]
 }

@@ -148,6 +148,16 @@ extension VideoRun {
         )
     }
 
+    /// Each class's detection stride, and the full-size face stride when coarse passes ran.
+    var detectionStrides: [String: Int] {
+        var strides: [String: Int] = [:]
+        for entry in anonymizer.detectors {
+            strides[entry.objectClass.rawValue] = entry.coarse?.stride ?? entry.stride
+            if entry.coarse != nil { strides[entry.objectClass.rawValue + "-full-size"] = entry.stride }
+        }
+        return strides
+    }
+
     func outcome(elapsedSeconds: Double) -> VideoOutcome {
         let info = media.info
         let frames = max(1, framesWritten)
@@ -175,7 +185,8 @@ extension VideoRun {
             framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
             elapsedSeconds: elapsedSeconds,
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
-            notes: media.transcoder?.notes ?? []
+            notes: media.transcoder?.notes ?? [],
+            detectionStrides: detectionStrides
         )
     }
 }

@@ -23,6 +23,13 @@ public struct VideoSettings: Sendable, Hashable {
     public var fullDetectionStride: Int = 4
     /// The longest side of the coarse passes (pixels). Default 640.
     public var coarseDetectionSide: Int = 640
+    /// Whether the strides are meant for 30 fps and scaled to the video's frame rate, so that
+    /// detections are as far apart in time whatever the rate: at 60 fps faces are detected on
+    /// every 4th frame, at 15 fps on every frame. Default true; false takes the strides as
+    /// frame counts (the CLI does when a stride is given on the command line).
+    public var stridesFollowFrameRate = true
+    /// The frame rate the default strides were chosen for.
+    public static let referenceFramesPerSecond: Double = 30
     /// Plates are detected on every n-th frame (the text detector costs several face
     /// detections; plates change slowly and the tracker carries them between).
     public var plateDetectionStride: Int = 4

@@ -52,6 +52,7 @@ struct DetectCommand: ParsableCommand {
         }
         progress.finish()
         let settings = video.settings(keepsMetadata: false)
+        let strides = result.outcome.detectionStrides
         let file = TracksFile(
             media: try TracksFile.media(of: url, info: result.info, frames: result.outcome.frames),
             provenance: TracksFile.Provenance(
@@ -59,11 +60,11 @@ struct DetectCommand: ParsableCommand {
                 models: anonymizer.models,
                 threshold: detection.threshold,
                 targets: detection.targets.classes.sorted(),
-                detectionStride: settings.detectionStride,
-                plateDetectionStride: settings.plateDetectionStride,
+                // The strides that ran (scaled to the frame rate unless given as options).
+                detectionStride: strides["face"] ?? settings.detectionStride,
+                plateDetectionStride: strides["plate"] ?? settings.plateDetectionStride,
                 lookAheadSeconds: settings.lookAheadSeconds,
-                // What ran: without a coarse pass every face pass was full size.
-                fullDetectionStride: faces?.stride,
+                fullDetectionStride: strides["face-full-size"] ?? strides["face"],
                 coarseDetectionSide: faces?.coarse?.detector.workingSide
             ),
             plans: result.plans

@@ -22,21 +22,24 @@ struct VideoOptions: ParsableArguments {
 
     @Option(
         help:
-            "Detect faces on every n-th frame (at --detect-size on every --full-stride-th frame, at --coarse-size on the others); the tracker covers the frames between."
+            "Detect faces on every n-th frame (at --detect-size on every --full-stride-th frame, at --coarse-size on the others); the tracker covers the frames between. Default 2 at 30 fps, scaled to the video's frame rate (any stride given on the command line makes all three frame counts)."
     )
-    var detectStride: Int = VideoSettings().detectionStride
+    var detectStride: Int?
 
-    @Option(help: "Detect plates on every n-th frame; the tracker covers the frames between.")
-    var plateStride: Int = VideoSettings().plateDetectionStride
+    @Option(
+        help:
+            "Detect plates on every n-th frame; the tracker covers the frames between. Default 4 at 30 fps, scaled to the frame rate (see --detect-stride)."
+    )
+    var plateStride: Int?
 
     @Option(help: "Longest side (pixels) faces are detected at in video frames (higher finds smaller faces, slower).")
     var detectSize: Int = DetectionProfile.video.faceInputSide
 
     @Option(
         help:
-            "Of the frames faces are detected on, every n-th is searched at --detect-size; the others at --coarse-size, with small faces carried by the tracker. Set it to --detect-stride to search every one at --detect-size."
+            "Search faces at --detect-size on every n-th frame and at --coarse-size on the other detected frames (small faces are carried by the tracker). Equal to --detect-stride: every pass at --detect-size. Default 4 at 30 fps, scaled to the frame rate (see --detect-stride)."
     )
-    var fullStride: Int = VideoSettings().fullDetectionStride
+    var fullStride: Int?
 
     @Option(help: "Longest side (pixels) of the coarse face passes between full ones.")
     var coarseSize: Int = VideoSettings().coarseDetectionSide
@@ -62,13 +65,13 @@ struct VideoOptions: ParsableArguments {
     func validate() throws {
         if let crf, !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
         guard lookahead >= 0, lookahead <= 10 else { throw ValidationError("--lookahead must be 0–10 seconds") }
-        guard detectStride >= 1, plateStride >= 1 else {
+        guard (detectStride ?? 1) >= 1, (plateStride ?? 1) >= 1 else {
             throw ValidationError("--detect-stride and --plate-stride must be at least 1")
         }
         guard detectSize >= 128, coarseSize >= 128 else {
             throw ValidationError("--detect-size and --coarse-size must be at least 128")
         }
-        guard fullStride >= 1 else { throw ValidationError("--full-stride must be at least 1") }
+        guard (fullStride ?? 1) >= 1 else { throw ValidationError("--full-stride must be at least 1") }
         if let videoMinFace, !(4...200).contains(videoMinFace) {
             throw ValidationError("--video-min-face must be between 4 and 200 pixels")
         }
@@ -77,9 +80,11 @@ struct VideoOptions: ParsableArguments {
     func settings(keepsMetadata: Bool) -> VideoSettings {
         var settings = VideoSettings()
         settings.lookAheadSeconds = lookahead
-        settings.detectionStride = detectStride
-        settings.plateDetectionStride = plateStride
-        settings.fullDetectionStride = fullStride
+        settings.detectionStride = detectStride ?? settings.detectionStride
+        settings.plateDetectionStride = plateStride ?? settings.plateDetectionStride
+        settings.fullDetectionStride = fullStride ?? settings.fullDetectionStride
+        // Strides typed on the command line are frame counts; the defaults follow the frame rate.
+        settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
         settings.verifies = verify
         settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
@@ -91,7 +96,11 @@ struct VideoOptions: ParsableArguments {
     /// One detector per target class, each with its stride; faces with coarse passes between
     /// full ones when the schedule asks for them.
     func detectors(_ detection: DetectionOptions) throws -> [VideoAnonymizer.ClassDetector] {
-        try detection.targets.classes.sorted().map { objectClass in
+        let defaults = VideoSettings()
+        let detectStride = detectStride ?? defaults.detectionStride
+        let plateStride = plateStride ?? defaults.plateDetectionStride
+        let fullStride = fullStride ?? defaults.fullDetectionStride
+        return try detection.targets.classes.sorted().map { objectClass in
             let detector = try detection.makeDetector(profile: profile, targets: [objectClass])
             guard objectClass == .face else {
                 return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: plateStride)

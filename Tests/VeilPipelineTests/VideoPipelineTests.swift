@@ -113,6 +113,34 @@ import VeilVideo
         }
     }
 
+    @Test func stridesFollowTheFrameRateUnlessTold() throws {
+        // Strides are meant for 30 fps: on this 25 fps clip a stride of 4 becomes 3 frames
+        // (same time apart); taken as a frame count it stays 4.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let scaled = try Self.anonymizer(BrightSquareDetector(), stride: 4).anonymize(
+            input: input, output: directory.appendingPathComponent("scaled.mp4"))
+        #expect(scaled.detectionStrides == ["face": 3])
+        let plain = Self.anonymizer(BrightSquareDetector(), stride: 4)
+        var video = plain.video
+        video.stridesFollowFrameRate = false
+        let counted = try VideoAnonymizer(detectors: plain.detectors, settings: plain.settings, video: video).anonymize(
+            input: input, output: directory.appendingPathComponent("counted.mp4"))
+        #expect(counted.detectionStrides == ["face": 4])
+        #expect(scaled.framesWithMasks == 75 && counted.framesWithMasks == 75)
+    }
+
+    @Test func scaledSchedulesKeepTheFullStrideAMultipleOfTheCoarseOne() {
+        let entry = VideoAnonymizer.ClassDetector(
+            objectClass: .face, detector: BrightSquareDetector(), stride: 4,
+            coarse: VideoAnonymizer.CoarsePass(detector: BrightSquareDetector(), stride: 2))
+        for (factor, coarse, full) in [(2.0, 4, 8), (0.5, 1, 2), (25.0 / 30, 2, 4), (0.1, 1, 1)] {
+            let scaled = entry.scaled(by: factor)
+            #expect(scaled.coarse?.stride == coarse, "factor \(factor)")
+            #expect(scaled.stride == full, "factor \(factor)")
+        }
+    }
+
     @Test func squareIsMaskedOnEveryFrameDespiteMisses() throws {
         let directory = try TestSupport.directory()
         let input = try Self.movingSquareClip(in: directory)
