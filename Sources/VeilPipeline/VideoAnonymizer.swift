@@ -29,12 +29,21 @@ public struct VideoAnonymizer: Sendable {
         public var stride: Int
         /// Runs on every `coarse.stride`-th frame that the full pass skips.
         public var coarse: CoarsePass?
+        /// Whether the passes run half a stride late (frames 2, 6, 10, … for stride 4), so that
+        /// they fall between another class's full passes instead of on them: the plan thread's
+        /// work per frame evens out and the encoder is not starved behind one long frame. The
+        /// frames before the first pass are covered like skipped ones.
+        public var isStaggered: Bool
 
-        public init(objectClass: ObjectClass, detector: any ObjectDetector, stride: Int, coarse: CoarsePass? = nil) {
+        public init(
+            objectClass: ObjectClass, detector: any ObjectDetector, stride: Int, coarse: CoarsePass? = nil,
+            isStaggered: Bool = false
+        ) {
             self.objectClass = objectClass
             self.detector = detector
             self.stride = max(1, stride)
             self.coarse = coarse
+            self.isStaggered = isStaggered
         }
 
         /// This detector with its strides multiplied by `factor` (at least 1 each), the full
@@ -42,17 +51,20 @@ public struct VideoAnonymizer: Sendable {
         public func scaled(by factor: Double) -> ClassDetector {
             func scale(_ stride: Int) -> Int { max(1, Int((Double(stride) * factor).rounded())) }
             guard var coarse else {
-                return ClassDetector(objectClass: objectClass, detector: detector, stride: scale(stride))
+                return ClassDetector(
+                    objectClass: objectClass, detector: detector, stride: scale(stride), isStaggered: isStaggered)
             }
             coarse.stride = scale(coarse.stride)
             let full = coarse.stride * max(1, Int((Double(stride) * factor / Double(coarse.stride)).rounded()))
-            return ClassDetector(objectClass: objectClass, detector: detector, stride: full, coarse: coarse)
+            return ClassDetector(
+                objectClass: objectClass, detector: detector, stride: full, coarse: coarse, isStaggered: isStaggered)
         }
 
         /// The pass that runs on a frame, if any: the full one on every `stride`-th frame, else
         /// the coarse one on every `coarse.stride`-th.
         func pass(forFrame index: Int) -> (detector: any ObjectDetector, isCoarse: Bool)? {
-            if index % stride == 0 { return (detector, false) }
+            let shifted = index - (isStaggered ? stride / 2 : 0)
+            if shifted >= 0, shifted % stride == 0 { return (detector, false) }
             if let coarse, index % coarse.stride == 0 { return (coarse.detector, true) }
             return nil
         }

@@ -103,7 +103,9 @@ struct VideoOptions: ParsableArguments {
         return try detection.targets.classes.sorted().map { objectClass in
             let detector = try detection.makeDetector(profile: profile, targets: [objectClass])
             guard objectClass == .face else {
-                return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: plateStride)
+                // Plates run between the full-size face passes (see ClassDetector.isStaggered).
+                return VideoAnonymizer.ClassDetector(
+                    objectClass: objectClass, detector: detector, stride: plateStride, isStaggered: true)
             }
             guard fullStride > detectStride, let coarse = detector.coarsened(toSide: coarseSize) else {
                 return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: detectStride)

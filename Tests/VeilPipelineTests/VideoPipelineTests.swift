@@ -130,6 +130,31 @@ import VeilVideo
         #expect(scaled.framesWithMasks == 75 && counted.framesWithMasks == 75)
     }
 
+    @Test func staggeredPassesStillMaskTheFramesBeforeTheirFirst() throws {
+        // A staggered stride-4 detector first runs on frame 2; frames 0 and 1 were never looked
+        // at, so the square found on frame 2 is held back over them.
+        let directory = try TestSupport.directory()
+        let input = try Self.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        let base = Self.anonymizer(BrightSquareDetector())
+        var video = base.video
+        video.stridesFollowFrameRate = false
+        let anonymizer = VideoAnonymizer(
+            detectors: [
+                VideoAnonymizer.ClassDetector(
+                    objectClass: .face, detector: BrightSquareDetector(), stride: 4, isStaggered: true)
+            ],
+            settings: base.settings, video: video)
+        let outcome = try anonymizer.anonymize(input: input, output: output)
+        #expect(outcome.framesWithMasks == 75)
+        let reader = try VideoReader(url: output)
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+        }
+    }
+
     @Test func scaledSchedulesKeepTheFullStrideAMultipleOfTheCoarseOne() {
         let entry = VideoAnonymizer.ClassDetector(
             objectClass: .face, detector: BrightSquareDetector(), stride: 4,
