@@ -119,7 +119,8 @@ import Testing
 
     @Test(arguments: [
         ["--threshold", "2"], ["--margin", "-1"], ["--quality", "0"], ["--jobs", "0"], ["--mask", "smudge"],
-        ["--targets", "cats"], ["--crf", "99"], ["--shape", "polygon"],
+        ["--targets", "cats"], ["--crf", "99"], ["--shape", "polygon"], ["--full-stride", "0"],
+        ["--coarse-size", "64"],
     ])
     func contradictoryOrInvalidOptionsAreRejectedBeforeWork(arguments: [String]) throws {
         let root = try Self.directory()
