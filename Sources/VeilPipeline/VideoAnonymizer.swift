@@ -168,7 +168,7 @@ public struct VideoAnonymizer: Sendable {
         let framesPerSecond = info.averageFrameRate.map(\.doubleValue).flatMap { $0 > 0 ? $0 : nil } ?? 30
         var anonymizer = self
         if video.stridesFollowFrameRate {
-            let factor = framesPerSecond / VideoSettings.referenceFramesPerSecond
+            let factor = VideoSettings.planningRate(framesPerSecond) / VideoSettings.referenceFramesPerSecond
             anonymizer = VideoAnonymizer(
                 detectors: detectors.map { $0.scaled(by: factor) }, settings: settings, video: video)
         }

@@ -44,8 +44,20 @@ public struct VideoSettings: Sendable, Hashable {
 
     public init() {}
 
+    /// The frame rates strides and tracking time spans are scaled for: a 240 fps slow-motion
+    /// clip is planned as 120 fps (its 1 s look-ahead would otherwise hold 240 decoded frames,
+    /// 750 MB at 1080p), and a rate a broken header claims far outside this cannot make strides
+    /// or windows absurd.
+    public static let planningFrameRates: ClosedRange<Double> = 1...120
+
+    /// `framesPerSecond` clamped to ``planningFrameRates``.
+    static func planningRate(_ framesPerSecond: Double) -> Double {
+        min(max(framesPerSecond, planningFrameRates.lowerBound), planningFrameRates.upperBound)
+    }
+
     /// The planner configuration for a frame rate.
     func planner(framesPerSecond: Double, threshold: Double) -> LookAheadConfiguration {
+        let framesPerSecond = Self.planningRate(framesPerSecond)
         var configuration = LookAheadConfiguration().scaled(toFramesPerSecond: framesPerSecond)
         configuration.lookAheadFrames = max(1, Int((lookAheadSeconds * framesPerSecond).rounded()))
         configuration.backwardFillFrames = configuration.lookAheadFrames
