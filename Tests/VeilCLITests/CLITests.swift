@@ -41,6 +41,16 @@ import Testing
         )
     }
 
+    /// Runs ffmpeg to make a test input; the test stops if it fails.
+    static func ffmpeg(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ffmpeg"] + arguments
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "ffmpeg could not make the test input")
+    }
+
     static func directory(_ name: String = #function) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("veil-cli-\(name.filter(\.isLetter))-\(UUID().uuidString)")
@@ -105,12 +115,7 @@ import Testing
         // An extension Veil does not list (.m4a) is judged by the output's (.mp4: a video).
         let root = try Self.directory()
         let input = root.appendingPathComponent("voice.m4a")
-        let made = Process()
-        made.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        made.arguments = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", input.path]
-        try made.run()
-        made.waitUntilExit()
-        try #require(made.terminationStatus == 0, "ffmpeg could not make the audio file")
+        try Self.ffmpeg(["-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", input.path])
         let run = try Self.veil(["anonymize", input.path, "-o", root.appendingPathComponent("voice.mp4").path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("has no video stream"), "\(run.stderr)")
@@ -136,16 +141,11 @@ import Testing
         // is also searched tile by tile at full resolution, and the face is found.
         let root = try Self.directory()
         let input = root.appendingPathComponent("small-face.mp4")
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = [
-            "ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "5", "-i", Self.astronaut.path, "-t", "1",
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-loop", "1", "-framerate", "5", "-i", Self.astronaut.path, "-t", "1",
             "-vf", "scale=150:150,pad=1920:1080:1500:800:color=gray,format=yuv420p", "-c:v", "libx264", "-preset",
             "ultrafast", input.path,
-        ]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        ])
         func faceTracks(_ extra: [String]) throws -> [[String: Any]] {
             let tracks = root.appendingPathComponent("t\(extra.count).json")
             let run = try Self.veil(
@@ -170,16 +170,11 @@ import Testing
     @Test func videoRoundTripThroughTheCLI() throws {
         let root = try Self.directory()
         let input = root.appendingPathComponent("in.mp4")
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = [
-            "ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "10", "-i", Self.astronaut.path, "-t",
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-loop", "1", "-framerate", "10", "-i", Self.astronaut.path, "-t",
             "1",
             "-vf", "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", input.path,
-        ]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        ])
         let output = root.appendingPathComponent("out.mp4")
         let report = root.appendingPathComponent("r.json")
         let run = try Self.veil([
@@ -198,15 +193,10 @@ import Testing
     @Test func ctrlCLeavesNothingUnderTheOutputName() throws {
         let root = try Self.directory()
         let input = root.appendingPathComponent("long.mp4")
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = [
-            "ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
             "-c:v", "libx264", "-preset", "ultrafast", input.path,
-        ]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        ])
         let output = root.appendingPathComponent("out.mp4")
         let process = Process()
         process.executableURL = Self.binary

@@ -46,6 +46,20 @@ import VeilVideo
         )
     }
 
+    /// Expects the bright square to be hidden on every frame of `output`; returns the frame count.
+    @discardableResult
+    static func expectSquareHidden(in output: URL) throws -> Int {
+        let reader = try VideoReader(url: output)
+        var frames = 0
+        while let frame = try reader.nextFrame() {
+            #expect(
+                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
+                "square visible on frame \(frame.index)")
+            frames += 1
+        }
+        return frames
+    }
+
     @Test(arguments: [2, 3])
     func squareIsMaskedOnEveryFrameWithDetectionStride(stride: Int) throws {
         // Only every n-th frame is examined, and the detector still misses some of those: the
@@ -56,12 +70,7 @@ import VeilVideo
         let detector = BrightSquareDetector(missing: [3, 7])
         let outcome = try Self.anonymizer(detector, stride: stride).anonymize(input: input, output: output)
         #expect(outcome.framesWithMasks == 75)
-        let reader = try VideoReader(url: output)
-        while let frame = try reader.nextFrame() {
-            #expect(
-                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
-                "square visible on frame \(frame.index)")
-        }
+        try Self.expectSquareHidden(in: output)
     }
 
     @Test func detectorsSeeAShrunkCopyAndMasksLandAtFullResolution() throws {
@@ -74,12 +83,7 @@ import VeilVideo
         let outcome = try Self.anonymizer(detector).anonymize(input: input, output: output)
         #expect(detector.seenSizes == [PixelSize(width: 160, height: 120)])
         #expect(outcome.framesWithMasks == 75)
-        let reader = try VideoReader(url: output)
-        while let frame = try reader.nextFrame() {
-            #expect(
-                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
-                "square visible on frame \(frame.index)")
-        }
+        try Self.expectSquareHidden(in: output)
     }
 
     @Test func coarsePassesBetweenFullOnesStillMaskEveryFrame() throws {
@@ -105,12 +109,7 @@ import VeilVideo
         #expect(full.seenSizes == [PixelSize(width: 320, height: 240)])
         #expect(coarse.seenSizes == [PixelSize(width: 160, height: 120)])
         #expect(outcome.framesWithMasks == 75)
-        let reader = try VideoReader(url: output)
-        while let frame = try reader.nextFrame() {
-            #expect(
-                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
-                "square visible on frame \(frame.index)")
-        }
+        try Self.expectSquareHidden(in: output)
     }
 
     @Test func stridesFollowTheFrameRateUnlessTold() throws {
@@ -147,12 +146,7 @@ import VeilVideo
             settings: base.settings, video: video)
         let outcome = try anonymizer.anonymize(input: input, output: output)
         #expect(outcome.framesWithMasks == 75)
-        let reader = try VideoReader(url: output)
-        while let frame = try reader.nextFrame() {
-            #expect(
-                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
-                "square visible on frame \(frame.index)")
-        }
+        try Self.expectSquareHidden(in: output)
     }
 
     @Test func scaledSchedulesKeepTheFullStrideAMultipleOfTheCoarseOne() {
@@ -182,15 +176,7 @@ import VeilVideo
         let first = try #require(try source.nextFrame())
         #expect(BrightSquareDetector.brightBox(in: first.image) != nil, "the clip has no bright square")
 
-        let reader = try VideoReader(url: output)
-        var frames = 0
-        while let frame = try reader.nextFrame() {
-            #expect(
-                BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil,
-                "square visible on frame \(frame.index)")
-            frames += 1
-        }
-        #expect(frames == 75)
+        #expect(try Self.expectSquareHidden(in: output) == 75)
     }
 
     @Test func verificationFindsAndRemasksWhatAWeakMaskLeft() throws {
@@ -216,10 +202,7 @@ import VeilVideo
         let outcome = try anonymizer.anonymize(input: input, output: output)
         #expect(outcome.verifyFindings.count == 75)
         #expect(outcome.remaskedFindings == 75)
-        let reader = try VideoReader(url: output)
-        while let frame = try reader.nextFrame() {
-            #expect(BrightSquareDetector.brightBox(in: frame.image, level: 120) == nil)
-        }
+        try Self.expectSquareHidden(in: output)
     }
 
     @Test func withoutLookAheadTheMissedFirstFramesLeak() throws {

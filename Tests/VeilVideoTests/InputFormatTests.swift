@@ -28,11 +28,7 @@ import VeilVideo
         let output = scratch.url("out.mp4")
         let transcoder = try VideoTranscoder(input: input, output: output)
         var frames = 0
-        while let frame = try transcoder.nextFrame() {
-            try transcoder.write(frame)
-            frames += 1
-        }
-        try transcoder.finish()
+        try transcoder.run { _ in frames += 1 }
         #expect(frames == 25)
         #expect(try Probe.framePTS(output).count == 25)
         #expect(try Probe.codec(output, stream: "v:0").name == "h264")
@@ -93,11 +89,7 @@ import VeilVideo
         #expect(transcoder.info.size == PixelSize(width: 321, height: 241))
         #expect(transcoder.notes.contains { $0.contains("321x241 is odd: the output is 320x240") })
         var frames = 0
-        while let frame = try transcoder.nextFrame() {
-            try transcoder.write(frame)
-            frames += 1
-        }
-        try transcoder.finish()
+        try transcoder.run { _ in frames += 1 }
         #expect(frames == 25)
         #expect(try Probe.framePTS(output).count == 25)
         let reader = try VideoReader(url: output)
