@@ -69,7 +69,7 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (not in the library product).
-        .target(name: "VeilTestSupport", swiftSettings: swiftSettings),
+        .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
 
         // The command-line tool.
         .executableTarget(

@@ -1,18 +1,15 @@
+import VeilMasking
+
 /// A tiny seeded random number generator (Steele, Lea and Flood's SplitMix64), so that the
 /// randomized tests fail the same way every time. Shared by the test targets; not part of the
-/// `Veil` library product.
+/// `Veil` library product. The generator itself is the library's ``KeyedNoise``: one
+/// implementation, a test-friendly name.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var noise: KeyedNoise
 
     public init(seed: UInt64) {
-        state = seed
+        noise = KeyedNoise(key: seed)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
+    public mutating func next() -> UInt64 { noise.next() }
 }
