@@ -96,7 +96,7 @@ public struct Tracker: Sendable {
 
         // 6. Start a new track from every high-score detection still unmatched, moving like
         //    the tracks around it (a camera pan moves every face alike).
-        let shared = sharedVelocity()
+        let shared = third.unmatchedDetections.isEmpty ? Point(x: 0, y: 0) : sharedVelocity()
         for detectionIndex in third.unmatchedDetections {
             startTrack(from: detections[detectionIndex], at: detectionIndex, velocity: shared)
         }
