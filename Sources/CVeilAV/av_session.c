@@ -70,8 +70,9 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->width = parameters->width;
     session->height = parameters->height;
     if (session->width <= 0 || session->height <= 0) {
-        CVeilAV_close(session);
-        return CVeilAV_fail(error, errorLength, "the video stream has no frame size (%dx%d)", session->width, session->height);
+        int width = session->width, height = session->height;
+        CVeilAV_close(session); // the message is built from copies: `session` is freed here
+        return CVeilAV_fail(error, errorLength, "the video stream has no frame size (%dx%d)", width, height);
     }
     session->colorspace = parameters->color_space;
     session->isFullRange = parameters->color_range == AVCOL_RANGE_JPEG || parameters->format == AV_PIX_FMT_YUVJ420P ||
