@@ -42,6 +42,11 @@ int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
 int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
                           char *error, size_t errorLength);
 
+/// Whether JPEG bytes are damaged: truncated, or with corrupt data that libjpeg would fill in
+/// silently (its warnings: "Premature end of JPEG file", "Corrupt JPEG data: …"). Returns 1 and
+/// the first problem in `reason` when damaged, 0 when intact or not a JPEG. Prints nothing.
+int CVeilImage_checkJPEG(const uint8_t *bytes, size_t length, char *reason, size_t reasonLength);
+
 void CVeilImage_free(void *pointer);
 
 #ifdef __cplusplus
