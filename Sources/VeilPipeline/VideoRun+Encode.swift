@@ -186,6 +186,7 @@ extension VideoRun {
             elapsedSeconds: elapsedSeconds,
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
             notes: media.transcoder?.notes ?? [],
+            droppedStreams: media.transcoder?.droppedStreams ?? [],
             detectionStrides: detectionStrides
         )
     }
