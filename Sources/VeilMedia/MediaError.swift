@@ -16,7 +16,7 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyFile(let path): "\(path) is empty (0 bytes)"
         case .undecodable(let path, let reason): "\(path): \(reason)"
         case .damaged(let path, let reason):
-            "\(path): damaged or truncated image (decoder said '\(reason)'); nothing was written"
+            "\(path): damaged or truncated image: \(reason); nothing was written"
         case .unsupportedOutputFormat(let ext):
             "cannot write '.\(ext)' images; use one of \(ImageFormat.allCases.map { "." + $0.rawValue }.joined(separator: ", "))"
         case .encodingFailed(let reason): "encoding failed: \(reason)"
