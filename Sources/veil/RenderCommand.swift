@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VeilMedia
 import VeilPipeline
 
 struct RenderCommand: ParsableCommand {
@@ -49,6 +50,7 @@ struct RenderCommand: ParsableCommand {
         } catch {
             throw error.exit()
         }
+        AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
         let file: TracksFile
         var settings = detection.settings
         do {
