@@ -145,6 +145,21 @@ public enum BatchPlan {
         }
     }
 
+    /// Why files cannot be created under `folder` (it need not exist yet: its nearest existing
+    /// ancestor must be a writable folder), or nil when they can.
+    public static func unwritableFolderProblem(_ folder: URL) -> String? {
+        var existing = folder.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            existing = existing.deletingLastPathComponent()
+        }
+        guard isDirectory(existing) else { return "cannot write into \(folder.path): \(existing.path) is a file" }
+        guard access(existing.path, W_OK) == 0 else {
+            return
+                "cannot write into \(folder.path): \(existing.path) is not writable (\(String(cString: strerror(errno))))"
+        }
+        return nil
+    }
+
     /// Whether `-o` names one file (it has an image or video extension and is not an existing
     /// folder or a path ending in `/`) while the inputs need a folder (several inputs, or a folder).
     ///

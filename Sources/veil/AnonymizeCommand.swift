@@ -102,6 +102,8 @@ struct AnonymizeCommand: ParsableCommand {
                 } catch {
                     throw Refusal(error.description)
                 }
+            } else if let problem = BatchPlan.unwritableFolderProblem(outputURL.deletingLastPathComponent()) {
+                throw Refusal(problem)
             }
         } catch let refusal as Refusal {
             throw refusal.exit()

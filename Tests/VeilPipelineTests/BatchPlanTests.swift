@@ -65,4 +65,12 @@ import VeilPipeline
         #expect(BatchPlan.outputShapeProblem(inputs: [folder], output: root.appendingPathComponent("out")) == nil)
         #expect(BatchPlan.outputShapeProblem(inputs: [folder], output: URL(fileURLWithPath: single.path + "/")) == nil)
     }
+
+    @Test func anOutputFolderUnderAFileIsUnwritableAndANewOneIsFine() throws {
+        let root = try TestSupport.directory()
+        try Self.touch(root, ["afile"])
+        #expect(
+            BatchPlan.unwritableFolderProblem(root.appendingPathComponent("afile/sub"))?.contains("is a file") == true)
+        #expect(BatchPlan.unwritableFolderProblem(root.appendingPathComponent("new/deeper")) == nil)
+    }
 }
