@@ -15,9 +15,14 @@ struct AnonymizeCommand: ParsableCommand {
             thumbnails and serial numbers. Damaged or truncated photos are refused unless \
             --allow-damaged. Videos: every frame is detected, tracked and masked; audio is copied \
             untouched (--audio drop leaves it out); subtitle, data, timecode and attachment \
-            streams are dropped (--keep-subtitles keeps subtitles); frame count, timestamps and rotation are \
-            kept; location and device metadata are stripped. Inputs are never modified; outputs \
+            streams are dropped (--keep-subtitles keeps subtitles); frame count, timestamps and \
+            rotation are kept; location and device metadata are stripped. Inputs are never modified; outputs \
             appear only when complete (Ctrl-C leaves nothing behind).
+
+            Exit status: 0 every input anonymized; 1 some inputs failed (the others were written); \
+            2 refused before any work (two inputs with one output, an output that is an input, a \
+            file-like -o for a folder, an unusable --report or output folder); 130/143 interrupted \
+            by SIGINT/SIGTERM.
             """
     )
 
