@@ -155,7 +155,13 @@ int CVeilAV_describeStream(const CVeilAV_Session *session, unsigned index, CVeil
     const AVCodecParameters *parameters = session->input->streams[index]->codecpar;
     const char *type = av_get_media_type_string(parameters->codec_type);
     snprintf(choice->type, sizeof choice->type, "%s", type ? type : "unknown");
-    snprintf(choice->codecName, sizeof choice->codecName, "%s", avcodec_get_name(parameters->codec_id));
+    if (parameters->codec_id == AV_CODEC_ID_NONE && parameters->codec_tag) {
+        // Data tracks FFmpeg has no codec for (a QuickTime timecode track): name them by their tag.
+        char tag[AV_FOURCC_MAX_STRING_SIZE];
+        snprintf(choice->codecName, sizeof choice->codecName, "%s", av_fourcc_make_string(tag, parameters->codec_tag));
+    } else {
+        snprintf(choice->codecName, sizeof choice->codecName, "%s", avcodec_get_name(parameters->codec_id));
+    }
     choice->isMaskedVideo = (int)index == session->videoIndex;
     choice->isCopied = !choice->isMaskedVideo && session->streamMap[index] >= 0;
     int isCopiable = parameters->codec_type == AVMEDIA_TYPE_AUDIO || parameters->codec_type == AVMEDIA_TYPE_SUBTITLE;

@@ -125,4 +125,31 @@ import VeilVideo
         #expect(transcoder.droppedStreams.map(\.type) == ["audio"])
         #expect(transcoder.droppedStreams.allSatisfy { $0.reason == .options })
     }
+
+    @Test func timecodeTracksAndAttachmentsAreNeverCopiedAndListed() throws {
+        let scratch = try Scratch()
+        let plain = scratch.url("plain.mp4")
+        try Clip.make(plain)
+        let timecoded = scratch.url("timecode.mov")
+        try runTool(
+            "ffmpeg", ["-v", "error", "-i", plain.path, "-c", "copy", "-timecode", "01:02:03:04", timecoded.path])
+        let font = scratch.url("font.ttf")
+        try Data("not really a font: Jane Marlowe".utf8).write(to: font)
+        let attached = scratch.url("attached.mkv")
+        try runTool(
+            "ffmpeg",
+            [
+                "-v", "error", "-i", plain.path, "-c", "copy", "-attach", font.path, "-metadata:s:t",
+                "mimetype=application/x-truetype-font", attached.path,
+            ])
+        let timecodeOutput = scratch.url("timecode.out.mov")
+        let timecode = try VideoTranscoderTests.roundTrip(timecoded, timecodeOutput)
+        #expect(timecode.droppedStreams == [DroppedStream(index: 2, type: "data", codec: "tmcd", reason: .neverCopied)])
+        #expect(try Probe.streamTypes(timecodeOutput) == ["video", "audio"])
+        let attachmentOutput = scratch.url("attached.out.mkv")
+        let attachment = try VideoTranscoderTests.roundTrip(attached, attachmentOutput)
+        #expect(attachment.droppedStreams.map(\.type) == ["attachment"])
+        #expect(try Probe.streamTypes(attachmentOutput) == ["video", "audio"])
+        #expect(try Data(contentsOf: attachmentOutput).range(of: Data("Jane Marlowe".utf8)) == nil)
+    }
 }
