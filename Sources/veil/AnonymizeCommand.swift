@@ -158,7 +158,7 @@ struct AnonymizeCommand: ParsableCommand {
             switch result.outcome {
             case .success(let outcome):
                 masked += outcome.counts.values.reduce(0, +)
-                if !quiet { warnAbout(outcome, of: result.job) }
+                if !quiet, !jsonProgress { warnAbout(outcome, of: result.job) }
             case .failure(let error):
                 failed += 1
                 var line = "error: \(result.job.relativePath): \(error)"
@@ -187,7 +187,7 @@ struct AnonymizeCommand: ParsableCommand {
     }
 
     /// One line on stderr for what a file's output lacks: damage processed on request, streams
-    /// left out (the report lists them too).
+    /// left out. Not in JSON progress mode, whose stderr is for JSON; the report lists both.
     private func warnAbout(_ outcome: MediaOutcome, of job: BatchJob) {
         var lines: [String] = []
         switch outcome {
@@ -210,7 +210,7 @@ struct AnonymizeCommand: ParsableCommand {
             .union(report.file.map { [$0.deletingLastPathComponent().standardizedFileURL.path] } ?? [])
         for folder in folders.sorted() {
             let removed = AtomicFile.removeLeftovers(in: URL(fileURLWithPath: folder))
-            if !removed.isEmpty, !quiet {
+            if !removed.isEmpty, !quiet, !jsonProgress {
                 FileHandle.standardError.write(
                     Data("note: removed \(removed.count) temporary file(s) an interrupted run left in \(folder)\n".utf8)
                 )
