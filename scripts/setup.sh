@@ -48,7 +48,7 @@ ASTRONAUT_SHA=88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
 
 APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg62-turbo-dev
   libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
   libimage-exiftool-perl libheif-dev libheif-examples"
 

@@ -16,6 +16,8 @@ public struct BatchReport: Codable, Sendable {
         public var maskSettings: MaskSettings
         public var quality: Int
         public var keepsMetadata: Bool
+        /// Whether damaged photos were processed (what decoded of them) instead of refused.
+        public var acceptsDamagedImages: Bool
         /// Labels of manual regions and of exclusions (the user's own words, e.g. "badge",
         /// "interviewer, consented"); no boxes.
         public var manualRegionLabels: [String]
@@ -33,6 +35,10 @@ public struct BatchReport: Codable, Sendable {
         public var excludedDetections: Int?
         public var manualRegions: Int?
         public var video: VideoOutcome?
+        /// For a damaged photo processed on request (``AnonymizationSettings/acceptsDamagedImages``):
+        /// what the decoder met. Parts of the picture may be grey or smeared, and a face in them
+        /// was not seen by the detector.
+        public var damage: String?
     }
 
     public var tool = "veil"
@@ -71,6 +77,7 @@ public struct BatchReport: Codable, Sendable {
             maskSettings: settings.masker.settings,
             quality: settings.quality,
             keepsMetadata: settings.keepsMetadata,
+            acceptsDamagedImages: settings.acceptsDamagedImages,
             manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
             exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" }
         )
@@ -92,7 +99,8 @@ public struct BatchReport: Codable, Sendable {
                         counts: counts,
                         timings: outcome.timings,
                         excludedDetections: outcome.excludedDetections,
-                        manualRegions: outcome.manualRegions
+                        manualRegions: outcome.manualRegions,
+                        damage: outcome.damage
                     )
                 )
             case .success(.video(let outcome)):

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VeilDetection
 import VeilGeometry
+import VeilMedia
 import VeilPipeline
 
 struct AnonymizeCommand: ParsableCommand {
@@ -11,10 +12,17 @@ struct AnonymizeCommand: ParsableCommand {
         discussion: """
             Images: EXIF orientation is applied and outputs carry no metadata (EXIF, GPS, XMP, \
             IPTC, comments, thumbnails) unless --keep-metadata, which still drops GPS, \
-            thumbnails and serial numbers. Videos: every frame is detected, tracked and masked; \
-            audio and subtitles are copied untouched; frame count, timestamps and rotation are \
-            kept; location and device metadata are stripped. Inputs are never modified; outputs \
+            thumbnails and serial numbers. Damaged or truncated photos are refused unless \
+            --allow-damaged. Videos: every frame is detected, tracked and masked; audio is copied \
+            untouched (--audio drop leaves it out); subtitle, data, timecode and attachment \
+            streams are dropped (--keep-subtitles keeps subtitles); frame count, timestamps and \
+            rotation are kept; location and device metadata are stripped. Inputs are never modified; outputs \
             appear only when complete (Ctrl-C leaves nothing behind).
+
+            Exit status: 0 every input anonymized; 1 some inputs failed (the others were written); \
+            2 refused before any work (two inputs with one output, an output that is an input, a \
+            file-like -o for a folder, an unusable --report or output folder); 130/143 interrupted \
+            by SIGINT/SIGTERM.
             """
     )
 
@@ -39,8 +47,19 @@ struct AnonymizeCommand: ParsableCommand {
     )
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report (counts, timings, model hashes; no personal data).")
+    @OptionGroup(title: "Video streams") var streams: StreamOptions
+
+    @Option(
+        help:
+            "Write a JSON report (counts, timings, model hashes, streams left out; no personal data) to this file, or to stdout with '-'."
+    )
     var report: String?
+
+    @Flag(
+        help:
+            "Anonymize what decodes of a damaged or truncated photo instead of refusing it (the report flags it; a face in the damaged part is not seen)."
+    )
+    var allowDamaged = false
 
     @Option(help: "Still images processed at once.")
     var jobs: Int = 1
@@ -60,12 +79,41 @@ struct AnonymizeCommand: ParsableCommand {
         var settings = detection.settings
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
+        settings.acceptsDamagedImages = allowDamaged
         do {
             settings.userRegions = try regions.userRegions()
         } catch {
             throw CommandFailure("\(error)")
         }
-        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
+        let inputURLs = inputs.map { URL(fileURLWithPath: $0) }
+        let outputURL = URL(fileURLWithPath: output)
+        // Every check that can refuse the run happens here, before any model loads or file is written.
+        let reportTarget: ReportTarget
+        let plan: (jobs: [BatchJob], errors: [(path: String, error: PipelineError)])
+        do {
+            reportTarget = try ReportTarget(report)
+            if let problem = BatchPlan.outputShapeProblem(inputs: inputURLs, output: outputURL) {
+                throw Refusal(problem)
+            }
+            plan = BatchPlan.make(inputs: inputURLs, output: outputURL)
+            let conflicts = BatchPlan.conflicts(in: plan.jobs, extraOutputs: reportTarget.file.map { [$0] } ?? [])
+            if !conflicts.isEmpty {
+                throw Refusal(
+                    ["\(conflicts.count) output conflict(s); nothing was written:"] + conflicts)
+            }
+            if BatchPlan.writesIntoFolder(inputs: inputURLs, output: outputURL), !plan.jobs.isEmpty {
+                do throws(PipelineError) {
+                    try BatchPlan.prepareOutputDirectory(outputURL)
+                } catch {
+                    throw Refusal(error.description)
+                }
+            } else if let problem = BatchPlan.unwritableFolderProblem(outputURL.deletingLastPathComponent()) {
+                throw Refusal(problem)
+            }
+        } catch let refusal as Refusal {
+            throw refusal.exit()
+        }
+        removeLeftovers(jobs: plan.jobs, report: reportTarget)
         let hasImages = plan.jobs.contains { $0.kind != .video }
         let hasVideos = plan.jobs.contains { $0.kind == .video }
         let imageDetector: (any ObjectDetector)?
@@ -88,7 +136,7 @@ struct AnonymizeCommand: ParsableCommand {
                 : VideoAnonymizer(
                     detectors: videoDetectors,
                     settings: settings,
-                    video: video.settings(keepsMetadata: keepMetadata)
+                    video: streams.applied(to: video.settings(keepsMetadata: keepMetadata))
                 ),
             concurrency: jobs,
             cancellation: cancellation
@@ -108,36 +156,66 @@ struct AnonymizeCommand: ParsableCommand {
         }
         for result in results {
             switch result.outcome {
-            case .success(let outcome): masked += outcome.counts.values.reduce(0, +)
+            case .success(let outcome):
+                masked += outcome.counts.values.reduce(0, +)
+                if !quiet, !jsonProgress { warnAbout(outcome, of: result.job) }
             case .failure(let error):
                 failed += 1
-                FileHandle.standardError.write(Data("error: \(result.job.relativePath): \(error)\n".utf8))
+                var line = "error: \(result.job.relativePath): \(error)"
+                if case .media(.damaged) = error { line += " (--allow-damaged processes what decodes)" }
+                FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         }
-        if let report {
-            let document = BatchReport(
-                version: Veil.version,
-                detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
-                videoDetector: imageDetector == nil ? nil : videoDetector,
-                settings: settings,
-                results: results,
-                planningErrors: plan.errors,
-                elapsedSeconds: Date().timeIntervalSince(started)
-            )
-            do {
-                try document.jsonData().write(to: URL(fileURLWithPath: report), options: .atomic)
-            } catch {
-                throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
-            }
-        }
+        let document = BatchReport(
+            version: Veil.version,
+            detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
+            videoDetector: imageDetector == nil ? nil : videoDetector,
+            settings: settings,
+            results: results,
+            planningErrors: plan.errors,
+            elapsedSeconds: Date().timeIntervalSince(started)
+        )
+        try reportTarget.write { try document.jsonData() }
         if !quiet {
             let succeeded = results.count - (failed - plan.errors.count)
             FileHandle.standardError.write(
                 Data("\(succeeded) file(s) anonymized, \(masked) detection(s), \(failed) failed → \(output)\n".utf8)
             )
         }
-        if cancellation.isCancelled { throw ExitCode(130) }
+        if let status = interrupt.exitStatus { throw ExitCode(status) }
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// One line on stderr for what a file's output lacks: damage processed on request, streams
+    /// left out. Not in JSON progress mode, whose stderr is for JSON; the report lists both.
+    private func warnAbout(_ outcome: MediaOutcome, of job: BatchJob) {
+        var lines: [String] = []
+        switch outcome {
+        case .image(let image):
+            if let damage = image.damage {
+                lines.append("warning: \(job.relativePath): damaged (\(damage)); only what decoded was anonymized")
+            }
+        case .video(let video):
+            if !video.droppedStreams.isEmpty {
+                let streams = video.droppedStreams.map { "#\($0.index) \($0.type) (\($0.codec))" }
+                lines.append("note: \(job.relativePath): left out \(streams.joined(separator: ", "))")
+            }
+        }
+        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// Removes the temporary files that killed runs left in the folders this run writes to.
+    private func removeLeftovers(jobs: [BatchJob], report: ReportTarget) {
+        let folders = Set(jobs.map { $0.output.deletingLastPathComponent().standardizedFileURL.path })
+            .union(report.file.map { [$0.deletingLastPathComponent().standardizedFileURL.path] } ?? [])
+        for folder in folders.sorted() {
+            let removed = AtomicFile.removeLeftovers(in: URL(fileURLWithPath: folder))
+            if !removed.isEmpty, !quiet, !jsonProgress {
+                FileHandle.standardError.write(
+                    Data("note: removed \(removed.count) temporary file(s) an interrupted run left in \(folder)\n".utf8)
+                )
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VeilMedia
 import VeilPipeline
 
 struct RenderCommand: ParsableCommand {
@@ -25,6 +26,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup(title: "Video") var video: VideoOptions
 
+    @OptionGroup(title: "Video streams") var streams: StreamOptions
+
     @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
 
     @Option(help: "Leave this track (ID from the tracks file) unmasked, e.g. a person who consented; repeatable.")
@@ -33,7 +36,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Keep harmless container metadata (title, language); never location or device names.")
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report.")
+    @Option(help: "Write a JSON report to this file, or to stdout with '-'.")
     var report: String?
 
     @Flag(name: .shortAndLong, help: "No progress output.")
@@ -41,6 +44,13 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let inputURL = URL(fileURLWithPath: input)
+        let reportTarget: ReportTarget
+        do {
+            reportTarget = try ReportTarget(report)
+        } catch {
+            throw error.exit()
+        }
+        AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
         let file: TracksFile
         var settings = detection.settings
         do {
@@ -56,7 +66,7 @@ struct RenderCommand: ParsableCommand {
         }
         settings.excludedTrackIDs = Set(excludeTrack)
         let anonymizer = VideoAnonymizer(
-            detectors: [], settings: settings, video: video.settings(keepsMetadata: keepMetadata))
+            detectors: [], settings: settings, video: streams.applied(to: video.settings(keepsMetadata: keepMetadata)))
         let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
         let cancellation = CancellationFlag()
         let interrupt = InterruptHandler(cancellation: cancellation)
@@ -71,10 +81,11 @@ struct RenderCommand: ParsableCommand {
             ) { progress.video(inputURL.lastPathComponent, $0) }
         } catch {
             progress.finish()
+            if let status = interrupt.exitStatus { throw ExitCode(status) }
             throw CommandFailure("\(error)")
         }
         progress.finish()
-        if let report {
+        if reportTarget.isWanted {
             let document = RenderReport(
                 tool: "veil \(Veil.version)",
                 tracksFile: URL(fileURLWithPath: tracks).lastPathComponent,
@@ -87,7 +98,7 @@ struct RenderCommand: ParsableCommand {
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(document).write(to: URL(fileURLWithPath: report), options: .atomic)
+            try reportTarget.write { try encoder.encode(document) }
         }
         if !quiet {
             FileHandle.standardError.write(
