@@ -85,18 +85,32 @@ struct RenderCommand: ParsableCommand {
                 throw CommandFailure(
                     "with --edits, exclusions belong in the log (keepVisible); remove them from the regions file")
             }
-            let compiled: CompiledReview
             let editsURL = URL(fileURLWithPath: edits)
+            let document: ReviewDocument
+            let entries: [EditLogEntry]
+            let session: ReviewSession
+            let compiled: CompiledReview
             do {
-                let entries = try EditLog.load(from: editsURL)
-                let session = try ReviewSession.replay(
-                    entries, onto: try ReviewDocument(tracksFile: file), mediaSHA256: file.media.sha256,
+                document = try ReviewDocument(tracksFile: file)
+            } catch {
+                throw CommandFailure("tracks \(tracks): \(error)")
+            }
+            do {
+                entries = try EditLog.load(from: editsURL)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            do {
+                session = try ReviewSession.replay(
+                    entries, onto: document, mediaSHA256: file.media.sha256,
                     tracksSHA256: tracksSHA256 ?? "unreadable")
-                compiled = try session.compile(allowingUnreviewed: allowUnreviewed)
-            } catch ReviewError.inLog(let path, let error) {
-                throw CommandFailure("edits log \(path): \(error)")
             } catch {
                 throw CommandFailure("edits log \(editsURL.lastPathComponent): \(error)")
+            }
+            do {
+                compiled = try session.compile(allowingUnreviewed: allowUnreviewed)
+            } catch {
+                throw CommandFailure("\(error) (--allow-unreviewed)")
             }
             plans = compiled.plansByFrame
             masks = compiled.masksByFrame

@@ -87,6 +87,19 @@ import VeilVideo
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("track(s) 1, 2 not reviewed"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
+        // Allowed explicitly, the render goes ahead and the report says which tracks were unreviewed.
+        let draft = root.appendingPathComponent("draft.mp4")
+        let draftReport = root.appendingPathComponent("draft.json")
+        let allowed = try CLITests.veil([
+            "render", clip.path, "--tracks", tracksURL.path, "--edits", logURL.path, "-o", draft.path,
+            "--allow-unreviewed", "--report", draftReport.path, "--preset", "ultrafast",
+        ])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("warning: rendered with unreviewed track(s) 1, 2"))
+        let draftJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: draftReport)) as? [String: Any]
+        let draftReview = draftJSON?["review"] as? [String: Any]
+        #expect(draftReview?["unreviewedTrackIDs"] as? [Int] == [1, 2])
+        #expect(draftReview?["unreviewedExportAllowed"] as? Bool == true)
 
         let signOff = try session.perform(.setVideoReviewed(true), by: "Ana")
         try EditLog.append([signOff], to: logURL)
@@ -122,6 +135,8 @@ import VeilVideo
         #expect(json?["outputSHA256"] as? String == (try SHA256.hex(ofFileAt: output)))
         #expect(review?["editsSHA256"] as? String == (try SHA256.hex(ofFileAt: logURL)))
         #expect(json?["excludedTrackIDs"] as? [Int] == [1])
+        #expect(review?["unreviewedTrackIDs"] as? [Int] == [])
+        #expect(review?["isVideoReviewed"] as? Bool == true)
     }
 
     @Test func aLogForAnotherTracksFileIsRefused() throws {
