@@ -47,7 +47,8 @@ public enum EditOperation: Sendable, Hashable {
     /// Signs the whole video off: every track, present or later split off, counts as reviewed.
     case setVideoReviewed(Bool)
     /// Removes the tracks `remove` and puts `tracks` in their place: the inverse of split,
-    /// merge, delete and move (what undo appends for them).
+    /// merge, delete and move (what undo appends for them). A session accepts it only in an
+    /// undo entry, never as a new decision.
     case restoreTracks(remove: [Int], tracks: [TrackSnapshot])
 
     /// One line for reports ("keep track 3 visible").

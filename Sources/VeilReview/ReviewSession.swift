@@ -128,6 +128,11 @@ public struct ReviewSession: Sendable {
         }
         switch entry.action {
         case .do:
+            // Whole tracks come back only as an undo's inverse: a reviewer's decision never
+            // injects boxes wholesale, so every box in a log traces to a detection or a move.
+            if case .restoreTracks = entry.what {
+                throw .malformedEntry("restoreTracks is written by undo only, not as a decision")
+            }
             let inverse = try document.apply(entry.what)
             undoable.append(Done(seq: entry.seq, forward: entry.what, inverse: inverse))
             redoable.removeAll()

@@ -70,6 +70,17 @@ import VeilReview
         #expect(session.document == (try Fixtures.document()))
     }
 
+    @Test func wholeTracksComeBackOnlyThroughUndo() throws {
+        var session = try Fixtures.session()
+        let snapshot = TrackSnapshot(track: try #require(session.document.track(1)), state: TrackState())
+        var injected = snapshot
+        injected.track.id = 9
+        #expect(throws: ReviewError.malformedEntry("restoreTracks is written by undo only, not as a decision")) {
+            try session.perform(.restoreTracks(remove: [], tracks: [injected]), by: "Ana")
+        }
+        #expect(session.entries.isEmpty)
+    }
+
     @Test func newIDsNeverReuseOnesTheLogUsed() throws {
         var session = try Fixtures.session()
         #expect(session.nextTrackID == 4)
