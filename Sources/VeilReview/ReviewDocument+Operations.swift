@@ -46,14 +46,12 @@ extension ReviewDocument {
             regions.removeAll { $0.id == id }
             return .addRegion(old)
         case .setTrackReviewed(let track, let isReviewed):
-            var state = try snapshot(track).state
-            let previous = state.isReviewed
-            state.isReviewed = isReviewed
-            setState(state, of: track)
+            guard let previous = states[track]?.isReviewed else { throw .noSuchTrack(track) }
+            states[track]?.isReviewed = isReviewed
             return .setTrackReviewed(track: track, isReviewed: previous)
         case .setVideoReviewed(let isReviewed):
             let previous = isVideoReviewed
-            setVideoReviewedFlag(isReviewed)
+            isVideoReviewed = isReviewed
             return .setVideoReviewed(previous)
         case .restoreTracks(let remove, let tracks):
             guard Set(remove).count == remove.count else {
@@ -76,10 +74,9 @@ extension ReviewDocument {
     }
 
     private mutating func setVisibility(of track: Int, reason: String?) throws(ReviewError) -> EditOperation {
-        var state = try snapshot(track).state
+        guard let state = states[track] else { throw .noSuchTrack(track) }
         let previous = state.visibleReason
-        state.visibleReason = reason
-        setState(state, of: track)
+        states[track]?.visibleReason = reason
         return previous.map { .keepVisible(track: track, reason: $0) } ?? .mask(track: track)
     }
 

@@ -137,8 +137,4 @@ public struct ReviewDocument: Sendable, Hashable {
         let position = regions.firstIndex { $0.id > region.id } ?? regions.endIndex
         regions.insert(region, at: position)
     }
-
-    mutating func setVideoReviewedFlag(_ value: Bool) { isVideoReviewed = value }
-
-    mutating func setState(_ state: TrackState, of id: Int) { states[id] = state }
 }
