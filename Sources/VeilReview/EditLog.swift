@@ -119,7 +119,10 @@ public enum EditLog {
     /// Checks what the types cannot: names, lengths and the hashes' form.
     static func check(_ entry: EditLogEntry) throws(ReviewError) {
         let who = entry.who.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !who.isEmpty, entry.who.count <= maximumNameLength else { throw .reviewerRequired }
+        guard !who.isEmpty else { throw .reviewerRequired }
+        guard entry.who.count <= maximumNameLength else {
+            throw .malformedEntry("'who' is longer than \(maximumNameLength) characters")
+        }
         if let why = entry.why, why.count > maximumWhyLength {
             throw .malformedEntry("'why' is longer than \(maximumWhyLength) characters")
         }

@@ -99,7 +99,10 @@ public struct ReviewDocument: Sendable, Hashable {
 
     static func checkReason(_ reason: String, for what: String) throws(ReviewError) {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, reason.count <= maximumReasonLength else { throw .reasonRequired(what) }
+        guard !trimmed.isEmpty else { throw .reasonRequired(what) }
+        guard reason.count <= maximumReasonLength else {
+            throw .malformedEntry("the reason for \(what) is longer than \(maximumReasonLength) characters")
+        }
     }
 
     // MARK: Track bookkeeping

@@ -4,7 +4,8 @@ import VeilMedia
 import VeilPipeline
 import VeilReview
 
-/// The library example in docs/REVIEW.md, verbatim except for the paths and the sign-off, so
+/// The library example in docs/REVIEW.md, verbatim except for the paths (its last line, the
+/// compile, is checked below: it throws while tracks are unreviewed), so
 /// the documentation cannot drift from the API.
 @Suite struct DocsExampleTests {
     @Test func reviewExampleRuns() throws {

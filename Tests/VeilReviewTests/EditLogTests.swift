@@ -85,6 +85,7 @@ import VeilTestSupport
         (replacing(#""version":1"#, #""version":2"#), "line 1: version 2 is not supported"),
         (replacing(#""who":"Ana""#, #""who":"""#), "line 1: every decision needs the reviewer's name"),
         (replacing(#""who":"Ana","#, ""), "line 1: missing 'who'"),
+        (replacing(#""who":"Ana""#, "\"who\":\"\(String(repeating: "x", count: 201))\""), "line 1: 'who' is longer"),
         (replacing("2027-01-15T08:00:00Z", "yesterday"), "line 1: 'when' is not an ISO 8601 date-time"),
         (replacing(Fixtures.mediaSHA256, "abc"), "line 1: 'mediaSHA256' is not a SHA-256"),
         (replacing(#""op":"keepVisible""#, #""op":"explode""#), "line 1: unknown operation 'explode'"),

@@ -10,6 +10,9 @@ import VeilReview
         #expect(throws: ReviewError.reasonRequired("keeping track 1 visible")) {
             try document.apply(.keepVisible(track: 1, reason: "  "))
         }
+        #expect { try document.apply(.keepVisible(track: 1, reason: String(repeating: "x", count: 501))) } throws: {
+            "\($0)".contains("longer than 500 characters")
+        }
         let inverse = try document.apply(.keepVisible(track: 1, reason: "consented"))
         #expect(document.states[1]?.visibleReason == "consented")
         #expect(inverse == .mask(track: 1))
