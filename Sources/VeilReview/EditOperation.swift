@@ -1,5 +1,4 @@
 public import VeilGeometry
-public import VeilPipeline
 
 /// One change to a reviewed video: the `what` of a decision-log entry.
 ///
@@ -94,18 +93,6 @@ public enum EditOperation: Sendable, Hashable {
         case .setVideoReviewed: "setVideoReviewed"
         case .restoreTracks: "restoreTracks"
         }
-    }
-}
-
-/// A track with its review state, as it was: what ``EditOperation/restoreTracks(remove:tracks:)``
-/// puts back.
-public struct TrackSnapshot: Codable, Sendable, Hashable {
-    public var track: TracksFile.Track
-    public var state: TrackState
-
-    public init(track: TracksFile.Track, state: TrackState) {
-        self.track = track
-        self.state = state
     }
 }
 
