@@ -12,7 +12,10 @@ public import VeilPipeline
 /// - a track has at least one box, at most one per frame, sorted by frame, all inside the
 ///   video (0 ..< ``frames``);
 /// - manual regions are sorted by ID and each satisfies ``ManualRegion/validate(frames:)``.
-public struct ReviewDocument: Sendable, Hashable {
+///
+/// Encodable (not decodable: a document is only ever made from a tracks file and a log) so a
+/// server can hand the whole state to the page as JSON.
+public struct ReviewDocument: Sendable, Hashable, Encodable {
     /// Largest track or region ID accepted (IDs stay far from integer overflow).
     public static let maximumIdentifier = Int(Int32.max)
     /// Longest reason, in characters.

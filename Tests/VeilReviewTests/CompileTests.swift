@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VeilGeometry
 import VeilPipeline
@@ -59,5 +60,17 @@ import VeilTracking
         let compiled = try session.compile(allowingUnreviewed: true)
         #expect(compiled.masksByFrame.keys.sorted() == Array(10..<100))
         #expect(compiled.masksByFrame[99]?.first?.box == Box(x: 140, y: 120, width: 80, height: 40))
+    }
+
+    @Test func theDocumentEncodesForAPage() throws {
+        var session = try EditLogTests.reviewed()
+        try session.perform(.setTrackReviewed(track: 2, isReviewed: true), by: "Ana")
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(session.document)) as? [String: Any]
+        let states = json?["states"] as? [String: Any]
+        #expect((states?["1"] as? [String: Any])?["visibleReason"] as? String == "consented")
+        #expect((states?["2"] as? [String: Any])?["isReviewed"] as? Bool == true)
+        #expect((json?["regions"] as? [Any])?.count == 1)
+        #expect(json?["isVideoReviewed"] as? Bool == true)
+        #expect(((json?["tracksFile"] as? [String: Any])?["tracks"] as? [Any])?.count == 4)
     }
 }
