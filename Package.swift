@@ -16,7 +16,7 @@ let package = Package(
             name: "Veil",
             targets: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
-                "VeilEvaluation", "VeilAudit", "VeilPipeline",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
             ]
         ),
         .executable(name: "veil", targets: ["veil"]),
@@ -68,6 +68,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Review: the edit model and decision log a review editor sits on; compiles to render's inputs.
+        .target(
+            name: "VeilReview",
+            dependencies: ["VeilGeometry", "VeilTracking", "VeilPipeline"],
+            swiftSettings: swiftSettings
+        ),
+
         // Helpers shared by the test targets (not in the library product).
         .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
 
@@ -76,7 +83,7 @@ let package = Package(
             name: "veil",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
-                "VeilAudit", "VeilVideo", "VeilTracking", "CVeilSystem",
+                "VeilAudit", "VeilVideo", "VeilTracking", "VeilReview", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -122,8 +129,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Runs the built `veil` binary: exit codes, messages, what lands on disk.
-        .testTarget(name: "VeilCLITests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilReviewTests",
+            dependencies: [
+                "VeilTestSupport", "VeilReview", "VeilPipeline", "VeilTracking", "VeilGeometry", "VeilMedia",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `veil` binary: exit codes, messages, what lands on disk. The review
+        // test writes its tracks file and decision log with the library.
+        .testTarget(
+            name: "VeilCLITests",
+            dependencies: ["VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo"],
+            swiftSettings: swiftSettings
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )
