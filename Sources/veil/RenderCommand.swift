@@ -51,7 +51,8 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Keep harmless container metadata (title, language); never location or device names.")
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report (with --edits: every decision, its reason, and the files' SHA-256s); '-' writes it to stdout.")
+    @Option(
+        help: "Write a JSON report (with --edits: every decision, its reason, the files' SHA-256s); '-': stdout.")
     var report: String?
 
     @Flag(name: .shortAndLong, help: "No progress output.")
