@@ -9,8 +9,12 @@ import Testing
         var stderr: String
     }
 
-    /// `.build/<configuration>/veil` beside this package (built with the tests).
+    /// The `veil` built with these tests: beside the test bundle, so a sanitizer build's tests
+    /// (`.build-asan/debug`) run its sanitized binary; else `.build/<configuration>/veil`.
     static let binary: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("veil")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         for configuration in ["debug", "release"] {
