@@ -25,7 +25,9 @@ public enum MetadataInspector {
             let marker = bytes[index + 1]
             if marker == 0xDA || marker == 0xD9 { break }  // start of scan: metadata comes before
             let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
-            let payload = bytes[min(bytes.count, index + 4)..<min(bytes.count, index + 2 + length)]
+            // The length counts its own two bytes: anything shorter is not a JPEG segment.
+            guard length >= 2 else { break }
+            let payload = bytes[(index + 4)..<min(bytes.count, index + 2 + length)]
             let identifier = String(decoding: payload.prefix { $0 != 0 }.prefix(24), as: UTF8.self)
             switch marker {
             case 0xE0 where identifier == "JFIF": break

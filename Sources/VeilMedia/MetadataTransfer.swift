@@ -32,7 +32,7 @@ public enum MetadataTransfer {
         // After SOI and, when present, the JFIF APP0 segment.
         var insertAt = 2
         if bytes.count > 6, bytes[2] == 0xFF, bytes[3] == 0xE0 {
-            insertAt = 4 + (Int(bytes[4]) << 8 | Int(bytes[5]))
+            insertAt = min(bytes.count, 4 + (Int(bytes[4]) << 8 | Int(bytes[5])))
         }
         bytes.insert(contentsOf: segment, at: insertAt)
         return Data(bytes)
@@ -44,8 +44,11 @@ public enum MetadataTransfer {
         var index = 2
         while index + 4 <= bytes.count, bytes[index] == 0xFF, bytes[index + 1] != 0xDA {
             let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            // The length counts its own two bytes: anything shorter is not a JPEG segment.
+            guard length >= 2 else { return nil }
             let start = index + 4
-            if bytes[index + 1] == 0xE1, start + 6 <= bytes.count,
+            // An Exif segment holds at least its length field and the `Exif\0\0` header.
+            if bytes[index + 1] == 0xE1, length >= 8, start + 6 <= bytes.count,
                 bytes[start..<start + 6].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0])
             {
                 return bytes[(start + 6)..<min(bytes.count, index + 2 + length)]
