@@ -77,6 +77,30 @@ import VeilVideo
         #expect(scratch.fileNames == ["corrupt.mp4"])
     }
 
+    /// Found by `veil-fuzz video`: a transport stream cut after its tables (SDT, PAT, PMT) has a
+    /// video stream with no frame size. Opening it must say so; under AddressSanitizer this
+    /// reported a heap use-after-free (the message was built from the closed session).
+    @Test func streamWithoutAFrameSizeIsUnreadable() throws {
+        let scratch = try Scratch()
+        let whole = scratch.url("whole.ts")
+        try runTool(
+            "ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=32x32:rate=10", "-frames:v", "3", "-c:v",
+                "mpeg2video", whole.path,
+            ])
+        let input = scratch.url("tables-only.ts")
+        try Data(contentsOf: whole).prefix(3 * 188).write(to: input)
+        try FileManager.default.removeItem(at: whole)
+        let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
+        guard case .unreadableInput(_, let reason) = error else {
+            Issue.record("expected unreadableInput, got \(error)")
+            return
+        }
+        #expect(reason.contains("no frame size"), "\(reason)")
+        #expect(scratch.fileNames == ["tables-only.ts"])
+    }
+
     @Test func notAVideoIsUnreadable() throws {
         let scratch = try Scratch()
         let input = scratch.url("notes.mp4")
