@@ -89,6 +89,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libFuzzer targets for everything that parses untrusted bytes (`make fuzz`); in the
+        // ordinary build it replays input files through a target.
+        .executableTarget(
+            name: "veil-fuzz",
+            dependencies: ["VeilGeometry", "VeilMedia", "VeilMasking", "VeilPipeline", "VeilVideo"],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "VeilGeometryTests", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
         .testTarget(name: "VeilMediaTests", dependencies: ["VeilMedia"], swiftSettings: swiftSettings),
         .testTarget(
