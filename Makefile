@@ -31,10 +31,14 @@ SANITIZE_FLAGS := --scratch-path $(SANITIZE_SCRATCH) \
 # aborts the run, so a finding fails `make test`.
 SANITIZE_ENV := ASAN_OPTIONS=detect_leaks=0:suppressions=$(CURDIR)/Fuzz/asan.supp SWIFT_BACKTRACE=enable=no \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# The native-facing suites (chosen by measurement, DECISIONS.md): everything that reaches
-# FFmpeg, OpenCV, ONNX Runtime or libheif, and the CLI on a handful of clips.
-SANITIZED_TESTS := VeilMediaTests VeilVideoTests VeilDetectionTests VeilMaskingTests VeilPipelineTests \
-	VeilCLITests
+# What the sanitized run covers (regular expressions over test IDs, as for `swift test --filter`),
+# chosen by measurement (DECISIONS.md): every suite that reaches FFmpeg, OpenCV, ONNX Runtime
+# or libheif, the pipeline's stills, regions and tracks suites, and the CLI on a handful of
+# clips. Left out for time: VideoPipelineTests (the same native calls as VeilVideoTests, ~110
+# CPU-seconds under ASan) and the CLI's long runs (a 30 s clip for Ctrl-C, 1080p tiles).
+SANITIZED_TESTS := '^VeilMediaTests\.' '^VeilVideoTests\.' '^VeilDetectionTests\.' '^VeilMaskingTests\.' \
+	'^VeilPipelineTests\.(ImagePipelineTests|OutputNamingTests|UserRegionsTests|PolygonRegionTests|TracksFileTests)/' \
+	'^VeilCLITests\.CLITests/(videoRoundTripThroughTheCLI|batchWithABadFile|audioOnlyFile|outputEqualToInput)'
 # Tests to leave out of the sanitized run (regular expressions, as for `swift test --skip`):
 # empty unless a finding waits for a fix elsewhere; each entry names its bug.
 SANITIZE_SKIP ?=
@@ -43,8 +47,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
-.PHONY: all setup build test lint coverage demo eval bench bench-memory install clean sanitize-build test-sanitized fuzz \
-	fuzz-smoke
+.PHONY: all setup build test lint coverage demo eval bench bench-memory install clean \
+	sanitize-build test-sanitized fuzz fuzz-smoke
 
 all: build
 
@@ -70,7 +74,7 @@ sanitize-build: setup
 # The native-facing suites under AddressSanitizer + UBSan, CLI tests running the sanitized veil.
 test-sanitized: sanitize-build
 	$(SANITIZE_ENV) $(SWIFT) test --skip-build --parallel $(SANITIZE_FLAGS) \
-		$(foreach suite,$(SANITIZED_TESTS),--filter '^$(suite)\.') $(foreach test,$(SANITIZE_SKIP),--skip '$(test)')
+		$(foreach tests,$(SANITIZED_TESTS),--filter $(tests)) $(foreach test,$(SANITIZE_SKIP),--skip '$(test)')
 
 # Each libFuzzer target for FUZZ_SECONDS (default 300 s); findings land in FUZZ_WORK.
 fuzz: sanitize-build
