@@ -101,6 +101,36 @@ import VeilVideo
         #expect(scratch.fileNames == ["tables-only.ts"])
     }
 
+    /// Found by `veil-fuzz video`: an MP4 whose video sample entry names a codec FFmpeg has no
+    /// decoder for. Opening it must name the problem; AddressSanitizer reported a heap
+    /// use-after-free (the codec's name was read from the closed input), and the ordinary
+    /// build's `veil anonymize` crashed on it.
+    @Test func videoCodecWithoutADecoderIsNamed() throws {
+        let scratch = try Scratch()
+        let whole = scratch.url("whole.mp4")
+        try runTool(
+            "ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=32x32:rate=10", "-frames:v", "3", "-c:v",
+                "libx264", "-preset", "ultrafast", whole.path,
+            ])
+        var data = try Data(contentsOf: whole)
+        try FileManager.default.removeItem(at: whole)
+        // Rename the `avc1` sample entry (after `stsd`; the brand list also says avc1) to `xxxx`.
+        let stsd = try #require(data.firstRange(of: Data("stsd".utf8)))
+        let entry = try #require(data[stsd.upperBound...].firstRange(of: Data("avc1".utf8)))
+        data.replaceSubrange(entry, with: Data("xxxx".utf8))
+        let input = scratch.url("unknown-codec.mp4")
+        try data.write(to: input)
+        let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
+        guard case .unreadableInput(_, let reason) = error else {
+            Issue.record("expected unreadableInput, got \(error)")
+            return
+        }
+        #expect(reason.contains("no decoder"), "\(reason)")
+        #expect(scratch.fileNames == ["unknown-codec.mp4"])
+    }
+
     @Test func notAVideoIsUnreadable() throws {
         let scratch = try Scratch()
         let input = scratch.url("notes.mp4")
