@@ -27,7 +27,7 @@ SANITIZE_FLAGS := --scratch-path $(SANITIZE_SCRATCH) \
 	-Xswiftc -DVEIL_LIBFUZZER \
 	$(foreach flag,$(SANITIZE_C),-Xcc $(flag) -Xcxx $(flag)) \
 	-Xlinker $(CLANG_RT)/libclang_rt.fuzzer_no_main-x86_64.a -Xlinker -lstdc++
-# Leaks are not checked in the test run (see Fuzz/asan.supp and DECISIONS.md); every report
+# Leaks are not checked in the test run (DECISIONS.md, "Sanitizers and fuzzing"); every report
 # aborts the run, so a finding fails `make test`.
 SANITIZE_ENV := ASAN_OPTIONS=detect_leaks=0:suppressions=$(CURDIR)/Fuzz/asan.supp SWIFT_BACKTRACE=enable=no \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
