@@ -99,6 +99,28 @@ import VeilMedia
 
 /// iPhone photos: HEIC decodes through libheif (setup installs it and `heif-enc`).
 @Suite struct HEIFTests {
+
+    /// Found by `veil-fuzz image`: a 641-byte HEIC whose grid item lists itself as its own tile
+    /// (`iref`/`dimg` from item 2 to item 2). libheif 1.15.1 (Debian 12) recurses without end,
+    /// starting a decoding thread per level, until thread creation fails and its exception aborts
+    /// the process (Debian's own `heif-info` aborts the same way). Upstream fixed reference
+    /// cycles after 1.15 (strukturag/libheif#590, #815). Enable once Veil checks the references
+    /// itself or ships a libheif with the fix.
+    @Test(.disabled("aborts the process inside libheif 1.15.1; see the comment"))
+    func heicGridThatContainsItselfIsAClearError() throws {
+        let encoded =
+            "AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAa1tZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAA"
+            + "AAAAAA5waXRtAAAAAAACAAAAEGlkYXQAAAAAABAAEAAAADhpbG9jAQAAAERAAAIAAQAAAAAAAAHRAAEAAAAAAAAAsAACAAEA"
+            + "AAAAAAAAAQAAAAAAAAAIAAAAOGlpbmYAAAAAAAIAAAAVaW5mZQIAAAEAAQAAaHZjMQAAAAAVaW5mZQIAAAAAAgAAZ3JpZAAA"
+            + "AADYaXBycAAAALZpcGNvAAAAdmh2Y0MBA3AAAAAAAAAAAAAe8AD8/fj4AAAPAyAAAQAYQAEMAf//A3AAAAMAkAAAAwAAAwAe"
+            + "ugJAIQABACpCAQEDcAAAAwCQAAADAAADAB6gIIEFluqumubgQEDAgAAAAwCAAAADAIQiAAEABkQBwXPBiQAAABRpc3BlAAAA"
+            + "AAAAAEAAAABAAAAAFGlzcGUAAAAAAAAAEAAAABAAAAAQcGl4aQAAAAADCAgIAAAAGmlwbWEAAAAAAAAAAgABAoECAAICA4QA"
+            + "AAAaaXJlZgAAAAAAAAAOZGltZwACAAEAAgACAgOEAAAAGmlyZWYAAAAAAAAADmRpbWcAAgABAAEAAAC4bWRhdAAAAKwoAa/q"
+            + "o5KtyF81YOUIAOhw5hmuWz0AEN3prNymh4gq8l+hDu3gcImzRBIfapAscn1m66z4ZZpw3S9AR+vNoi9N4CO03SYn+si1hPJr"
+            + "Ftv+4HB5+oWWxsJEaE3FwdbdplxtoPRK6zIx5wH5n7Ewsb86XGRZWITZvE5vY3+MJCx0v/iRAaRABjQQ4LFayYA="
+        let data = try #require(Data(base64Encoded: encoded))
+        #expect(throws: MediaError.self) { try ImageCodec.decode(data) }
+    }
     static var hasEncoder: Bool {
         Fixtures.run("heif-enc", ["--version"]) != nil || Fixtures.run("which", ["heif-enc"]) != nil
     }
