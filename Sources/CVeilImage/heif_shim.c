@@ -15,6 +15,113 @@ int CVeilImage_isHEIF(const uint8_t *bytes, size_t length) {
     return result == heif_filetype_yes_supported || result == heif_filetype_maybe;
 }
 
+// Why: libheif 1.15.1 (Debian 12) follows derived-image references (`iref` `dimg`) without
+// checking for cycles: a grid that lists itself as its own tile makes it recurse, starting a
+// thread per level, until thread creation throws and the process aborts (found by fuzzing;
+// fixed upstream after 1.15, strukturag/libheif#590). This reads only the `meta`/`iref` boxes of
+// the buffer (bounds-checked, no allocation) and reports whether the `dimg` references form a
+// cycle, so such a file is refused before libheif sees it.
+enum { CVeilImage_maxReferences = 1024 };
+
+static uint64_t CVeilImage_readBE(const uint8_t *p, int bytes) {
+    uint64_t value = 0;
+    for (int i = 0; i < bytes; i++) value = value << 8 | p[i];
+    return value;
+}
+
+// Finds the child box `type` inside [start, end); returns its payload range, or 0.
+static int CVeilImage_findBox(const uint8_t *start, const uint8_t *end, const char *type, const uint8_t **payload,
+                              const uint8_t **payloadEnd) {
+    const uint8_t *box = start;
+    while (end - box >= 8) {
+        uint64_t size = CVeilImage_readBE(box, 4);
+        size_t header = 8;
+        if (size == 1) {
+            if (end - box < 16) return 0;
+            size = CVeilImage_readBE(box + 8, 8);
+            header = 16;
+        } else if (size == 0) {
+            size = (uint64_t)(end - box);
+        }
+        if (size < header || size > (uint64_t)(end - box)) return 0;
+        if (memcmp(box + 4, type, 4) == 0) {
+            *payload = box + header;
+            *payloadEnd = box + size;
+            return 1;
+        }
+        box += size;
+    }
+    return 0;
+}
+
+static int CVeilImage_hasReferenceCycle(const uint8_t *bytes, size_t length) {
+    const uint8_t *meta, *metaEnd, *iref, *irefEnd;
+    if (!CVeilImage_findBox(bytes, bytes + length, "meta", &meta, &metaEnd) || metaEnd - meta < 4) return 0;
+    if (!CVeilImage_findBox(meta + 4, metaEnd, "iref", &iref, &irefEnd) || irefEnd - iref < 4) return 0;
+    int idBytes = iref[0] == 0 ? 2 : 4;
+    uint32_t from[CVeilImage_maxReferences], to[CVeilImage_maxReferences];
+    int count = 0;
+    const uint8_t *entry = iref + 4;
+    while (irefEnd - entry >= 8) {
+        uint64_t size = CVeilImage_readBE(entry, 4);
+        if (size < 8 || size > (uint64_t)(irefEnd - entry)) break;
+        const uint8_t *field = entry + 8, *entryEnd = entry + size;
+        if (memcmp(entry + 4, "dimg", 4) == 0 && entryEnd - field >= idBytes + 2) {
+            uint32_t source = (uint32_t)CVeilImage_readBE(field, idBytes);
+            uint64_t targets = CVeilImage_readBE(field + idBytes, 2);
+            field += idBytes + 2;
+            for (uint64_t t = 0; t < targets && entryEnd - field >= idBytes; t++, field += idBytes) {
+                if (count == CVeilImage_maxReferences) return 1; // more than any real file: refuse
+                from[count] = source;
+                to[count] = (uint32_t)CVeilImage_readBE(field, idBytes);
+                count++;
+            }
+        }
+        entry = entryEnd;
+    }
+    // Depth-first search over the referenced items; meeting an item still on the path is a
+    // cycle. O(items × references), at most ~2M steps for 1024 references.
+    uint32_t items[2 * CVeilImage_maxReferences];
+    uint8_t state[2 * CVeilImage_maxReferences]; // 0 unvisited, 1 on the path, 2 done
+    int itemCount = 0;
+    for (int e = 0; e < 2 * count; e++) {
+        uint32_t id = e < count ? from[e] : to[e - count];
+        int known = 0;
+        for (int i = 0; i < itemCount && !known; i++) known = items[i] == id;
+        if (!known) items[itemCount++] = id;
+    }
+    memset(state, 0, (size_t)itemCount);
+    int pathItem[2 * CVeilImage_maxReferences], pathNext[2 * CVeilImage_maxReferences];
+    for (int root = 0; root < itemCount; root++) {
+        if (state[root]) continue;
+        int depth = 0;
+        pathItem[0] = root;
+        pathNext[0] = 0;
+        state[root] = 1;
+        while (depth >= 0) {
+            int item = pathItem[depth];
+            int e = pathNext[depth];
+            while (e < count && from[e] != items[item]) e++;
+            if (e == count) {
+                state[item] = 2;
+                depth--;
+                continue;
+            }
+            pathNext[depth] = e + 1;
+            int next = 0;
+            while (items[next] != to[e]) next++;
+            if (state[next] == 1) return 1;
+            if (state[next] == 0) {
+                state[next] = 1;
+                depth++;
+                pathItem[depth] = next;
+                pathNext[depth] = 0;
+            }
+        }
+    }
+    return 0;
+}
+
 int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
                           char *error, size_t errorLength) {
     struct heif_context *context = heif_context_alloc();
@@ -23,6 +130,11 @@ int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels,
     int rc = 1;
     if (!context) {
         snprintf(error, errorLength, "out of memory");
+        return 1;
+    }
+    if (CVeilImage_hasReferenceCycle(bytes, length)) {
+        heif_context_free(context);
+        snprintf(error, errorLength, "HEIF: its derived images refer to themselves in a cycle");
         return 1;
     }
     struct heif_error status = heif_context_read_from_memory_without_copy(context, bytes, length, NULL);
