@@ -5,10 +5,11 @@ public enum MediaOutcome: Sendable {
     case image(ImageOutcome)
     case video(VideoOutcome)
 
-    /// Objects masked (stills) or detections (video), per class name.
-    public var counts: [String: Int] {
+    /// Detections masked, per class: in a still one per object, in a video summed over every
+    /// detected frame (see ``VideoOutcome/tracks`` for objects).
+    public var detections: ClassCounts {
         switch self {
-        case .image(let outcome): Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) })
+        case .image(let outcome): outcome.detections
         case .video(let outcome): outcome.detections
         }
     }

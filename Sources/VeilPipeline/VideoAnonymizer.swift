@@ -8,9 +8,13 @@ public import VeilVideo
 
 /// Progress of a running video, for progress lines and `--json-progress`.
 public struct VideoProgress: Sendable, Codable {
+    /// Frames written so far.
     public var framesDone: Int
+    /// The container's frame count (an estimate for some formats); nil when unknown.
     public var framesTotal: Int?
+    /// Frames per second, smoothed (see ``ThroughputEstimator``).
     public var framesPerSecond: Double
+    /// Seconds left; nil for the first seconds, until the rate is measured.
     public var etaSeconds: Double?
 }
 
@@ -180,7 +184,20 @@ public struct VideoAnonymizer: Sendable {
             cancellation: cancellation,
             progress: progress
         )
-        let outcome = try run.execute()
+        var outcome = try run.execute()
+        if let output {
+            outcome.inputSHA256 = try Self.sha256(of: input)
+            outcome.outputSHA256 = try Self.sha256(of: output)
+        }
         return (outcome, run.collectedPlans, info)
+    }
+
+    /// The file's SHA-256 for the report (chain of custody).
+    static func sha256(of url: URL) throws(PipelineError) -> String {
+        do {
+            return try SHA256.hex(ofFileAt: url)
+        } catch {
+            throw .media(.unreadable(path: url.path, reason: error.localizedDescription))
+        }
     }
 }

@@ -15,6 +15,8 @@ struct AnonymizeCommand: ParsableCommand {
             audio and subtitles are copied untouched; frame count, timestamps and rotation are \
             kept; location and device metadata are stripped. Inputs are never modified; outputs \
             appear only when complete (Ctrl-C leaves nothing behind).
+
+            Exit status: 0 done, 1 some inputs failed, 2 usage error, 130/143 interrupted.
             """
     )
 
@@ -24,14 +26,26 @@ struct AnonymizeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file, or directory mirroring the inputs.")
     var output: String
 
-    @OptionGroup(title: "Detection and masks") var detection: DetectionOptions
+    @OptionGroup(title: "Detection") var detection: DetectorOptions
 
-    @OptionGroup(title: "Video") var video: VideoOptions
+    @OptionGroup(title: "Masks") var masks: MaskOptions
 
-    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
+    @OptionGroup(title: "Photos") var stills: StillDetectionOptions
 
     @Option(help: "JPEG/WebP quality (1–100).")
     var quality: Int = AnonymizationSettings().quality
+
+    @OptionGroup(title: "Video detection") var videoDetection: VideoDetectionOptions
+
+    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
+
+    @Flag(help: "Run the detector again on every masked video frame; report and re-mask what it still finds.")
+    var verify = false
+
+    @Flag(help: "If detection fails on a video frame, mask the whole frame instead of stopping.")
+    var maskFrameOnFailure = false
+
+    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
 
     @Flag(
         help:
@@ -39,25 +53,33 @@ struct AnonymizeCommand: ParsableCommand {
     )
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report (counts, timings, model hashes; no personal data).")
+    @Option(help: "Write a JSON report (settings, SHA-256 of every input and output, counts, timings; see README).")
     var report: String?
 
     @Option(help: "Still images processed at once.")
     var jobs: Int = 1
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
-    var quiet = false
-
-    @Flag(help: "Progress as one JSON object per second on stderr (for scripts).")
-    var jsonProgress = false
+    @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
+    var videoSettings: VideoSettings {
+        var settings = VideoSettings()
+        videoDetection.apply(to: &settings)
+        settings.verifies = verify
+        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
+        settings.output = encoding.output(keepsMetadata: keepMetadata)
+        return settings
+    }
+
     func run() throws {
-        var settings = detection.settings
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        var settings = masks.settings
+        settings.targets = detection.targets.classes
+        settings.threshold = detection.threshold
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
         do {
@@ -65,79 +87,79 @@ struct AnonymizeCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
-        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
+        let outputURL = URL(fileURLWithPath: output)
+        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: outputURL)
         let hasImages = plan.jobs.contains { $0.kind != .video }
         let hasVideos = plan.jobs.contains { $0.kind == .video }
+        let video = videoSettings
         let imageDetector: (any ObjectDetector)?
         let videoDetectors: [VideoAnonymizer.ClassDetector]
         do {
-            imageDetector = hasImages ? try detection.makeDetector() : nil
-            videoDetectors = hasVideos ? try video.detectors(detection) : []
+            imageDetector = hasImages ? try detection.makeDetector(profile: stills.profile) : nil
+            videoDetectors = hasVideos ? try detection.videoDetectors(video) : []
         } catch {
             throw CommandFailure("\(error)")
         }
         let videoDetector: (any ObjectDetector)? =
             videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
         let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation)
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
         defer { interrupt.restore() }
         let runner = BatchRunner(
             images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
             videos: videoDetectors.isEmpty
-                ? nil
-                : VideoAnonymizer(
-                    detectors: videoDetectors,
-                    settings: settings,
-                    video: video.settings(keepsMetadata: keepMetadata)
-                ),
+                ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
             concurrency: jobs,
             cancellation: cancellation
         )
-        let progress = ProgressReporter(mode: quiet ? .silent : (jsonProgress ? .json : .terminal))
+        progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
         let started = Date()
         let results = runner.run(
             plan.jobs,
             progress: { done, total in progress.files(done: done, total: total) },
             videoProgress: { job, state in progress.video(job.relativePath, state) }
         )
-        progress.finish()
-        var failed = plan.errors.count
-        var masked = 0
-        for failure in plan.errors {
-            FileHandle.standardError.write(Data("error: \(failure.error)\n".utf8))
-        }
+        progress.clearLine()
+        let document = BatchReport(
+            version: Veil.version,
+            detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
+            videoDetector: imageDetector == nil ? nil : videoDetector,
+            settings: settings,
+            videoSettings: hasVideos ? video : nil,
+            imageSettings: hasImages ? BatchReport.ImageSettings(quality: quality, profile: stills.profile) : nil,
+            results: results,
+            planningErrors: plan.errors,
+            outputRoot: outputURL,
+            elapsedSeconds: Date().timeIntervalSince(started)
+        )
+        for failure in plan.errors { progress.error(path: nil, failure.error.description) }
         for result in results {
-            switch result.outcome {
-            case .success(let outcome): masked += outcome.counts.values.reduce(0, +)
-            case .failure(let error):
-                failed += 1
-                FileHandle.standardError.write(Data("error: \(result.job.relativePath): \(error)\n".utf8))
-            }
+            guard case .failure(let error) = result.outcome else { continue }
+            if case .cancelled = error, interrupt.exitCode != nil { continue }
+            progress.error(path: result.job.relativePath, "\(error)")
         }
         if let report {
-            let document = BatchReport(
-                version: Veil.version,
-                detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
-                videoDetector: imageDetector == nil ? nil : videoDetector,
-                settings: settings,
-                results: results,
-                planningErrors: plan.errors,
-                elapsedSeconds: Date().timeIntervalSince(started)
-            )
             do {
                 try document.jsonData().write(to: URL(fileURLWithPath: report), options: .atomic)
             } catch {
                 throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
             }
         }
-        if !quiet {
-            let succeeded = results.count - (failed - plan.errors.count)
-            FileHandle.standardError.write(
-                Data("\(succeeded) file(s) anonymized, \(masked) detection(s), \(failed) failed → \(output)\n".utf8)
-            )
-        }
-        if cancellation.isCancelled { throw ExitCode(130) }
-        if failed > 0 { throw ExitCode(1) }
+        if let interrupted = interrupt.exitCode { throw interrupted }
+        let totals = document.totals
+        let status: ExitStatus = totals.failed > 0 ? .someFailed : .done
+        progress.done(
+            exitCode: status.rawValue,
+            summary:
+                "\(totals.succeeded) file(s) anonymized, \(totals.detections.total) detection(s), \(totals.failed) failed → \(output)",
+            fields: [
+                "succeeded": totals.succeeded, "failed": totals.failed,
+                "detections": totals.detections.values.reduce(into: [String: Int]()) { $0[$1.key.rawValue] = $1.value },
+                "tracks": totals.tracks.values.reduce(into: [String: Int]()) { $0[$1.key.rawValue] = $1.value },
+                "elapsedSeconds": (document.elapsedSeconds * 10).rounded() / 10,
+            ]
+        )
+        if status != .done { throw status }
     }
 }
 

@@ -97,7 +97,7 @@ struct AuditCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
         }
-        if let failAbove, report.reidentificationRate > failAbove { throw ExitCode(3) }
+        if let failAbove, report.reidentificationRate > failAbove { throw ExitStatus.auditAboveThreshold }
     }
 
     private func auditImages(

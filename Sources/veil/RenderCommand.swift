@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VeilPipeline
+import VeilVideo
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +10,8 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             Refuses a tracks file made for different media. With the same mask options the \
             output matches `veil anonymize` (layered masks differ only in their random noise).
+
+            Exit status: 0 done, 1 failed, 2 usage error, 130/143 interrupted.
             """
     )
 
@@ -21,9 +24,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output video.")
     var output: String
 
-    @OptionGroup(title: "Masks") var detection: DetectionOptions
+    @OptionGroup(title: "Masks") var masks: MaskOptions
 
-    @OptionGroup(title: "Video") var video: VideoOptions
+    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
 
     @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
 
@@ -33,16 +36,15 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Keep harmless container metadata (title, language); never location or device names.")
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report.")
+    @Option(help: "Write a JSON report (what was excluded and why, SHA-256 of input and output, counts).")
     var report: String?
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
-    var quiet = false
+    @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func run() throws {
         let inputURL = URL(fileURLWithPath: input)
         let file: TracksFile
-        var settings = detection.settings
+        var settings = masks.settings
         do {
             file = try TracksFile.load(from: URL(fileURLWithPath: tracks))
             try file.verify(mediaAt: inputURL)
@@ -55,12 +57,14 @@ struct RenderCommand: ParsableCommand {
             throw CommandFailure("--exclude-track \(unknown): no such track in \(tracks)")
         }
         settings.excludedTrackIDs = Set(excludeTrack)
-        let anonymizer = VideoAnonymizer(
-            detectors: [], settings: settings, video: video.settings(keepsMetadata: keepMetadata))
-        let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
+        var video = VideoSettings()
+        video.output = encoding.output(keepsMetadata: keepMetadata)
+        let anonymizer = VideoAnonymizer(detectors: [], settings: settings, video: video)
+        let progress = ProgressReporter(mode: progressOptions.mode)
         let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation)
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
         defer { interrupt.restore() }
+        progress.start(command: "render", inputs: 1)
         let outcome: VideoOutcome
         do {
             outcome = try anonymizer.render(
@@ -70,16 +74,19 @@ struct RenderCommand: ParsableCommand {
                 cancellation: cancellation
             ) { progress.video(inputURL.lastPathComponent, $0) }
         } catch {
-            progress.finish()
+            progress.clearLine()
+            if let interrupted = interrupt.exitCode { throw interrupted }
             throw CommandFailure("\(error)")
         }
-        progress.finish()
+        progress.clearLine()
         if let report {
             let document = RenderReport(
-                tool: "veil \(Veil.version)",
+                version: Veil.version,
                 tracksFile: URL(fileURLWithPath: tracks).lastPathComponent,
                 mediaSHA256: file.media.sha256,
+                outputSHA256: outcome.outputSHA256,
                 mask: settings.masker.style.rawValue,
+                encoding: RenderReport.Encoding(video.output),
                 excludedTrackIDs: excludeTrack.sorted(),
                 manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
                 exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
@@ -87,25 +94,53 @@ struct RenderCommand: ParsableCommand {
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(document).write(to: URL(fileURLWithPath: report), options: .atomic)
+            do {
+                try encoder.encode(document).write(to: URL(fileURLWithPath: report), options: .atomic)
+            } catch {
+                throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
+            }
         }
-        if !quiet {
-            FileHandle.standardError.write(
-                Data("\(outcome.frames) frames rendered, \(outcome.excludedBoxes) box(es) excluded → \(output)\n".utf8)
-            )
-        }
+        progress.done(
+            exitCode: 0,
+            summary: "\(outcome.frames) frames rendered, \(outcome.excludedBoxes) box(es) excluded → \(output)",
+            fields: [
+                "frames": outcome.frames, "excludedBoxes": outcome.excludedBoxes,
+                "outputSHA256": outcome.outputSHA256 ?? "",
+            ]
+        )
     }
 }
 
-/// What `veil render --report` writes: what was excluded and why (the user's labels), and the
-/// run's counts. No boxes, no pixels.
+/// What `veil render --report` writes: what was excluded and why (the user's labels), the
+/// SHA-256 of input and output, the encoding, and the run's counts. No boxes, no pixels.
 struct RenderReport: Encodable {
-    var tool: String
+    var schema = "veil-render-report"
+    var schemaVersion = 2
+    var tool = "veil"
+    var version: String
     var tracksFile: String
+    /// The input's SHA-256, as recorded in the tracks file and verified before rendering.
     var mediaSHA256: String
+    var outputSHA256: String?
     var mask: String
+    /// How the output was encoded (detection settings are in the tracks file's provenance).
+    var encoding: Encoding
     var excludedTrackIDs: [Int]
     var manualRegionLabels: [String]
     var exclusionLabels: [String]
     var video: VideoOutcome
+
+    struct Encoding: Encodable {
+        var codec: String
+        var crf: Int
+        var preset: String
+        var keepsHarmlessMetadata: Bool
+
+        init(_ options: VideoOutputOptions) {
+            codec = options.codec.rawValue
+            crf = options.effectiveCRF
+            preset = options.preset.rawValue
+            keepsHarmlessMetadata = options.keepsHarmlessMetadata
+        }
+    }
 }
