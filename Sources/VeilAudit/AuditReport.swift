@@ -60,15 +60,22 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var isReidentified: Bool
     /// nil when no detector was given.
     public var residualDetection: ResidualDetection?
+    /// The face is smaller than ``AuditConfiguration/minimumFaceSide``: no descriptor was
+    /// compared (``distances`` is empty), it is neither re-identified nor cleared, and it is
+    /// left out of every rate.
+    public var isTooSmallToJudge: Bool
 
+    /// A face's audit; ``minimumDistance`` and ``closestAttack`` are derived from `distances`.
     public init(
         box: Box,
         changedFraction: Double,
         maskCoverage: Double? = nil,
         distances: [AttackDistance],
         isReidentified: Bool,
-        residualDetection: ResidualDetection?
+        residualDetection: ResidualDetection?,
+        isTooSmallToJudge: Bool = false
     ) {
+        self.isTooSmallToJudge = isTooSmallToJudge
         self.box = box
         self.changedFraction = changedFraction
         self.maskCoverage = maskCoverage
@@ -119,15 +126,18 @@ public struct ImageAudit: Sendable, Hashable, Codable {
     public var faces: [FaceAudit]
     public var timing: AuditTiming
 
-    /// Re-identified faces ÷ faces (worst case over attacks); nil when the image has no face.
+    /// Re-identified faces ÷ faces judged (worst case over attacks); nil when the image has no
+    /// face large enough to judge.
     public var reidentificationRate: Double?
 
+    /// The audit of one pair; the rate is computed from `faces`.
     public init(path: String, faces: [FaceAudit], timing: AuditTiming) {
         self.path = path
         self.faces = faces
         self.timing = timing
+        let judged = faces.filter { !$0.isTooSmallToJudge }
         self.reidentificationRate =
-            faces.isEmpty ? nil : Double(faces.count { $0.isReidentified }) / Double(faces.count)
+            judged.isEmpty ? nil : Double(judged.count { $0.isReidentified }) / Double(judged.count)
     }
 }
 
@@ -147,9 +157,18 @@ public struct AttackSummary: Sendable, Hashable, Codable {
 /// `reidentificationRate` is the headline: the fraction of all faces that some attack (or none)
 /// brought under the match threshold.
 public struct AuditReport: Sendable, Hashable, Codable {
-    /// 0…1, worst case over attacks, over all faces of all files (0 when there are no faces).
+    /// 0…1, worst case over attacks, over the judged faces of all files (0 when none was
+    /// judged): ``reidentifiedFaceCount`` ÷ ``judgedFaceCount``.
     public var reidentificationRate: Double
+    /// Faces found in the originals, judged or not.
     public var faceCount: Int
+    /// Faces at least ``minimumFaceSide`` pixels: the ones compared.
+    public var judgedFaceCount: Int
+    /// Faces smaller than ``minimumFaceSide``: reported, never counted as re-identified.
+    public var tooSmallFaceCount: Int
+    /// The smallest face side judged (pixels).
+    public var minimumFaceSide: Double
+    /// Judged faces some attack (or none) brought under the threshold.
     public var reidentifiedFaceCount: Int
     public var matchThreshold: Double
     public var alignment: AuditConfiguration.Alignment
@@ -172,14 +191,18 @@ public struct AuditReport: Sendable, Hashable, Codable {
         unpairedAnonymized: [String] = [],
         models: [ModelFingerprint] = []
     ) {
-        let faces = files.flatMap(\.faces)
+        let all = files.flatMap(\.faces)
+        let faces = all.filter { !$0.isTooSmallToJudge }
         self.files = files
-        self.faceCount = faces.count
+        self.faceCount = all.count
+        self.judgedFaceCount = faces.count
+        self.tooSmallFaceCount = all.count - faces.count
+        self.minimumFaceSide = configuration.minimumFaceSide
         self.reidentifiedFaceCount = faces.count { $0.isReidentified }
         self.reidentificationRate = faces.isEmpty ? 0 : Double(reidentifiedFaceCount) / Double(faces.count)
         self.matchThreshold = configuration.matchThreshold
         self.alignment = configuration.alignment
-        let withDetector = faces.compactMap(\.residualDetection)
+        let withDetector = all.compactMap(\.residualDetection)
         self.residuallyDetectedFaceCount = withDetector.isEmpty ? nil : withDetector.count { $0.isDetected }
         let names = [AttackDistance.unattacked] + configuration.attacks.map(\.description)
         self.attacks = names.map { name in

@@ -111,6 +111,18 @@ public final class ReidentificationAuditor {
         timing: inout AuditTiming
     ) throws(AuditError) -> FaceAudit {
         let clock = ContinuousClock()
+        let residualDetection = residualDetection(of: box, among: residual)
+        // 0. Too small for the recogniser: say so instead of a verdict it cannot give.
+        if min(box.width, box.height) < configuration.minimumFaceSide {
+            return FaceAudit(
+                box: box,
+                changedFraction: changedFraction(of: box, original: original, anonymized: anonymized),
+                distances: [],
+                isReidentified: false,
+                residualDetection: residualDetection,
+                isTooSmallToJudge: true
+            )
+        }
         // 1. The reference: the original face, aligned by its own landmarks.
         let start = clock.now
         let landmarks = try recognizer.landmarks(in: original, face: box)
@@ -147,8 +159,18 @@ public final class ReidentificationAuditor {
             )
         }
 
-        // 4. Residual detectability.
-        let residualDetection = residual.map { found in
+        return FaceAudit(
+            box: box,
+            changedFraction: changed,
+            distances: distances,
+            isReidentified: distances.contains { $0.isReidentified },
+            residualDetection: residualDetection
+        )
+    }
+
+    /// Whether the residual detector still finds the face at `box`; nil when none ran.
+    private func residualDetection(of box: Box, among residual: [Detection]?) -> ResidualDetection? {
+        residual.map { found in
             let best = found.max { box.iou($0.box) < box.iou($1.box) }
             let bestIoU = best.map { box.iou($0.box) } ?? 0
             return ResidualDetection(
@@ -158,13 +180,6 @@ public final class ReidentificationAuditor {
                 score: bestIoU > 0 ? best?.score : nil
             )
         }
-        return FaceAudit(
-            box: box,
-            changedFraction: changed,
-            distances: distances,
-            isReidentified: distances.contains { $0.isReidentified },
-            residualDetection: residualDetection
-        )
     }
 
     /// The descriptor distance for one (attacked) crop, under the configured alignment.
