@@ -12,14 +12,16 @@ let package = Package(
     name: "Veil",
     platforms: [.macOS(.v13)],
     products: [
+        // `import Veil` gives the whole API (the umbrella re-exports every module); the modules
+        // stay importable one by one.
         .library(
             name: "Veil",
             targets: [
-                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "Veil", "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
                 "VeilEvaluation", "VeilAudit", "VeilPipeline",
             ]
         ),
-        .executable(name: "veil", targets: ["veil"]),
+        .executable(name: "veil", targets: ["VeilCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -68,17 +70,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The umbrella: `import Veil`. Its folder is not `Sources/Veil`, and the CLI target is
+        // `VeilCLI`, so that no two paths differ only by case (macOS file systems).
+        .target(
+            name: "Veil",
+            dependencies: [
+                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline",
+            ],
+            path: "Sources/VeilLibrary",
+            swiftSettings: swiftSettings
+        ),
+
         // Helpers shared by the test targets (not in the library product).
         .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
 
-        // The command-line tool.
+        // The command-line tool (the `veil` binary).
         .executableTarget(
-            name: "veil",
+            name: "VeilCLI",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
                 "VeilAudit", "VeilVideo", "VeilTracking", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/veil",
             swiftSettings: swiftSettings
         ),
 
@@ -97,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "VeilPipelineTests",
             dependencies: [
-                "VeilTestSupport",
+                "VeilTestSupport", "Veil",
                 "VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking", "VeilVideo",
             ],
             swiftSettings: swiftSettings

@@ -1,9 +1,6 @@
 import Foundation
 import Testing
-import VeilDetection
-import VeilMasking
-import VeilMedia
-import VeilPipeline
+import Veil
 
 /// The library example in README.md, verbatim except for the paths, so the documentation
 /// cannot drift from the API.
