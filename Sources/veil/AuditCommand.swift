@@ -11,6 +11,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Measure whether people in anonymized media can still be re-identified.",
+        usage: "veil audit <original> <anonymized> [<options>]",
         discussion: """
             Threat model: an adversary holds the anonymized media and a reference photo of a \
             person (here: the original itself, the best reference there can be) and tries to \

@@ -102,7 +102,7 @@ struct VideoEncodingOptions: ParsableArguments {
 
 /// Progress on stderr: `anonymize`, `detect` and `render`.
 struct ProgressOptions: ParsableArguments {
-    @Flag(name: .shortAndLong, help: "No progress output.")
+    @Flag(name: .shortAndLong, help: "Errors only: no progress line, no summary.")
     var quiet = false
 
     @Flag(
