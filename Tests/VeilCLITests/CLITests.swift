@@ -332,4 +332,38 @@ import Testing
         let events = try Self.expectEventStream(run.stderr, exitCode: 2, final: "failed")
         #expect(events.count == 1)
     }
+
+    @Test func progressLineFitsTheTerminalAndShowsAnETA() throws {
+        // `script` gives the run a terminal; COLUMNS=40 sets its width.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("clip.mp4")
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=12",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ])
+        let output = root.appendingPathComponent("a-rather-long-output-name-for-the-clip.mp4")
+        let command = [
+            "env", "-u", "CI", "COLUMNS=40", Self.binary.path, "anonymize", input.path, "-o", output.path,
+            "--targets", "face", "--detect-size", "256", "--coarse-size", "256",
+        ].map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let redraws = text.components(separatedBy: "\r").map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
+            .filter { $0.contains(" fps") }
+        #expect(!redraws.isEmpty, "no progress line drawn: \(text)")
+        #expect(redraws.contains { $0.contains("ETA ") }, "no ETA within the run: \(text)")
+        for line in redraws {
+            let drawn = line.split(separator: "\n").first.map(String.init) ?? line
+            #expect(drawn.count <= 39, "\(drawn.count) columns: \(drawn)")
+        }
+    }
 }
