@@ -41,6 +41,7 @@ public struct AuditConfiguration: Sendable, Hashable {
         case worstOfBoth
     }
 
+    /// A configuration; the defaults are the audit's documented ones.
     public init(
         matchThreshold: Double = 0.6,
         attacks: [ImageAttack] = ImageAttack.standardSet,

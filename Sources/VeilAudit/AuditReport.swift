@@ -10,8 +10,10 @@ public struct AttackDistance: Sendable, Hashable, Codable {
     public var attack: String
     /// Distance between the original face and the (attacked) anonymized face.
     public var distance: Double
+    /// `distance` is under the match threshold.
     public var isReidentified: Bool
 
+    /// One attack's result.
     public init(attack: String, distance: Double, isReidentified: Bool) {
         self.attack = attack
         self.distance = distance
@@ -30,6 +32,7 @@ public struct ResidualDetection: Sendable, Hashable, Codable {
     /// Score of that best-overlapping face, when there is one.
     public var score: Double?
 
+    /// A residual detection result.
     public init(detector: String, isDetected: Bool, bestIoU: Double, score: Double?) {
         self.detector = detector
         self.isDetected = isDetected
@@ -95,10 +98,14 @@ public struct FaceAudit: Sendable, Hashable, Codable {
 
 /// Time spent, for reports. Never includes image content.
 public struct AuditTiming: Sendable, Hashable, Codable {
+    /// Descriptors computed.
     public var descriptorCount: Int
+    /// Seconds spent computing them.
     public var descriptorSeconds: Double
+    /// Seconds spent in attacks.
     public var attackSeconds: Double
 
+    /// Timing totals.
     public init(descriptorCount: Int = 0, descriptorSeconds: Double = 0, attackSeconds: Double = 0) {
         self.descriptorCount = descriptorCount
         self.descriptorSeconds = descriptorSeconds
@@ -123,7 +130,9 @@ public struct AuditTiming: Sendable, Hashable, Codable {
 public struct ImageAudit: Sendable, Hashable, Codable {
     /// The pair's relative path (empty for images audited from memory).
     public var path: String
+    /// Every face found in the original.
     public var faces: [FaceAudit]
+    /// Time spent on this pair.
     public var timing: AuditTiming
 
     /// Re-identified faces ÷ faces judged (worst case over attacks); nil when the image has no
@@ -143,12 +152,15 @@ public struct ImageAudit: Sendable, Hashable, Codable {
 
 /// How one attack fared over all faces.
 public struct AttackSummary: Sendable, Hashable, Codable {
+    /// The attack's name ("none" for no attack).
     public var attack: String
+    /// Judged faces this attack brought under the threshold.
     public var reidentifiedFaceCount: Int
     /// 0…1; 0 when there are no faces.
     public var reidentificationRate: Double
     /// nil when there are no faces.
     public var minimumDistance: Double?
+    /// The mean distance; nil when there are no judged faces.
     public var meanDistance: Double?
 }
 
@@ -170,20 +182,26 @@ public struct AuditReport: Sendable, Hashable, Codable {
     public var minimumFaceSide: Double
     /// Judged faces some attack (or none) brought under the threshold.
     public var reidentifiedFaceCount: Int
+    /// The threshold used.
     public var matchThreshold: Double
+    /// How anonymized faces were aligned.
     public var alignment: AuditConfiguration.Alignment
     /// Faces still found by the residual detector, when one was given.
     public var residuallyDetectedFaceCount: Int?
     /// One entry for no attack, then one per configured attack.
     public var attacks: [AttackSummary]
+    /// One entry per audited pair (per sampled frame for video).
     public var files: [ImageAudit]
     /// Files that could not be paired (see ``DirectoryPairing``); empty when auditing pairs.
     public var unpairedOriginals: [String]
+    /// Anonymized files without an original.
     public var unpairedAnonymized: [String]
     /// The models' names and SHA-256 (``FaceRecognitionModels/fingerprints``), when given.
     public var models: [ModelFingerprint]
+    /// Time spent over all pairs.
     public var timing: AuditTiming
 
+    /// The report of the given pairs.
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,

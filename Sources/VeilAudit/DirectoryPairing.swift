@@ -12,7 +12,9 @@ public struct DirectoryPairing: Sendable, Hashable {
     public struct Pair: Sendable, Hashable {
         /// The original's path relative to its root (what reports show).
         public var relativePath: String
+        /// The original file.
         public var original: URL
+        /// Its anonymized counterpart.
         public var anonymized: URL
     }
 

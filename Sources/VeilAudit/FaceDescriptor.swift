@@ -8,8 +8,10 @@ public struct FaceDescriptor: Sendable, Hashable {
     /// Number of values (dlib_face_recognition_resnet_model_v1).
     public static let length = 128
 
+    /// The 128 numbers.
     public let values: [Float]
 
+    /// A descriptor from its values.
     public init(values: [Float]) {
         precondition(values.count == Self.length, "a dlib face descriptor has \(Self.length) values")
         self.values = values
@@ -30,8 +32,10 @@ public struct FaceDescriptor: Sendable, Hashable {
 /// in image coordinates. Only used to align a face chip; in dlib's order, which differs from
 /// ``VeilGeometry/Detection/landmarks``.
 public struct FaceLandmarks: Sendable, Hashable {
+    /// The points, in image pixels.
     public var points: [Point]
 
+    /// Landmarks from their points.
     public init(points: [Point]) {
         self.points = points
     }

@@ -22,6 +22,7 @@ public import VeilMedia
 /// print(AuditTable.render(report))
 /// ```
 public final class ReidentificationAuditor {
+    /// How faces are judged.
     public let configuration: AuditConfiguration
     /// Run on the anonymized image to see whether faces can still be found; nil skips the check.
     public let residualDetector: (any ObjectDetector)?

@@ -21,6 +21,7 @@ public struct SizeBucketMetrics: Hashable, Sendable, Codable {
     /// no masks were supplied.
     public var coverageRecall: Double?
 
+    /// A bucket's metrics.
     public init(
         label: String, minimumSide: Double, maximumSide: Double?, groundTruthCount: Int, truePositives: Int,
         recall: Double?, coverageRecall: Double?

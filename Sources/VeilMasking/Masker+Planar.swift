@@ -84,6 +84,7 @@ extension Masker {
 public struct KeyedNoise: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator seeded with `key`.
     public init(key: UInt64) { state = key }
 
     /// A key for one member of a family (a track) under a secret.
@@ -92,6 +93,7 @@ public struct KeyedNoise: RandomNumberGenerator, Sendable {
         return noise.next()
     }
 
+    /// The next number.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state

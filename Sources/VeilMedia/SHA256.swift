@@ -22,6 +22,7 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    /// An empty hash, ready for ``update(_:)``.
     public init() {}
 
     /// The hex digest of a whole buffer.
@@ -42,6 +43,7 @@ public struct SHA256: Sendable {
         return hasher.finalizeHex()
     }
 
+    /// Adds `data` to the message.
     public mutating func update(_ data: Data) {
         length &+= UInt64(data.count)
         pending.append(contentsOf: data)
@@ -55,6 +57,7 @@ public struct SHA256: Sendable {
         pending.removeFirst(whole)
     }
 
+    /// The digest as 64 lowercase hex digits; the hasher is spent afterwards.
     public mutating func finalizeHex() -> String {
         var tail = pending
         tail.append(0x80)

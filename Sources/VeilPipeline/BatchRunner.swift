@@ -17,8 +17,11 @@ public enum MediaOutcome: Sendable {
 
 /// The result of one job.
 public struct JobResult: Sendable {
+    /// The job.
     public var job: BatchJob
+    /// What happened, or why it failed.
     public var outcome: Result<MediaOutcome, PipelineError>
+    /// Wall time of the job.
     public var elapsedMilliseconds: Double
 }
 
@@ -27,13 +30,17 @@ public struct JobResult: Sendable {
 /// Stills run `concurrency` at a time; videos run one after another, each already spreading
 /// its stages over the cores.
 public struct BatchRunner: Sendable {
+    /// Runs the stills; nil fails them as unsupported.
     public let images: ImageAnonymizer?
+    /// Runs the videos; nil fails them as unsupported.
     public let videos: VideoAnonymizer?
     /// Still images processed at once. Each detector call already uses several cores, so more
     /// than the core count rarely helps.
     public let concurrency: Int
+    /// Stops the run (Ctrl-C): jobs not started fail as cancelled.
     public let cancellation: CancellationFlag
 
+    /// A runner; `concurrency` is clamped to at least 1.
     public init(
         images: ImageAnonymizer?,
         videos: VideoAnonymizer?,

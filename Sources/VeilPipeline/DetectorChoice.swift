@@ -74,6 +74,7 @@ public struct DetectionProfile: Sendable, Hashable {
         precision: .int8
     )
 
+    /// A profile from all its values (start from ``stills`` or ``video`` instead).
     public init(
         faceInputSide: Int,
         smallestFace: Double,

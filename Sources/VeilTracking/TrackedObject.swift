@@ -2,8 +2,11 @@ public import VeilGeometry
 
 /// One live track in one frame: what ``Tracker/update(detections:)`` reports.
 public struct TrackedObject: Hashable, Sendable {
+    /// The track's ID.
     public var id: TrackID
+    /// Face or plate.
     public var objectClass: ObjectClass
+    /// Tentative, confirmed or lost.
     public var state: TrackState
     /// Where the object is in this frame: the matched detection's box when ``detection`` is
     /// set, otherwise the Kalman prediction of a lost track.
@@ -15,6 +18,7 @@ public struct TrackedObject: Hashable, Sendable {
     /// Frames since the track last matched a detection: 0 when matched in this frame.
     public var framesSinceDetection: Int
 
+    /// A tracked object.
     public init(
         id: TrackID,
         objectClass: ObjectClass,

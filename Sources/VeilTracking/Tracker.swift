@@ -15,6 +15,7 @@ public import VeilGeometry
 /// }
 /// ```
 public struct Tracker: Sendable {
+    /// Thresholds and buffers.
     public let configuration: TrackerConfiguration
     /// Live tracks (tentative, tracked and lost), in the order they started.
     private var tracks: [Track] = []

@@ -45,6 +45,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
     /// The motion model and its noise.
     public var motionModel: KalmanBoxFilter
 
+    /// A configuration.
     public init(
         highThreshold: Double = 0.5,
         lowThreshold: Double = 0.1,

@@ -30,6 +30,7 @@ public struct VideoOutputOptions: Sendable, Hashable {
         case ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow
     }
 
+    /// The output codec.
     public var codec: Codec
     /// Constant rate factor: lower means better quality and bigger files (x264 18 ≈ visually
     /// lossless). Nil uses the codec's default (``Codec/defaultCRF``).
@@ -42,6 +43,7 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// time, device make/model and every other key are never copied. Off by default.
     public var keepsHarmlessMetadata: Bool
 
+    /// Options; the defaults are `veil anonymize`'s.
     public init(codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false)
     {
         self.codec = codec
