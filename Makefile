@@ -9,7 +9,7 @@ VEIL := .build/release/veil
 LLVM_COV ?= $(dir $(shell readlink -f $(shell command -v swift)))llvm-cov
 DEMO := demo-output
 
-.PHONY: all setup build test lint coverage demo eval bench install clean
+.PHONY: all setup build test lint coverage docs demo eval bench install clean
 
 all: build
 
@@ -33,6 +33,14 @@ coverage: setup
 	$(SWIFT) test --skip-build --enable-code-coverage --parallel
 	$(LLVM_COV) report .build/debug/VeilPackageTests.xctest -instr-profile .build/debug/codecov/default.profdata \
 		-ignore-filename-regex='(\.build|Tests)/' | tail -1
+
+# DocC for the umbrella module and every library module (swift-docc-plugin); any DocC warning
+# (a broken symbol link, an undocumented parameter) fails the build.
+DOC_TARGETS := Veil VeilGeometry VeilMedia VeilDetection VeilMasking VeilTracking VeilVideo VeilEvaluation \
+	VeilAudit VeilPipeline
+docs: setup
+	$(SWIFT) package --disable-sandbox generate-documentation --warnings-as-errors \
+		$(addprefix --target ,$(DOC_TARGETS))
 
 demo: build
 	@bash scripts/demo.sh "$(VEIL)" "$(DEMO)"

@@ -23,7 +23,7 @@ public struct AttackDistance: Sendable, Hashable, Codable {
 
 /// Whether a detector still finds the face after anonymization.
 public struct ResidualDetection: Sendable, Hashable, Codable {
-    /// The detector's ``VeilDetection/ObjectDetector/name``.
+    /// The detector's `ObjectDetector.name`.
     public var detector: String
     /// A face overlapping the original box (IoU ≥ the configured minimum) was found.
     public var isDetected: Bool

@@ -30,7 +30,7 @@ public struct FaceDescriptor: Sendable, Hashable {
 
 /// dlib's five face landmarks (outer and inner eye corners of each eye, bottom of the nose),
 /// in image coordinates. Only used to align a face chip; in dlib's order, which differs from
-/// ``VeilGeometry/Detection/landmarks``.
+/// `Detection.landmarks`.
 public struct FaceLandmarks: Sendable, Hashable {
     /// The points, in image pixels.
     public var points: [Point]

@@ -43,7 +43,13 @@ public final class ReidentificationAuditor {
 
     /// Audits the faces a detector finds in the original.
     ///
-    /// - Parameter faceDetector: finds the faces to audit (only `.face` detections are used).
+    /// - Parameters:
+    ///   - original: the original image.
+    ///   - anonymized: its anonymized counterpart (same size).
+    ///   - faceDetector: finds the faces to audit (only `.face` detections are used).
+    ///   - minimumScore: faces the detector scores below this are not audited.
+    ///   - masks: the regions the anonymizer painted, when known (see the other overload).
+    ///   - path: a name for the report (the pair's relative path).
     public func audit(
         original: Image,
         anonymized: Image,
@@ -69,6 +75,8 @@ public final class ReidentificationAuditor {
     /// detector still finds it.
     ///
     /// - Parameters:
+    ///   - original: the original image.
+    ///   - anonymized: its anonymized counterpart (same size).
     ///   - faces: faces in the original (boxes in image coordinates); non-face classes ignored.
     ///   - masks: the regions the anonymizer painted, when known: each face then also reports
     ///     the exact ``FaceAudit/maskCoverage`` beside the pixel-change proxy.

@@ -34,8 +34,11 @@ extension Masker {
     /// encoder far fewer bits, and averaging many frames cannot cancel the noise out (fresh
     /// noise per frame averages away and leaves the cell colours beneath).
     ///
-    /// - Parameter noiseKeys: one entry per region (nil: system random source); missing
-    ///   entries count as nil.
+    /// - Parameters:
+    ///   - regions: what to mask, in the picture's pixels.
+    ///   - picture: the frame, masked in place.
+    ///   - noiseKeys: one entry per region (nil: system random source); missing entries count
+    ///     as nil.
     public func apply(_ regions: [MaskRegion], to picture: inout PlanarImage, noiseKeys: [UInt64?])
         throws(MaskingError)
     {

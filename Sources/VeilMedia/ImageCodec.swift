@@ -70,7 +70,10 @@ public enum ImageCodec {
 
     /// Encodes an image in a format.
     ///
-    /// - Parameter quality: JPEG/WebP quality 1…100.
+    /// - Parameters:
+    ///   - image: the pixels.
+    ///   - format: JPEG, PNG, WebP, BMP or TIFF.
+    ///   - quality: JPEG/WebP quality 1…100.
     public static func encode(_ image: Image, format: ImageFormat, quality: Int) throws(MediaError) -> Data {
         var bytes: UnsafeMutablePointer<UInt8>?
         var length = 0

@@ -53,7 +53,7 @@ public struct ColorMatrix: Sendable, Hashable {
 ///
 /// Video frames stay in this form from decoder to encoder: it is half the size of BGR and needs
 /// no conversion on either side. Masks are painted through small BGR crops (see
-/// ``bgrCrop(x:y:width:height:)`` and ``replacePixels(from:x:y:where:)``).
+/// ``bgrCrop(x:y:width:height:)`` and ``replacePixels(from:x:y:columns:)``).
 public struct PlanarImage: Sendable, Hashable {
     /// Width and height of the luma plane.
     public let size: PixelSize

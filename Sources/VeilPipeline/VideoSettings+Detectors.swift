@@ -18,7 +18,7 @@ extension VideoSettings {
     ///   - store: where the models are.
     ///   - options: inference options (GPU, threads).
     ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
-    /// - Throws: ``DetectionError`` when a model is missing or cannot be loaded.
+    /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func detectors(
         targets: Set<ObjectClass>,
         choice: DetectorChoice = .ensemble,
@@ -73,7 +73,7 @@ extension VideoAnonymizer {
     /// let outcome = try await anonymizer.anonymize(input: clip, output: masked)
     /// ```
     ///
-    /// - Throws: ``DetectionError`` when a model is missing or cannot be loaded.
+    /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public init(
         settings: AnonymizationSettings,
         video: VideoSettings,

@@ -1,6 +1,6 @@
 public import VeilGeometry
 
-/// One live track in one frame: what ``Tracker/update(detections:)`` reports.
+/// One live track in one frame: what ``Tracker/update(detections:blindBelow:)`` reports.
 public struct TrackedObject: Hashable, Sendable {
     /// The track's ID.
     public var id: TrackID
@@ -13,7 +13,7 @@ public struct TrackedObject: Hashable, Sendable {
     public var box: Box
     /// The detection this track matched in this frame; nil while the track is lost.
     public var detection: Detection?
-    /// The position of ``detection`` in the array passed to ``Tracker/update(detections:)``.
+    /// The position of ``detection`` in the array passed to ``Tracker/update(detections:blindBelow:)``.
     public var detectionIndex: Int?
     /// Frames since the track last matched a detection: 0 when matched in this frame.
     public var framesSinceDetection: Int

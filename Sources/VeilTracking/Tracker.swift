@@ -20,7 +20,7 @@ public struct Tracker: Sendable {
     /// Live tracks (tentative, tracked and lost), in the order they started.
     private var tracks: [Track] = []
     private var nextID = 1
-    /// How many frames ``update(detections:)`` has seen.
+    /// How many frames ``update(detections:blindBelow:)`` has seen.
     public private(set) var frameCount = 0
 
     /// A tracker with no tracks.

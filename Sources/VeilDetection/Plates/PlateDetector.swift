@@ -58,6 +58,8 @@ public struct PlateDetector: ObjectDetector {
     ///   - modelURL: a PP-OCR (v3/v4) DB text detector exported to ONNX, input `[1, 3, H, W]`,
     ///     output `[1, 1, H, W]` probabilities.
     ///   - sha256: the model file's SHA-256 for reports, when the caller has it.
+    ///   - configuration: input size, post-processing, verification and geometry.
+    ///   - options: inference options (threads, GPU).
     public init(
         modelURL: URL,
         sha256: String = "unknown",

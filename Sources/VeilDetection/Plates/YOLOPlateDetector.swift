@@ -115,6 +115,7 @@ public struct YOLOPlateDetector: ObjectDetector {
     ///   - modelURL: the ONNX file.
     ///   - sha256: the file's SHA-256 for reports; nil computes it.
     ///   - configuration: classes, thresholds and input size.
+    ///   - options: inference options (threads, GPU).
     /// - Throws: ``DetectionError/unexpectedOutput(model:reason:)`` naming the shapes found
     ///   when the model's input or output is not a YOLO layout;
     ///   ``DetectionError/modelLoadFailed(path:reason:)`` when the file cannot be loaded or the
