@@ -117,13 +117,16 @@ extension BatchRunner {
     public func run(
         _ jobs: [BatchJob],
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in }
+        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in },
+        finished: @escaping @Sendable (JobResult) -> Void = { _ in }
     ) async -> [JobResult] {
         let flag = cancellation
         let results = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[JobResult], Never>) in
                 Thread {
-                    continuation.resume(returning: self.run(jobs, progress: progress, videoProgress: videoProgress))
+                    continuation.resume(
+                        returning: self.run(
+                            jobs, progress: progress, videoProgress: videoProgress, finished: finished))
                 }.start()
             }
         } onCancel: {

@@ -211,7 +211,7 @@ public struct BatchReport: Codable, Sendable {
     ///   - settings: the run's settings.
     ///   - videoSettings: the video settings; nil when no video was planned.
     ///   - imageSettings: the still settings; nil when no still was planned.
-    ///   - results: what `BatchRunner.run(_:progress:videoProgress:)` returned.
+    ///   - results: what `BatchRunner.run(_:progress:videoProgress:finished:)` returned.
     ///   - planningErrors: inputs that failed before running (missing, empty folders).
     ///   - outputRoot: the output folder; outputs are named relative to it.
     ///   - elapsedSeconds: wall time of the run.

@@ -54,11 +54,14 @@ public struct BatchRunner: Sendable {
     }
 
     /// Runs every job. `progress` is called after each file (completed count, total), possibly
-    /// from several threads; `videoProgress` while a video runs.
+    /// from several threads; `videoProgress` while a video runs; `finished` with each file's
+    /// result as soon as it is known (before `progress`), so failures can be reported as they
+    /// happen.
     public func run(
         _ jobs: [BatchJob],
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in }
+        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in },
+        finished: @escaping @Sendable (JobResult) -> Void = { _ in }
     ) -> [JobResult] {
         let results = ResultSlots(count: jobs.count)
         let stills = jobs.indices.filter { jobs[$0].kind != .video }
@@ -69,14 +72,18 @@ public struct BatchRunner: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let position = next.take(below: stills.count) {
                     let index = stills[position]
-                    results.store(runImage(jobs[index]), at: index)
+                    let result = runImage(jobs[index])
+                    results.store(result, at: index)
+                    finished(result)
                     progress(results.completed, jobs.count)
                 }
             }
         }
         for index in movies {
             let job = jobs[index]
-            results.store(runVideo(job) { videoProgress(job, $0) }, at: index)
+            let result = runVideo(job) { videoProgress(job, $0) }
+            results.store(result, at: index)
+            finished(result)
             progress(results.completed, jobs.count)
         }
         return results.all

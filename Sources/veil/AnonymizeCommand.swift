@@ -114,10 +114,17 @@ struct AnonymizeCommand: ParsableCommand {
         )
         progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
         let started = Date()
+        for failure in plan.errors { progress.error(path: nil, failure.error.description) }
         let results = runner.run(
             plan.jobs,
             progress: { done, total in progress.files(done: done, total: total) },
-            videoProgress: { job, state in progress.video(job.relativePath, state) }
+            videoProgress: { job, state in progress.video(job.relativePath, state) },
+            finished: { result in
+                // Each failure is told when it happens; one stopped by Ctrl-C is not a failure.
+                guard case .failure(let error) = result.outcome else { return }
+                if case .cancelled = error, interrupt.exitCode != nil { return }
+                progress.error(path: result.job.relativePath, error.description)
+            }
         )
         progress.clearLine()
         let document = BatchReport(
@@ -132,12 +139,6 @@ struct AnonymizeCommand: ParsableCommand {
             outputRoot: outputURL,
             elapsedSeconds: Date().timeIntervalSince(started)
         )
-        for failure in plan.errors { progress.error(path: nil, failure.error.description) }
-        for result in results {
-            guard case .failure(let error) = result.outcome else { continue }
-            if case .cancelled = error, interrupt.exitCode != nil { continue }
-            progress.error(path: result.job.relativePath, "\(error)")
-        }
         if let report {
             do {
                 try document.jsonData().write(to: URL(fileURLWithPath: report), options: .atomic)

@@ -5,7 +5,10 @@ import VeilPipeline
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation: running stages stop, temporary
 /// outputs are removed, nothing is left under an output name. The command then exits with
 /// ``exitCode``: 130 after SIGINT, 143 after SIGTERM (128 + the signal's number, as shells do).
-final class InterruptHandler {
+///
+/// `@unchecked Sendable`: `sources` is written once in `init` and read only by `restore`, on the
+/// command's thread; `received` is a `LockedValue`.
+final class InterruptHandler: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let received = LockedValue<Int32?>(nil)
 

@@ -77,6 +77,7 @@ final class ProgressReporter: Sendable {
             if let path { object["file"] = path }
             emit(object, force: true)
         } else {
+            clearLine()
             Self.printError(path.map { "\($0): \(message)" } ?? message)
         }
     }
