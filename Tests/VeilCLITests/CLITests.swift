@@ -366,4 +366,35 @@ import Testing
             #expect(drawn.count <= 39, "\(drawn.count) columns: \(drawn)")
         }
     }
+
+    @Test func sigtermExits143AndEndsTheEventStreamWithFailed() throws {
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("long.mp4")
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ])
+        let output = root.appendingPathComponent("out.mp4")
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["anonymize", input.path, "-o", output.path, "--json-progress", "--detect-stride", "1"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning,
+            !((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).contains(where: {
+                $0.hasPrefix(".out")
+            })
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(process.isRunning, "the run finished before it could be terminated")
+        process.terminate()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        try Self.expectEventStream(stderr, exitCode: 143, final: "failed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["long.mp4"])
+    }
 }
