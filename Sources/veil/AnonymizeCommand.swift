@@ -115,15 +115,18 @@ struct AnonymizeCommand: ParsableCommand {
         progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
         let started = Date()
         for failure in plan.errors { progress.error(path: nil, failure.error.description) }
+        let total = plan.jobs.count
         let results = runner.run(
             plan.jobs,
-            progress: { done, total in progress.files(done: done, total: total) },
             videoProgress: { job, state in progress.video(job.relativePath, state) },
             finished: { result in
                 // Each failure is told when it happens; one stopped by Ctrl-C is not a failure.
-                guard case .failure(let error) = result.outcome else { return }
-                if case .cancelled = error, interrupt.exitCode != nil { return }
-                progress.error(path: result.job.relativePath, error.description)
+                if case .failure(let error) = result.outcome {
+                    if case .cancelled = error, interrupt.exitCode != nil { return }
+                    progress.error(path: result.job.relativePath, error.description)
+                }
+                progress.fileFinished(
+                    path: result.job.relativePath, succeeded: (try? result.outcome.get()) != nil, total: total)
             }
         )
         progress.clearLine()

@@ -25,6 +25,7 @@ final class ProgressReporter: Sendable {
 
     let mode: Mode
     private let lastJSON = LockedValue(0.0)
+    private let filesDone = LockedValue(0)
     private static let barWidth = 24
     /// Whether the final `done`/`failed` event was written (at most one per process).
     static let hasFinished = LockedValue(false)
@@ -42,13 +43,23 @@ final class ProgressReporter: Sendable {
         emit(["event": "start", "schema": "veil-progress", "command": command, "inputs": inputs], force: true)
     }
 
-    func files(done: Int, total: Int) {
+    /// One input finished (or failed): a `file` event for every input in JSON mode, the bar
+    /// on a terminal.
+    func fileFinished(path: String, succeeded: Bool, total: Int) {
+        let done = filesDone.update { count in
+            count += 1
+            return count
+        }
         switch mode {
         case .silent, .plain: return
         case .terminal:
             draw(label: "files", done: done, total: total, rate: nil, eta: nil)
         case .json:
-            emit(["event": "file", "filesDone": done, "filesTotal": total], force: done == total)
+            emit(
+                [
+                    "event": "file", "file": path, "status": succeeded ? "ok" : "failed", "filesDone": done,
+                    "filesTotal": total,
+                ], force: true)
         }
     }
 

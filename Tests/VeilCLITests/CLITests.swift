@@ -321,6 +321,10 @@ import Testing
         #expect(events.first?["event"] as? String == "start")
         #expect(events.first?["schema"] as? String == "veil-progress")
         #expect(events.contains { $0["event"] as? String == "error" && $0["file"] as? String == "bad.jpg" })
+        let files = events.filter { $0["event"] as? String == "file" }
+        #expect(files.count == 2)
+        #expect(files.contains { $0["file"] as? String == "bad.jpg" && $0["status"] as? String == "failed" })
+        #expect(files.contains { $0["file"] as? String == "good.png" && $0["status"] as? String == "ok" })
         #expect(events.last?["succeeded"] as? Int == 1)
         #expect(events.last?["failed"] as? Int == 1)
     }
