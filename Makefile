@@ -9,7 +9,7 @@ VEIL := .build/release/veil
 LLVM_COV ?= $(dir $(shell readlink -f $(shell command -v swift)))llvm-cov
 DEMO := demo-output
 
-.PHONY: all setup build test lint coverage docs demo eval bench install clean
+.PHONY: all setup build test lint coverage docs demo eval bench bench-memory install clean
 
 all: build
 
@@ -50,6 +50,12 @@ eval: build
 
 bench: build
 	@bash scripts/bench.sh "$(VEIL)" .bench "$(EVAL_ROOT)"
+
+# Peak RSS against a plain ffmpeg transcode at 720p, 1080p and 4K, and a long 720p run sampled
+# over time (LONG_MINUTES, default 20).
+LONG_MINUTES ?= 20
+bench-memory: build
+	@bash scripts/bench_memory.sh "$(VEIL)" .bench "$(EVAL_ROOT)" "$(LONG_MINUTES)"
 
 install: build
 	install -m 0755 $(VEIL) $(PREFIX)/bin/veil

@@ -155,6 +155,10 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     if (session->decodedCount > 0 || session->isInputDrained) {
         return CVeilAV_fail(error, errorLength, "the output must be opened before the first frame is read");
     }
+    if (session->width < 2 || session->height < 2) {
+        return CVeilAV_fail(error, errorLength, "the video is %dx%d: too small to encode (4:2:0 video needs at least 2x2 pixels)",
+                            session->width, session->height);
+    }
     uint64_t mark = CVeilAV_logMark();
     int status = avformat_alloc_output_context2(&session->output, NULL, NULL, path);
     if (status < 0 || !session->output) {

@@ -3,6 +3,8 @@
 #include "CVeilAV.h"
 #include "av_pixels.h"
 
+#include <libavutil/frame.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/pixfmt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +41,70 @@ void CVeilAV_planarLayout(uint8_t *buffer, int width, int height, uint8_t *plane
     strides[3] = 0;
 }
 
+// MARK: - Frames with FFmpeg's padding
+
+/// Byte alignment of every plane row (and of each plane's start) in the frames we hand to
+/// swscale: 64 covers AVX-512, the widest SIMD FFmpeg 5.1 uses.
+#define CVEILAV_FRAME_ALIGN 64
+
+int CVeilAV_ensureFrame(AVFrame **frame, int format, int width, int height) {
+    if (*frame && (*frame)->format == format && (*frame)->width == width && (*frame)->height == height) {
+        return av_frame_make_writable(*frame) < 0 ? 1 : 0;
+    }
+    av_frame_free(frame);
+    *frame = av_frame_alloc();
+    if (!*frame) return 1;
+    (*frame)->format = format;
+    (*frame)->width = width;
+    (*frame)->height = height;
+    // av_frame_get_buffer rounds every linesize up to the alignment and adds slack after the
+    // last row of each plane: exactly what swscale's SIMD readers and writers assume (they work
+    // in blocks of 8–32 pixels and may touch up to a block past a row's visible end).
+    if (av_frame_get_buffer(*frame, CVEILAV_FRAME_ALIGN) < 0) {
+        av_frame_free(frame);
+        return 1;
+    }
+    return 0;
+}
+
+void CVeilAV_copyPlanarIn(AVFrame *frame, const uint8_t *yuv, int width, int height) {
+    uint8_t *planes[4];
+    int strides[4];
+    CVeilAV_planarLayout((uint8_t *)yuv, width, height, planes, strides);
+    int chromaWidth = (width + 1) / 2, chromaHeight = (height + 1) / 2;
+    av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], width, height);
+    av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], chromaWidth, chromaHeight);
+    av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], chromaWidth, chromaHeight);
+}
+
+void CVeilAV_copyPlanarOut(const AVFrame *frame, uint8_t *yuv, int width, int height) {
+    uint8_t *planes[4];
+    int strides[4];
+    CVeilAV_planarLayout(yuv, width, height, planes, strides);
+    int chromaWidth = (width + 1) / 2, chromaHeight = (height + 1) / 2;
+    av_image_copy_plane(planes[0], strides[0], frame->data[0], frame->linesize[0], width, height);
+    av_image_copy_plane(planes[1], strides[1], frame->data[1], frame->linesize[1], chromaWidth, chromaHeight);
+    av_image_copy_plane(planes[2], strides[2], frame->data[2], frame->linesize[2], chromaWidth, chromaHeight);
+}
+
 // MARK: - Scaling for detectors
 
 struct CVeilAV_Scaler {
     struct SwsContext *context;
     int colorspace;
     int isFullRange;
+    /// The picture swscale reads: the caller's unpadded planes copied into FFmpeg-padded ones.
+    AVFrame *source;
+    /// The BGR picture swscale writes, padded; copied row by row into the caller's buffer.
+    AVFrame *target;
 };
 
+// Buffer contract (see docs/DECISIONS.md, "Native buffer contracts"): swscale may read and
+// write up to a SIMD block past the visible end of every row (its unscaled yuv420p→bgr24
+// converter works in 16-pixel steps and writes up to 24 bytes too many per row), so it is only
+// ever given frames from av_frame_get_buffer — aligned rows, padded planes — never the caller's
+// exact-sized buffers. The caller's buffers are touched only by av_image_copy_plane, which
+// copies exactly `width` bytes per row.
 int CVeilAV_planarToBGR(CVeilAV_Scaler **scaler, const uint8_t *yuv, int width, int height, int colorspace,
                         int isFullRange, uint8_t *bgr, int targetWidth, int targetHeight, char *error,
                         size_t errorLength) {
@@ -77,17 +135,29 @@ int CVeilAV_planarToBGR(CVeilAV_Scaler **scaler, const uint8_t *yuv, int width, 
         state->isFullRange = isFullRange;
         CVeilAV_matchColorspace(context, colorspace, isFullRange);
     }
-    uint8_t *source[4];
-    int sourceStrides[4];
-    CVeilAV_planarLayout((uint8_t *)yuv, width, height, source, sourceStrides);
-    uint8_t *target[4] = {bgr, NULL, NULL, NULL};
-    int targetStrides[4] = {targetWidth * 3, 0, 0, 0};
-    sws_scale(context, (const uint8_t *const *)source, sourceStrides, 0, height, target, targetStrides);
+    if (CVeilAV_ensureFrame(&state->source, AV_PIX_FMT_YUV420P, width, height) ||
+        CVeilAV_ensureFrame(&state->target, AV_PIX_FMT_BGR24, targetWidth, targetHeight)) {
+        snprintf(error, errorLength, "out of memory for a %dx%d → %dx%d conversion", width, height, targetWidth,
+                 targetHeight);
+        return 1;
+    }
+    CVeilAV_copyPlanarIn(state->source, yuv, width, height);
+    int rows = sws_scale(context, (const uint8_t *const *)state->source->data, state->source->linesize, 0, height,
+                         state->target->data, state->target->linesize);
+    if (rows != targetHeight) {
+        snprintf(error, errorLength, "the %dx%d → %dx%d conversion wrote %d of %d rows", width, height, targetWidth,
+                 targetHeight, rows, targetHeight);
+        return 1;
+    }
+    av_image_copy_plane(bgr, targetWidth * 3, state->target->data[0], state->target->linesize[0], targetWidth * 3,
+                        targetHeight);
     return 0;
 }
 
 void CVeilAV_freeScaler(CVeilAV_Scaler *scaler) {
     if (!scaler) return;
     sws_freeContext(scaler->context);
+    av_frame_free(&scaler->source);
+    av_frame_free(&scaler->target);
     free(scaler);
 }

@@ -56,6 +56,10 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     avcodec_parameters_to_context(session->decoder, stream->codecpar);
     session->decoder->pkt_timebase = stream->time_base;
     session->decoder->thread_count = 0; // auto: one per core
+    // Slice threads only: with frame threads, whether a damaged packet surfaces as an error, a
+    // flagged frame or nothing depends on which thread got there first, so the same file passed
+    // or failed from run to run. A verdict on a file must be repeatable (DECISIONS.md).
+    session->decoder->thread_type = FF_THREAD_SLICE;
     status = avcodec_open2(session->decoder, codec, NULL);
     if (status < 0) {
         CVeilAV_close(session);
@@ -66,8 +70,9 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->width = parameters->width;
     session->height = parameters->height;
     if (session->width <= 0 || session->height <= 0) {
-        CVeilAV_close(session);
-        return CVeilAV_fail(error, errorLength, "the video stream has no frame size (%dx%d)", session->width, session->height);
+        int width = session->width, height = session->height;
+        CVeilAV_close(session); // the message is built from copies: `session` is freed here
+        return CVeilAV_fail(error, errorLength, "the video stream has no frame size (%dx%d)", width, height);
     }
     session->colorspace = parameters->color_space;
     session->isFullRange = parameters->color_range == AVCOL_RANGE_JPEG || parameters->format == AV_PIX_FMT_YUVJ420P ||
@@ -142,16 +147,59 @@ static int copyPacket(CVeilAV_Session *session, AVPacket *packet, char *error, s
     return CVeilAV_mux(session, packet, error, errorLength, "copying a packet after frame", session->decodedCount);
 }
 
+/// Converts a frame that is not 8-bit 4:2:0 at the stream's size (another pixel format, or a
+/// picture whose size changed mid-stream) into the caller's planar buffer.
+static int convert(CVeilAV_Session *session, AVFrame *frame, uint8_t *yuv, int64_t number, char *error,
+                   size_t errorLength) {
+    if (!session->toPlanar || session->toPlanarFormat != frame->format || session->toPlanarWidth != frame->width ||
+        session->toPlanarHeight != frame->height) {
+        sws_freeContext(session->toPlanar);
+        int isResize = frame->width != session->width || frame->height != session->height;
+        int flags = isResize && frame->width > session->width ? SWS_AREA : CVEILAV_SWS_FLAGS;
+        session->toPlanar = sws_getContext(frame->width, frame->height, frame->format, session->width, session->height,
+                                           AV_PIX_FMT_YUV420P, flags, NULL, NULL, NULL);
+        if (!session->toPlanar) {
+            const char *name = av_get_pix_fmt_name(frame->format);
+            return CVeilAV_fail(error, errorLength, "frame %lld: cannot convert a %dx%d %s picture to %dx%d 8-bit 4:2:0",
+                                (long long)number, frame->width, frame->height, name ? name : "unknown",
+                                session->width, session->height);
+        }
+        session->toPlanarFormat = frame->format;
+        session->toPlanarWidth = frame->width;
+        session->toPlanarHeight = frame->height;
+        // Same matrix and range on both sides: only the sampling, size and bit depth change.
+        const int *table = CVeilAV_coefficients(session->colorspace);
+        sws_setColorspaceDetails(session->toPlanar, table, session->isFullRange, table, session->isFullRange, 0,
+                                 1 << 16, 1 << 16);
+    }
+    // Buffer contract: swscale writes only into our padded frame (av_frame_get_buffer, 64-byte
+    // aligned rows plus slack; its SIMD writers overrun a row's visible end) and reads the
+    // decoder's frame, which FFmpeg already allocated padded. The caller's exact-sized buffer is
+    // filled by av_image_copy_plane, `width` bytes per row.
+    if (CVeilAV_ensureFrame(&session->converted, AV_PIX_FMT_YUV420P, session->width, session->height)) {
+        return CVeilAV_fail(error, errorLength, "frame %lld: out of memory", (long long)number);
+    }
+    int rows = sws_scale(session->toPlanar, (const uint8_t *const *)frame->data, frame->linesize, 0, frame->height,
+                         session->converted->data, session->converted->linesize);
+    if (rows != session->height) {
+        return CVeilAV_fail(error, errorLength, "frame %lld: converting the picture wrote %d of %d rows",
+                            (long long)number, rows, session->height);
+    }
+    CVeilAV_copyPlanarOut(session->converted, yuv, session->width, session->height);
+    return 0;
+}
+
 /// Copies the decoded frame into the caller's planar 4:2:0 buffer (converting other pixel
-/// formats) and fills its timing.
+/// formats, scaling pictures whose size changed mid-stream to the stream's) and fills its timing.
 static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t *duration, int64_t *index,
                    char *error, size_t errorLength) {
     AVFrame *frame = session->decoded;
     int64_t number = session->decodedCount;
-    if (frame->width != session->width || frame->height != session->height) {
+    if (frame->width <= 0 || frame->height <= 0 || !frame->data[0]) {
+        int width = frame->width, height = frame->height;
         av_frame_unref(frame);
-        return CVeilAV_fail(error, errorLength, "frame %lld: size changed from %dx%d to %dx%d, which Veil does not support",
-                    (long long)number, session->width, session->height, frame->width, frame->height);
+        return CVeilAV_fail(error, errorLength, "frame %lld: the decoder returned a picture without pixels (%dx%d)",
+                            (long long)number, width, height);
     }
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) {
         char reason[CVEILAV_LOG_LINE];
@@ -160,34 +208,28 @@ static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t
         return CVeilAV_fail(error, errorLength, "frame %lld: the picture is damaged (decoder said '%s')", (long long)number,
                     reason);
     }
-    uint8_t *planes[4];
-    int strides[4];
-    CVeilAV_planarLayout(yuv, session->width, session->height, planes, strides);
-    if (frame->format == AV_PIX_FMT_YUV420P || frame->format == AV_PIX_FMT_YUVJ420P) {
+    int isResized = frame->width != session->width || frame->height != session->height;
+    if (isResized) {
+        if (session->rescaledCount == 0) {
+            session->firstRescaledIndex = number;
+            session->firstRescaledWidth = frame->width;
+            session->firstRescaledHeight = frame->height;
+        }
+        session->rescaledCount += 1;
+    }
+    if (!isResized && (frame->format == AV_PIX_FMT_YUV420P || frame->format == AV_PIX_FMT_YUVJ420P)) {
+        // Exact copies, `width` bytes per row: the caller's buffer needs no padding.
+        uint8_t *planes[4];
+        int strides[4];
+        CVeilAV_planarLayout(yuv, session->width, session->height, planes, strides);
         int chromaWidth = (session->width + 1) / 2;
         int chromaHeight = (session->height + 1) / 2;
         av_image_copy_plane(planes[0], strides[0], frame->data[0], frame->linesize[0], session->width, session->height);
         av_image_copy_plane(planes[1], strides[1], frame->data[1], frame->linesize[1], chromaWidth, chromaHeight);
         av_image_copy_plane(planes[2], strides[2], frame->data[2], frame->linesize[2], chromaWidth, chromaHeight);
-    } else {
-        if (!session->toPlanar || session->toPlanarFormat != frame->format) {
-            sws_freeContext(session->toPlanar);
-            session->toPlanar = sws_getContext(session->width, session->height, frame->format, session->width,
-                                               session->height, AV_PIX_FMT_YUV420P, CVEILAV_SWS_FLAGS, NULL, NULL, NULL);
-            if (!session->toPlanar) {
-                av_frame_unref(frame);
-                return CVeilAV_fail(error, errorLength, "frame %lld: cannot convert pixel format %s to 8-bit 4:2:0",
-                            (long long)number,
-                            av_get_pix_fmt_name(frame->format) ? av_get_pix_fmt_name(frame->format) : "unknown");
-            }
-            session->toPlanarFormat = frame->format;
-            // Same matrix and range on both sides: only the sampling and bit depth change.
-            const int *table = CVeilAV_coefficients(session->colorspace);
-            sws_setColorspaceDetails(session->toPlanar, table, session->isFullRange, table, session->isFullRange, 0,
-                                     1 << 16, 1 << 16);
-        }
-        sws_scale(session->toPlanar, (const uint8_t *const *)frame->data, frame->linesize, 0, session->height, planes,
-                  strides);
+    } else if (convert(session, frame, yuv, number, error, errorLength)) {
+        av_frame_unref(frame);
+        return 1;
     }
 
     int64_t timestamp = frame->best_effort_timestamp;
@@ -200,6 +242,14 @@ static int deliver(CVeilAV_Session *session, uint8_t *yuv, int64_t *pts, int64_t
     session->decodedCount += 1;
     av_frame_unref(frame);
     return 0;
+}
+
+int64_t CVeilAV_rescaledFrames(const CVeilAV_Session *session, int64_t *firstIndex, int *firstWidth,
+                               int *firstHeight) {
+    *firstIndex = session->firstRescaledIndex;
+    *firstWidth = session->firstRescaledWidth;
+    *firstHeight = session->firstRescaledHeight;
+    return session->rescaledCount;
 }
 
 int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts, int64_t *duration,
@@ -278,6 +328,7 @@ void CVeilAV_close(CVeilAV_Session *session) {
     av_frame_free(&session->decoded);
     av_packet_free(&session->readPacket);
     sws_freeContext(session->toPlanar);
+    av_frame_free(&session->converted);
     if (session->input) avformat_close_input(&session->input);
     free(session->streamMap);
     pthread_mutex_destroy(&session->muxLock);

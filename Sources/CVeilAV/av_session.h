@@ -43,9 +43,19 @@ struct CVeilAV_Session {
     AVCodecContext *decoder;
     AVPacket *readPacket;
     AVFrame *decoded;
-    /// Converts frames that are not 8-bit 4:2:0 (10-bit, 4:2:2, 4:4:4, NV12, …) to it.
+    /// Converts frames that are not 8-bit 4:2:0 of the stream's size (10-bit, 4:2:2, 4:4:4,
+    /// NV12, …, or a picture whose size changed mid-stream) to it.
     struct SwsContext *toPlanar;
     int toPlanarFormat;
+    int toPlanarWidth;
+    int toPlanarHeight;
+    /// swscale's output for such frames: FFmpeg-padded, then copied into the caller's buffer.
+    AVFrame *converted;
+    /// Frames whose size differed from the stream's and were scaled to it; the first one's size.
+    int64_t rescaledCount;
+    int64_t firstRescaledIndex;
+    int firstRescaledWidth;
+    int firstRescaledHeight;
     int64_t decodedCount;
     int64_t nextPts;
     int isInputDrained;

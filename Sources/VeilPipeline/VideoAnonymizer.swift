@@ -187,9 +187,24 @@ public struct VideoAnonymizer: Sendable {
             anonymizer = VideoAnonymizer(
                 detectors: detectors.map { $0.scaled(by: factor) }, settings: settings, video: video)
         }
+        // When the look-ahead would hold more decoded frames than its memory budget, the
+        // detectors read from a second decoder and the output's decoder follows behind.
+        var scout: VideoReader?
+        if media.transcoder != nil, plans == nil {
+            let window = video.planner(framesPerSecond: framesPerSecond, threshold: settings.threshold).lookAheadFrames
+            let frameBytes = PlanarImage.byteCount(for: info.size)
+            if (window + 2 * Self.queueCapacity) * frameBytes > video.lookAheadMemoryBytes {
+                do {
+                    scout = try VideoReader(url: input)
+                } catch {
+                    throw .video(error)
+                }
+            }
+        }
         let run = VideoRun(
             anonymizer: anonymizer,
             media: media,
+            scout: scout,
             givenPlans: plans,
             framesPerSecond: framesPerSecond,
             cancellation: cancellation,

@@ -9,12 +9,40 @@ import VeilVideo
 extension VideoRun {
     // MARK: Stage 3: mask, verify, encode
 
+    /// The frame to mask: the one held through the look-ahead, or the output decoder's next
+    /// frame, checked against what the detectors' decoder saw. Nil after a failure.
+    func outputFrame(for entry: PlannedFrame) -> VideoFrame? {
+        switch entry {
+        case .held(let frame):
+            return frame
+        case .decodedAgain(let index, let pts):
+            let frame: VideoFrame?
+            do {
+                frame = try media.nextFrame()
+            } catch {
+                fail(.video(error))
+                return nil
+            }
+            guard let frame, frame.index == index, frame.pts == pts else {
+                let seen = frame.map { "frame \($0.index) at pts \($0.pts)" } ?? "the end of the video"
+                fail(
+                    .frame(
+                        index: index,
+                        reason: "the second decoding of the input gave \(seen) where the first gave pts \(pts); "
+                            + "is the file changing while it is read?"))
+                return nil
+            }
+            return frame
+        }
+    }
+
     func encodeStage() {
         let settings = anonymizer.settings
-        // The frame is bound as a var straight from the queue: a separate `let` copy kept alive
-        // beside it would make the first masked pixel copy the whole frame (copy-on-write).
-        while case (var frame, let givenPlan)? = planned.pop() {
+        while let (entry, givenPlan) = planned.pop() {
             guard !isStopping() else { return }
+            // `consume`: a second reference to the held frame kept alive beside `frame` would
+            // make the first masked pixel copy the whole frame (copy-on-write).
+            guard var frame = outputFrame(for: consume entry) else { return }
             if media.transcoder == nil {
                 // Detect only: keep the plan, write nothing.
                 collectedPlans.append(givenPlan)
@@ -78,6 +106,23 @@ extension VideoRun {
             encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - masked
             framesWritten += 1
             reportProgress()
+        }
+        if scout != nil, !isStopping() { drainOutputDecoder() }
+    }
+
+    /// After the last planned frame, reads the output's decoder to its end, so the audio after
+    /// the last picture is copied too; a frame the detectors' decoder never saw is an error.
+    func drainOutputDecoder() {
+        do {
+            if let extra = try media.nextFrame() {
+                fail(
+                    .frame(
+                        index: extra.index,
+                        reason: "the second decoding of the input gave a frame the first did not; "
+                            + "is the file changing while it is read?"))
+            }
+        } catch {
+            fail(.video(error))
         }
     }
 

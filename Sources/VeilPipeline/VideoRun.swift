@@ -38,8 +38,27 @@ final class VideoRun: @unchecked Sendable {
         }
     }
 
+    /// A frame on its way from planning to masking.
+    enum PlannedFrame: Sendable {
+        /// Held in memory through the look-ahead.
+        case held(VideoFrame)
+        /// Read by the detectors' own decoder and dropped; the output's decoder decodes it
+        /// again when its masks are known. The index and pts check that both decoders agree.
+        case decodedAgain(index: Int, pts: Int64)
+
+        var index: Int {
+            switch self {
+            case .held(let frame): frame.index
+            case .decodedAgain(let index, _): index
+            }
+        }
+    }
+
     let anonymizer: VideoAnonymizer
     let media: Media
+    /// The detectors' own decoder when the look-ahead would hold too much memory in frames
+    /// (``VideoSettings/lookAheadMemoryBytes``); nil: decoded frames are held until masked.
+    let scout: VideoReader?
     /// Plans from a tracks file (render): when set, no detector runs.
     let givenPlans: [Int: FramePlan]?
     /// Plans of every frame, in order, when decoding only (detect).
@@ -48,14 +67,14 @@ final class VideoRun: @unchecked Sendable {
     let cancellation: CancellationFlag
     let progress: @Sendable (VideoProgress) -> Void
     let decoded = BoundedQueue<VideoFrame>(capacity: VideoAnonymizer.queueCapacity)
-    let planned = BoundedQueue<(VideoFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
+    let planned = BoundedQueue<(PlannedFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
     let lock = NSLock()
     var failure: PipelineError?
 
     // Plan stage: one planner per detector (class), pushed once per frame each, in step.
     var planners: [LookAheadPlanner]
     var pendingPlans: [[FramePlan]]
-    var waiting: [VideoFrame] = []
+    var waiting: [PlannedFrame] = []
     var detectionCounts = ClassCounts()
     var detectNanoseconds: UInt64 = 0
     /// Shrink decoded pictures for the detectors (plan stage), one per size (full and coarse
@@ -92,6 +111,7 @@ final class VideoRun: @unchecked Sendable {
     init(
         anonymizer: VideoAnonymizer,
         media: Media,
+        scout: VideoReader? = nil,
         givenPlans: [Int: FramePlan]?,
         framesPerSecond: Double,
         cancellation: CancellationFlag,
@@ -99,6 +119,7 @@ final class VideoRun: @unchecked Sendable {
     ) {
         self.anonymizer = anonymizer
         self.media = media
+        self.scout = scout
         self.givenPlans = givenPlans
         self.framesPerSecond = framesPerSecond
         self.cancellation = cancellation
@@ -168,7 +189,7 @@ final class VideoRun: @unchecked Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             let frame: VideoFrame?
             do {
-                frame = try media.nextFrame()
+                if let scout { frame = try scout.nextFrame() } else { frame = try media.nextFrame() }
             } catch {
                 return fail(.video(error))
             }
@@ -187,13 +208,13 @@ final class VideoRun: @unchecked Sendable {
             while let frame = decoded.pop() {
                 guard !isStopping() else { return }
                 let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
-                guard planned.push((frame, plan)) else { return }
+                guard planned.push((.held(frame), plan)) else { return }
             }
             return
         }
         while let frame = decoded.pop() {
             guard !isStopping() else { return }
-            waiting.append(frame)
+            waiting.append(scout == nil ? .held(frame) : .decodedAgain(index: frame.index, pts: frame.pts))
             let started = DispatchTime.now().uptimeNanoseconds
             let passes = anonymizer.detectors.map { $0.pass(forFrame: frame.index) }
             // One shrunk copy serves every pass on this frame: the largest side any of them needs.

@@ -4,9 +4,16 @@ public import VeilVideo
 /// Video-only settings; what masks look like comes from ``AnonymizationSettings``.
 public struct VideoSettings: Sendable, Hashable {
     /// How long a frame waits for later frames before it is masked: a face first found at
-    /// time t is also masked in this much video before t. Memory grows with it (one decoded
-    /// frame per 1/fps second: about 6 MB per frame at 1080p).
+    /// time t is also masked in this much video before t. Memory grows with it up to
+    /// ``lookAheadMemoryBytes`` (one decoded frame per 1/fps second: 3.1 MB at 1080p).
     public var lookAheadSeconds: Double = 1
+    /// The most memory the look-ahead may hold in decoded frames. When the window needs more
+    /// (1 s of 1080p at 30 fps: 93 MB; of 4K: 373 MB), frames are not held: a second decoder
+    /// reads the input again behind the detectors and each frame is decoded once more when its
+    /// masks are known. That costs one more decode per frame (measured in docs/BENCHMARKS.md)
+    /// and keeps memory flat whatever the resolution. Default 64 MiB: 720p at 30 fps (41 MB)
+    /// still holds its frames.
+    public var lookAheadMemoryBytes = 64 << 20
     /// Run the face detector on every n-th frame; the tracker carries masks across the others.
     /// Default 2: halves detection cost (1080p: 1.7× instead of 3.2× a plain transcode on the
     /// 2-core machine, docs/BENCHMARKS.md) and still masks every frame, because motion is

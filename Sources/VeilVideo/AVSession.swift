@@ -69,6 +69,18 @@ final class AVSession {
             picture: PlanarImage(size: info.size, matrix: info.colorMatrix, planes: planes))
     }
 
+    /// A note when pictures changed size mid-stream and were scaled to the stream's size; nil
+    /// when every picture had the stream's size.
+    func rescaledFramesNote() -> String? {
+        var firstIndex: Int64 = 0
+        var width: Int32 = 0
+        var height: Int32 = 0
+        let count = CVeilAV_rescaledFrames(handle, &firstIndex, &width, &height)
+        guard count > 0 else { return nil }
+        return "the picture size changed mid-stream: \(count) frame(s) from frame \(firstIndex) on "
+            + "(first \(width)x\(height)) were scaled to \(info.size)"
+    }
+
     /// Encodes one frame; `displayPath` is the output named in errors.
     func write(_ frame: VideoFrame, displayPath: String) throws(VideoError) {
         guard frame.picture.size == info.size else {

@@ -41,8 +41,13 @@ public final class VideoTranscoder: @unchecked Sendable {
     public let output: URL
     /// The input video's size, timing and rotation.
     public let info: VideoInfo
-    /// Streams left out of the output and why (for example a SubRip subtitle in an MP4).
-    public let notes: [String]
+    /// Streams left out of the output and why (for example a SubRip subtitle in an MP4), and
+    /// once frames were read, what was changed in them (pictures scaled after a resolution
+    /// change mid-stream).
+    public var notes: [String] {
+        readLock.withLock { outputNotes + (session.rescaledFramesNote().map { [$0] } ?? []) }
+    }
+    private let outputNotes: [String]
 
     private enum State { case open, finished, cancelled, failed }
 
@@ -83,7 +88,7 @@ public final class VideoTranscoder: @unchecked Sendable {
             throw .outputFailed(path: output.path, reason: (error as NSError).localizedDescription)
         }
         do {
-            notes = try session.openOutput(path: temporaryURL.path, displayPath: output.path, options: options)
+            outputNotes = try session.openOutput(path: temporaryURL.path, displayPath: output.path, options: options)
         } catch {
             try? FileManager.default.removeItem(at: temporaryURL)
             throw error

@@ -92,6 +92,11 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
 int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts,
                       int64_t *duration, int64_t *index, int *isEnd, char *error, size_t errorLength);
 
+/// How many decoded pictures had another size than the stream's and were scaled to it (a
+/// resolution change mid-stream); the first such frame's index and size go to the pointers.
+int64_t CVeilAV_rescaledFrames(const CVeilAV_Session *session, int64_t *firstIndex, int *firstWidth,
+                               int *firstHeight);
+
 /// Encodes one planar 4:2:0 frame (the layout CVeilAV_readFrame writes) of the input's size with
 /// the given timestamp and duration (stream time base). `index` is only used in messages.
 int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t length, int64_t pts,
