@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "COpenCV", pkgConfig: "veil-opencv"),
         .target(name: "CVeilORT", dependencies: ["CONNXRuntime"]),
         .systemLibrary(name: "CHeif", pkgConfig: "libheif"),
-        .target(name: "CVeilImage", dependencies: ["COpenCV", "CHeif"]),
+        .target(name: "CVeilImage", dependencies: ["COpenCV", "CHeif"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CVeilSystem"),
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
         .target(name: "CVeilAV", dependencies: ["CFFmpeg"]),

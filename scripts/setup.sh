@@ -48,7 +48,7 @@ ASTRONAUT_SHA=88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
 
 APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg62-turbo-dev
   libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
   libimage-exiftool-perl libheif-dev libheif-examples"
 
@@ -216,14 +216,17 @@ install_fixtures() {
   rm -rf "$tmp"
 }
 
-# Debian's opencv4.pc ships only with the all-modules libopencv-dev; Veil links three modules
-# (all 55 cost ~250 ms of process start-up), so it describes just those.
+# Debian's opencv4.pc ships only with the all-modules libopencv-dev; Veil links two modules
+# (all 55 cost ~250 ms of process start-up), so it describes just those. imgcodecs is not linked:
+# CVeilImage opens it (the -dev package's libopencv_imgcodecs.so) when a still is first decoded
+# or encoded; with its 140 dependent libraries (GDAL, poppler, …) it cost every process ~50 MB
+# of RSS, video runs included (docs/DECISIONS.md).
 install_opencv_pc() {
   local pc="$PREFIX/lib/pkgconfig/veil-opencv.pc"
   local want="Name: veil-opencv
-Description: OpenCV 4 core, imgproc and imgcodecs (Debian), as linked by Veil
+Description: OpenCV 4 core and imgproc (Debian), as linked by Veil; imgcodecs is opened at run time
 Version: $(dpkg-query -W -f='${Version}' libopencv-core-dev)
-Libs: -lopencv_imgcodecs -lopencv_imgproc -lopencv_core
+Libs: -lopencv_imgproc -lopencv_core
 Cflags: -I/usr/include/opencv4"
   if [ -f "$pc" ] && [ "$(cat "$pc")" = "$want" ]; then return; fi
   $SUDO mkdir -p "$PREFIX/lib/pkgconfig"

@@ -1,5 +1,5 @@
 // The writing half of a CVeilAV session: the output container, the encoder and the copied
-// audio/subtitle streams, metadata stripping, and encoding planar YUV 4:2:0 frames.
+// audio/subtitle streams (which ones: CVeilAV_OutputOptions), metadata stripping, and encoding planar YUV 4:2:0 frames.
 #include "av_session.h"
 #include "av_errors.h"
 #include "av_pixels.h"
@@ -106,34 +106,33 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     return 0;
 }
 
-/// Adds an untouched copy of every audio stream and of the subtitle streams the container can
-/// hold. Everything else (data tracks such as GPS or camera telemetry, attachments, extra video)
-/// is left out with a note.
-static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOptions *options, char *notes,
-                            size_t notesLength, char *error, size_t errorLength) {
+/// Whether the container can hold stream `index` as it is (audio and subtitles only; other
+/// kinds are never copied).
+static int isHeldByContainer(const CVeilAV_Session *session, unsigned index) {
+    return containerHolds(session->output->oformat, session->input->streams[index]->codecpar->codec_id);
+}
+
+/// Adds an untouched copy of every audio stream (unless `options->keepAudio` is zero) and, when
+/// `options->keepSubtitles` is set, of the subtitle streams the container can hold. Everything
+/// else (data tracks such as GPS or camera telemetry, timecode tracks, attachments, cover art and
+/// extra video) is left out; CVeilAV_describeStream reports each choice.
+static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOptions *options, char *error,
+                            size_t errorLength) {
     AVFormatContext *output = session->output;
     for (unsigned index = 0; index < session->inputStreamCount; index++) {
         if ((int)index == session->videoIndex) continue;
         AVStream *input = session->input->streams[index];
         enum AVMediaType type = input->codecpar->codec_type;
-        const char *codecName = avcodec_get_name(input->codecpar->codec_id);
-        if (type == AVMEDIA_TYPE_AUDIO && !containerHolds(output->oformat, input->codecpar->codec_id)) {
+        int isWanted = (type == AVMEDIA_TYPE_AUDIO && options->keepAudio) ||
+                       (type == AVMEDIA_TYPE_SUBTITLE && options->keepSubtitles);
+        if (!isWanted) continue;
+        if (type == AVMEDIA_TYPE_AUDIO && !isHeldByContainer(session, index)) {
             return CVeilAV_fail(error, errorLength,
                         "audio stream #%u (%s) cannot be stored in a .%s file without re-encoding; "
                         "write a .mkv or .mov file instead",
-                        index, codecName, output->oformat->name);
+                        index, avcodec_get_name(input->codecpar->codec_id), output->oformat->name);
         }
-        if (type == AVMEDIA_TYPE_SUBTITLE && !containerHolds(output->oformat, input->codecpar->codec_id)) {
-            appendNote(notes, notesLength, "subtitle stream #%u (%s) left out: a .%s file cannot hold it%s", index,
-                       codecName, output->oformat->name,
-                       isMP4Family(output->oformat) ? " (MP4 and MOV take mov_text only)" : "");
-            continue;
-        }
-        if (type != AVMEDIA_TYPE_AUDIO && type != AVMEDIA_TYPE_SUBTITLE) {
-            appendNote(notes, notesLength, "stream #%u (%s %s) left out: only one video stream, audio and subtitles are kept",
-                       index, av_get_media_type_string(type) ? av_get_media_type_string(type) : "unknown", codecName);
-            continue;
-        }
+        if (type == AVMEDIA_TYPE_SUBTITLE && !isHeldByContainer(session, index)) continue;
         AVStream *stream = avformat_new_stream(output, NULL);
         if (!stream) return CVeilAV_fail(error, errorLength, "out of memory");
         int status = avcodec_parameters_copy(stream->codecpar, input->codecpar);
@@ -145,6 +144,28 @@ static int addCopiedStreams(CVeilAV_Session *session, const CVeilAV_OutputOption
         if (options->keepMetadata) copyHarmlessKeys(input->metadata, &stream->metadata, harmlessStreamKeys);
         session->streamMap[index] = stream->index;
     }
+    return 0;
+}
+
+unsigned CVeilAV_inputStreamCount(const CVeilAV_Session *session) { return session ? session->inputStreamCount : 0; }
+
+int CVeilAV_describeStream(const CVeilAV_Session *session, unsigned index, CVeilAV_StreamChoice *choice) {
+    if (!session || !choice || !session->output || index >= session->inputStreamCount) return 1;
+    memset(choice, 0, sizeof *choice);
+    const AVCodecParameters *parameters = session->input->streams[index]->codecpar;
+    const char *type = av_get_media_type_string(parameters->codec_type);
+    snprintf(choice->type, sizeof choice->type, "%s", type ? type : "unknown");
+    if (parameters->codec_id == AV_CODEC_ID_NONE && parameters->codec_tag) {
+        // Data tracks FFmpeg has no codec for (a QuickTime timecode track): name them by their tag.
+        char tag[AV_FOURCC_MAX_STRING_SIZE];
+        snprintf(choice->codecName, sizeof choice->codecName, "%s", av_fourcc_make_string(tag, parameters->codec_tag));
+    } else {
+        snprintf(choice->codecName, sizeof choice->codecName, "%s", avcodec_get_name(parameters->codec_id));
+    }
+    choice->isMaskedVideo = (int)index == session->videoIndex;
+    choice->isCopied = !choice->isMaskedVideo && session->streamMap[index] >= 0;
+    int isCopiable = parameters->codec_type == AVMEDIA_TYPE_AUDIO || parameters->codec_type == AVMEDIA_TYPE_SUBTITLE;
+    choice->isUnsupportedByContainer = !choice->isMaskedVideo && isCopiable && !isHeldByContainer(session, index);
     return 0;
 }
 
@@ -170,7 +191,7 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
         appendNote(notes, notesLength, "frame size %dx%d is odd: the output is %dx%d (4:2:0 video needs even sizes)",
                    session->width, session->height, session->width & ~1, session->height & ~1);
     }
-    if (addCopiedStreams(session, options, notes, notesLength, error, errorLength)) return 1;
+    if (addCopiedStreams(session, options, error, errorLength)) return 1;
 
     session->toEncode = av_frame_alloc();
     session->writePacket = av_packet_alloc();

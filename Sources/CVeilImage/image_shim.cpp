@@ -4,13 +4,58 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
+#include <string>
 #include <vector>
 
 namespace {
+
+/// OpenCV's image codecs, loaded on first use rather than linked: libopencv_imgcodecs pulls in
+/// 140 shared libraries (GDAL, poppler, …) that cost every Veil process ~50 MB of RSS and start-up
+/// time, video runs included, which never decode a still. The library is opened by its
+/// development name, the one `libopencv-imgcodecs-dev` points at the version whose headers this
+/// file was compiled against, and the two entry points are looked up by their Itanium C++ ABI
+/// names, so a mismatch fails here with a message instead of crashing.
+constexpr const char *kImageCodecsLibrary = "libopencv_imgcodecs.so";
+
+struct ImageCodecs {
+    cv::Mat (*imdecode)(const cv::_InputArray &, int) = nullptr;
+    bool (*imencode)(const std::string &, const cv::_InputArray &, std::vector<uchar> &,
+                     const std::vector<int> &) = nullptr;
+    std::string problem;
+};
+
+const ImageCodecs &codecs() {
+    static ImageCodecs loaded;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Never unloaded: the handle lives as long as the process.
+        void *library = dlopen(kImageCodecsLibrary, RTLD_NOW | RTLD_LOCAL);
+        if (!library) {
+            const char *reason = dlerror();
+            loaded.problem = std::string("cannot load OpenCV's image codecs (") + kImageCodecsLibrary +
+                             "): " + (reason ? reason : "unknown reason") + "; run make setup";
+            return;
+        }
+        loaded.imdecode = reinterpret_cast<decltype(loaded.imdecode)>(
+            dlsym(library, "_ZN2cv8imdecodeERKNS_11_InputArrayEi"));
+        loaded.imencode = reinterpret_cast<decltype(loaded.imencode)>(dlsym(
+            library, "_ZN2cv8imencodeERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_11_InputArrayERSt6"
+                     "vectorIhSaIhEERKSB_IiSaIiEE"));
+        if (!loaded.imdecode || !loaded.imencode) {
+            loaded.imdecode = nullptr;
+            loaded.imencode = nullptr;
+            loaded.problem = std::string(kImageCodecsLibrary) + " lacks cv::imdecode or cv::imencode";
+        }
+    });
+    return loaded;
+}
 
 void report(const char *message, char *error, size_t errorLength) {
     if (error && errorLength) std::snprintf(error, errorLength, "%s", message);
@@ -41,7 +86,12 @@ extern "C" int CVeilImage_decode(const uint8_t *bytes, size_t length, uint8_t **
         }
         cv::Mat encoded(1, (int)length, CV_8UC1, (void *)bytes);
         // IMREAD_COLOR applies EXIF orientation (IMREAD_IGNORE_ORIENTATION is not set).
-        cv::Mat image = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        const ImageCodecs &library = codecs();
+        if (!library.imdecode) {
+            report(library.problem.c_str(), error, errorLength);
+            return 1;
+        }
+        cv::Mat image = library.imdecode(encoded, cv::IMREAD_COLOR);
         if (image.empty()) {
             report("not an image OpenCV can decode (corrupt, truncated or unsupported format)", error, errorLength);
             return 1;
@@ -67,7 +117,12 @@ extern "C" int CVeilImage_encode(const uint8_t *pixels, int width, int height, c
         cv::Mat image(height, width, CV_8UC3, (void *)pixels);
         std::vector<int> parameters = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_WEBP_QUALITY, quality};
         std::vector<uint8_t> buffer;
-        if (!cv::imencode(extension, image, buffer, parameters)) {
+        const ImageCodecs &library = codecs();
+        if (!library.imencode) {
+            report(library.problem.c_str(), error, errorLength);
+            return 1;
+        }
+        if (!library.imencode(extension, image, buffer, parameters)) {
             report("OpenCV could not encode this format", error, errorLength);
             return 1;
         }

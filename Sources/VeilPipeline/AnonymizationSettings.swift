@@ -20,6 +20,10 @@ public struct AnonymizationSettings: Sendable, Hashable {
     /// Tracks (IDs from a tracks file) never masked: people who consented. Manual regions are
     /// still masked.
     public var excludedTrackIDs: Set<Int> = []
+    /// Process a damaged or truncated photo (what decodes of it) instead of refusing it. Off by
+    /// default: a decoder fills what is missing with grey, and a face cut by the damage can stay
+    /// partly visible. When on, ``ImageOutcome/damage`` says what was wrong.
+    public var acceptsDamagedImages = false
 
     /// Veil's defaults (those of `veil anonymize`).
     public init() {}

@@ -37,6 +37,8 @@ public struct BatchReport: Codable, Sendable {
         public var maskSettings: MaskSettings
         /// Whether harmless metadata was kept (never GPS, thumbnails, serials).
         public var keepsMetadata: Bool
+        /// Whether damaged photos were processed (what decoded of them) instead of refused.
+        public var acceptsDamagedImages: Bool
         /// Labels of manual regions (the user's own words, e.g. "badge"); no boxes.
         public var manualRegionLabels: [String]
         /// Labels of exclusions (e.g. "interviewer, consented"); no boxes.
@@ -155,6 +157,10 @@ public struct BatchReport: Codable, Sendable {
         public var manualRegions: Int?
         /// Video only: frames, tracks, per-stage ms/frame, strides that ran, memory.
         public var video: VideoOutcome?
+        /// For a damaged photo processed on request (``AnonymizationSettings/acceptsDamagedImages``):
+        /// what the decoder met. Parts of the picture may be grey or smeared, and a face in them
+        /// was not seen by the detector.
+        public var damage: String?
     }
 
     /// Totals over the files that succeeded.
@@ -241,6 +247,7 @@ public struct BatchReport: Codable, Sendable {
             plateMargin: settings.planner.plateMargin,
             maskSettings: settings.masker.settings,
             keepsMetadata: settings.keepsMetadata,
+            acceptsDamagedImages: settings.acceptsDamagedImages,
             manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
             exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
             image: imageSettings,
@@ -271,6 +278,7 @@ public struct BatchReport: Codable, Sendable {
                 entry.timings = outcome.timings
                 entry.excludedDetections = outcome.excludedDetections
                 entry.manualRegions = outcome.manualRegions
+                entry.damage = outcome.damage
             case .success(.video(let outcome)):
                 totals.videos += 1
                 totals.detections += outcome.detections

@@ -21,6 +21,9 @@ public struct ImageOutcome: Sendable, Codable, Hashable {
     public var manualRegions: Int = 0
     /// Where the time went.
     public var timings: StageTimings
+    /// The damage the decoder met (``AnonymizationSettings/acceptsDamagedImages`` was on and
+    /// only what decoded was processed); nil for an intact image.
+    public var damage: String?
 }
 
 /// Milliseconds spent per stage.
@@ -94,8 +97,11 @@ public struct ImageAnonymizer: Sendable {
         var clock = Stopwatch()
         var image: Image
         let original: Data
-        do {
+        let damage: String?
+        do throws(MediaError) {
             original = try ImageCodec.readData(input)
+            damage = ImageIntegrity.damage(in: original)
+            if let damage, !settings.acceptsDamagedImages { throw MediaError.damaged(path: input.path, reason: damage) }
             image = try ImageCodec.decode(original, path: input.path)
         } catch {
             throw .media(error)
@@ -127,7 +133,8 @@ public struct ImageAnonymizer: Sendable {
             outputSHA256: SHA256.hex(of: encoded),
             excludedDetections: excluded,
             manualRegions: settings.userRegions.regions.count,
-            timings: timings
+            timings: timings,
+            damage: damage
         )
     }
 }

@@ -18,6 +18,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case cancelled
     case regionsFile(path: String, reason: String)
     case tracksFile(path: String, reason: String)
+    /// An output folder that cannot be created or written.
+    case outputUnusable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .cancelled: "cancelled; the output was not written"
         case .regionsFile(let path, let reason): "regions file \(path): \(reason)"
         case .tracksFile(let path, let reason): "tracks \(path): \(reason)"
+        case .outputUnusable(let path, let reason): "cannot write into \(path): \(reason)"
         }
     }
 }

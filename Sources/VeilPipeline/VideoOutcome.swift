@@ -1,4 +1,5 @@
 public import VeilGeometry
+public import VeilVideo
 
 /// What happened to one video; the `video` part of a report. Counts and timings only.
 public struct VideoOutcome: Sendable, Codable, Hashable {
@@ -53,8 +54,11 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     public var elapsedSeconds: Double
     /// The process's peak resident memory so far, in MB.
     public var peakMemoryMegabytes: Double
-    /// Streams left out of the output, with the reason.
+    /// Remarks about the output (an odd frame size cut to even).
     public var notes: [String]
+    /// Input streams not in the output, with the reason: subtitles (unless kept on request),
+    /// data (GPS, telemetry), timecode, attachments, cover art, and audio when dropped on request.
+    public var droppedStreams: [DroppedStream] = []
     /// The detection strides that ran, in frames, per class ("face", "plate"), and
     /// "face-full-size" for the full-size face passes (after scaling to the frame rate).
     public var detectionStrides: [String: Int] = [:]

@@ -231,6 +231,7 @@ extension VideoRun {
             elapsedSeconds: elapsedSeconds,
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
             notes: media.transcoder?.notes ?? [],
+            droppedStreams: media.transcoder?.droppedStreams ?? [],
             detectionStrides: detectionStrides
         )
     }

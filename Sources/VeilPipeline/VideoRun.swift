@@ -146,6 +146,7 @@ final class VideoRun: @unchecked Sendable {
             thread.start()
         }
         group.wait()
+        // A failure wins over a cancellation that arrived meanwhile: the message says why.
         if let failure = lock.withLock({ failure }) {
             media.transcoder?.cancel()
             throw failure
@@ -163,19 +164,20 @@ final class VideoRun: @unchecked Sendable {
         return outcome(elapsedSeconds: elapsed)
     }
 
-    /// Records the first failure and stops every stage.
+    /// Records the first failure and stops every stage of this run. The failure is this file's
+    /// alone: the caller's cancellation flag (shared by a whole batch) is never set here, so the
+    /// other files of a batch still run.
     func fail(_ error: PipelineError) {
         lock.withLock { if failure == nil { failure = error } }
-        cancellation.cancel()
         decoded.cancel()
         planned.cancel()
     }
 
-    /// Whether the run is stopping (cancelled or failed). When it is, every queue is cancelled
-    /// too, so a stage blocked on a full or empty queue wakes up and exits: without that, a
-    /// cancel that one stage notices leaves another waiting forever.
+    /// Whether the run is stopping (cancelled from outside, or failed). When it is, every queue
+    /// is cancelled too, so a stage blocked on a full or empty queue wakes up and exits: without
+    /// that, a stop that one stage notices leaves another waiting forever.
     func isStopping() -> Bool {
-        guard cancellation.isCancelled else { return false }
+        guard cancellation.isCancelled || lock.withLock({ failure != nil }) else { return false }
         decoded.cancel()
         planned.cancel()
         return true

@@ -36,7 +36,9 @@ final class AVSession {
                     encoder: encoder,
                     crf: Int32(options.effectiveCRF),
                     preset: preset,
-                    keepMetadata: options.keepsHarmlessMetadata ? 1 : 0
+                    keepMetadata: options.keepsHarmlessMetadata ? 1 : 0,
+                    keepAudio: options.keepsAudio ? 1 : 0,
+                    keepSubtitles: options.keepsSubtitles ? 1 : 0
                 )
                 return CVeilAV_openOutput(
                     handle, path, &settings, &notes.bytes, notes.bytes.count, &error.bytes, error.bytes.count)
@@ -44,6 +46,27 @@ final class AVSession {
         }
         guard status == 0 else { throw .outputFailed(path: displayPath, reason: error.message) }
         return notes.message.split(separator: "\n").map(String.init)
+    }
+
+    /// The input streams the open output does not copy, and why (`options` are the ones the
+    /// output was opened with).
+    func droppedStreams(options: VideoOutputOptions) -> [DroppedStream] {
+        (0..<CVeilAV_inputStreamCount(handle)).compactMap { index in
+            var choice = CVeilAV_StreamChoice()
+            guard CVeilAV_describeStream(handle, index, &choice) == 0, choice.isMaskedVideo == 0, choice.isCopied == 0
+            else { return nil }
+            let type = withUnsafeBytes(of: choice.type) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let codec = withUnsafeBytes(of: choice.codecName) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            let isWanted = (type == "audio" && options.keepsAudio) || (type == "subtitle" && options.keepsSubtitles)
+            let reason: DroppedStream.Reason =
+                switch type {
+                case "audio", "subtitle": isWanted && choice.isUnsupportedByContainer != 0 ? .container : .options
+                default: .neverCopied
+                }
+            return DroppedStream(index: Int(index), type: type, codec: codec, reason: reason)
+        }
     }
 
     /// The next decoded frame, or nil after the last one.

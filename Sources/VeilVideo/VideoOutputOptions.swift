@@ -42,14 +42,24 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// recorded: the title, and each stream's language, handler name and title. Location, creation
     /// time, device make/model and every other key are never copied. Off by default.
     public var keepsHarmlessMetadata: Bool
+    /// Copy every audio stream packet for packet (on by default). Voices are personal data too:
+    /// turn it off to publish the pictures without what was said.
+    public var keepsAudio: Bool
+    /// Copy the subtitle streams the container can hold. Off by default: drones and dashcams
+    /// write GPS positions, and people write names, into subtitle tracks that no mask touches.
+    public var keepsSubtitles: Bool
 
     /// Options; the defaults are `veil anonymize`'s.
-    public init(codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false)
-    {
+    public init(
+        codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false,
+        keepsAudio: Bool = true, keepsSubtitles: Bool = false
+    ) {
         self.codec = codec
         self.crf = crf
         self.preset = preset
         self.keepsHarmlessMetadata = keepsHarmlessMetadata
+        self.keepsAudio = keepsAudio
+        self.keepsSubtitles = keepsSubtitles
     }
 
     /// The CRF the encoder will use.

@@ -10,11 +10,14 @@ import VeilMedia
 /// - Kept: one output frame per input frame with the input's timestamps (variable frame rates and
 ///   the duration survive), the display rotation (as metadata; pixels are not rotated), the pixel
 ///   aspect ratio and colour tags, every audio stream packet for packet (bit-identical, same time
-///   base), and subtitle streams the container can hold (MP4/MOV: mov_text).
+///   base) unless ``VideoOutputOptions/keepsAudio`` is off, and with
+///   ``VideoOutputOptions/keepsSubtitles`` the subtitle streams the container can hold (MP4/MOV:
+///   mov_text).
 /// - Dropped: all container and stream metadata (creation time, location, device make and model,
-///   encoder names), data streams (GPS and camera telemetry tracks), attachments and extra video
-///   streams; ``notes`` lists what was left out. ``VideoOutputOptions/keepsHarmlessMetadata``
-///   copies the title, languages and handler names back.
+///   encoder names), subtitles by default, data streams (GPS and camera telemetry tracks),
+///   timecode tracks, attachments, cover art and extra video streams; ``droppedStreams`` lists
+///   each one. ``VideoOutputOptions/keepsHarmlessMetadata`` copies the title, languages and
+///   handler names back.
 ///
 /// The output is written under a temporary name beside it and renamed only by a successful
 /// ``finish()``; any thrown error, ``cancel()`` or deinitialisation without `finish()` removes the
@@ -41,18 +44,23 @@ public final class VideoTranscoder: @unchecked Sendable {
     public let output: URL
     /// The input video's size, timing and rotation.
     public let info: VideoInfo
-    /// Streams left out of the output and why (for example a SubRip subtitle in an MP4), and
-    /// once frames were read, what was changed in them (pictures scaled after a resolution
-    /// change mid-stream).
+    /// Remarks about the output (for example an odd frame size cut to even) and, once frames
+    /// were read, what was changed in them (pictures scaled after a resolution change
+    /// mid-stream).
     public var notes: [String] {
         readLock.withLock { outputNotes + (session.rescaledFramesNote().map { [$0] } ?? []) }
     }
     private let outputNotes: [String]
+    /// Input streams left out of the output and why (subtitles, data tracks, attachments, ...).
+    public let droppedStreams: [DroppedStream]
 
     private enum State { case open, finished, cancelled, failed }
 
     private let session: AVSession
     private let temporaryURL: URL
+    /// Holds the temporary file locked while this transcode writes it, so that another run's
+    /// leftover cleanup (``AtomicFile/removeLeftovers(in:)``) never removes it.
+    private let reservation: AtomicFile.Reservation
     private let readLock = NSLock()
     private let writeLock = NSLock()
     private let stateLock = NSLock()
@@ -88,7 +96,16 @@ public final class VideoTranscoder: @unchecked Sendable {
             throw .outputFailed(path: output.path, reason: (error as NSError).localizedDescription)
         }
         do {
+            reservation = try AtomicFile.Reservation(temporaryURL)
+        } catch {
+            switch error {
+            case .unwritable(_, let reason): throw .outputFailed(path: output.path, reason: reason)
+            default: throw .outputFailed(path: output.path, reason: error.description)
+            }
+        }
+        do {
             outputNotes = try session.openOutput(path: temporaryURL.path, displayPath: output.path, options: options)
+            droppedStreams = session.droppedStreams(options: options)
         } catch {
             try? FileManager.default.removeItem(at: temporaryURL)
             throw error

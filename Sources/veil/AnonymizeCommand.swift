@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VeilDetection
 import VeilGeometry
+import VeilMedia
 import VeilPipeline
 
 struct AnonymizeCommand: ParsableCommand {
@@ -11,12 +12,17 @@ struct AnonymizeCommand: ParsableCommand {
         discussion: """
             Images: EXIF orientation is applied and outputs carry no metadata (EXIF, GPS, XMP, \
             IPTC, comments, thumbnails) unless --keep-metadata, which still drops GPS, \
-            thumbnails and serial numbers. Videos: every frame is detected, tracked and masked; \
-            audio and subtitles are copied untouched; frame count, timestamps and rotation are \
-            kept; location and device metadata are stripped. Inputs are never modified; outputs \
-            appear only when complete (Ctrl-C leaves nothing behind).
+            thumbnails and serial numbers. Damaged or truncated photos are refused unless \
+            --allow-damaged. Videos: every frame is detected, tracked and masked; audio is copied \
+            untouched (--audio drop leaves it out); subtitle, data, timecode and attachment \
+            streams are dropped (--keep-subtitles keeps subtitles); frame count, timestamps and \
+            rotation are kept; location and device metadata are stripped. Inputs are never \
+            modified; outputs appear only when complete (Ctrl-C leaves nothing behind).
 
-            Exit status: 0 done, 1 some inputs failed, 2 usage error, 130/143 interrupted.
+            Exit status: 0 every input anonymized; 1 some inputs failed (the others were written); \
+            2 usage error or refused before any work (two inputs with one output, an output that \
+            is an input, a file-like -o for a folder, an unusable --report or output folder); \
+            130/143 interrupted by SIGINT/SIGTERM.
             """
     )
 
@@ -39,6 +45,8 @@ struct AnonymizeCommand: ParsableCommand {
 
     @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
 
+    @OptionGroup(title: "Video streams") var streams: StreamOptions
+
     @Flag(help: "Run the detector again on every masked video frame; report and re-mask what it still finds.")
     var verify = false
 
@@ -53,8 +61,17 @@ struct AnonymizeCommand: ParsableCommand {
     )
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report (settings, SHA-256 of every input and output, counts, timings; see README).")
+    @Option(
+        help:
+            "Write a JSON report (settings, SHA-256 of every input and output, counts, timings, streams left out; see README) to this file, or to stdout with '-'."
+    )
     var report: String?
+
+    @Flag(
+        help:
+            "Anonymize what decodes of a damaged or truncated photo instead of refusing it (the report flags it; a face in the damaged part is not seen)."
+    )
+    var allowDamaged = false
 
     @Option(help: "Still images processed at once.")
     var jobs: Int = 1
@@ -72,7 +89,7 @@ struct AnonymizeCommand: ParsableCommand {
         settings.verifies = verify
         settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
         settings.output = encoding.output(keepsMetadata: keepMetadata)
-        return settings
+        return streams.applied(to: settings)
     }
 
     func run() throws {
@@ -82,13 +99,34 @@ struct AnonymizeCommand: ParsableCommand {
         settings.threshold = detection.threshold
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
+        settings.acceptsDamagedImages = allowDamaged
         do {
             settings.userRegions = try regions.userRegions()
         } catch {
             throw CommandFailure("\(error)")
         }
+        let inputURLs = inputs.map { URL(fileURLWithPath: $0) }
         let outputURL = URL(fileURLWithPath: output)
-        let plan = BatchPlan.make(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: outputURL)
+        // Every check that can refuse the run (exit 2) happens here, before any model loads or
+        // file is written.
+        let reportTarget = try ReportTarget(report)
+        if let problem = BatchPlan.outputShapeProblem(inputs: inputURLs, output: outputURL) {
+            throw Refusal(problem)
+        }
+        let plan = BatchPlan.make(inputs: inputURLs, output: outputURL)
+        let conflicts = BatchPlan.conflicts(in: plan.jobs, extraOutputs: reportTarget.file.map { [$0] } ?? [])
+        if !conflicts.isEmpty {
+            throw Refusal(["\(conflicts.count) output conflict(s); nothing was written:"] + conflicts)
+        }
+        if BatchPlan.writesIntoFolder(inputs: inputURLs, output: outputURL), !plan.jobs.isEmpty {
+            do throws(PipelineError) {
+                try BatchPlan.prepareOutputDirectory(outputURL)
+            } catch {
+                throw Refusal(error.description)
+            }
+        } else if let problem = BatchPlan.unwritableFolderProblem(outputURL.deletingLastPathComponent()) {
+            throw Refusal(problem)
+        }
         let hasImages = plan.jobs.contains { $0.kind != .video }
         let hasVideos = plan.jobs.contains { $0.kind == .video }
         let video = videoSettings
@@ -113,6 +151,7 @@ struct AnonymizeCommand: ParsableCommand {
             cancellation: cancellation
         )
         progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
+        removeLeftovers(jobs: plan.jobs, report: reportTarget, progress: progress)
         let started = Date()
         for failure in plan.errors { progress.error(path: nil, failure.error.description) }
         let total = plan.jobs.count
@@ -121,9 +160,14 @@ struct AnonymizeCommand: ParsableCommand {
             videoProgress: { job, state in progress.video(job.relativePath, state) },
             finished: { result in
                 // Each failure is told when it happens; one stopped by Ctrl-C is not a failure.
-                if case .failure(let error) = result.outcome {
+                switch result.outcome {
+                case .failure(let error):
                     if case .cancelled = error, interrupt.exitCode != nil { return }
-                    progress.error(path: result.job.relativePath, error.description)
+                    var message = error.description
+                    if case .media(.damaged) = error { message += " (--allow-damaged processes what decodes)" }
+                    progress.error(path: result.job.relativePath, message)
+                case .success(let outcome):
+                    warnAbout(outcome, of: result.job, progress: progress)
                 }
                 progress.fileFinished(
                     path: result.job.relativePath, succeeded: (try? result.outcome.get()) != nil, total: total)
@@ -142,13 +186,7 @@ struct AnonymizeCommand: ParsableCommand {
             outputRoot: outputURL,
             elapsedSeconds: Date().timeIntervalSince(started)
         )
-        if let report {
-            do {
-                try document.jsonData().write(to: URL(fileURLWithPath: report), options: .atomic)
-            } catch {
-                throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
-            }
-        }
+        try reportTarget.write { try document.jsonData() }
         if let interrupted = interrupt.exitCode { throw interrupted }
         let totals = document.totals
         let status: ExitStatus = totals.failed > 0 ? .someFailed : .done
@@ -164,6 +202,36 @@ struct AnonymizeCommand: ParsableCommand {
             ]
         )
         if status != .done { throw status }
+    }
+
+    /// What a file's output lacks: damage processed on request, streams left out (the report
+    /// lists both too).
+    private func warnAbout(_ outcome: MediaOutcome, of job: BatchJob, progress: ProgressReporter) {
+        switch outcome {
+        case .image(let image):
+            if let damage = image.damage {
+                progress.notice(
+                    .warning, path: job.relativePath, "damaged (\(damage)); only what decoded was anonymized")
+            }
+        case .video(let video):
+            if !video.droppedStreams.isEmpty {
+                let streams = video.droppedStreams.map { "#\($0.index) \($0.type) (\($0.codec))" }
+                progress.notice(.note, path: job.relativePath, "left out \(streams.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// Removes the temporary files that killed runs left in the folders this run writes to.
+    private func removeLeftovers(jobs: [BatchJob], report: ReportTarget, progress: ProgressReporter) {
+        let folders = Set(jobs.map { $0.output.deletingLastPathComponent().standardizedFileURL.path })
+            .union(report.file.map { [$0.deletingLastPathComponent().standardizedFileURL.path] } ?? [])
+        for folder in folders.sorted() {
+            let removed = AtomicFile.removeLeftovers(in: URL(fileURLWithPath: folder))
+            if !removed.isEmpty {
+                progress.notice(
+                    .note, path: nil, "removed \(removed.count) temporary file(s) an interrupted run left in \(folder)")
+            }
+        }
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 import VeilPipeline
 
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation: running stages stop, temporary
-/// outputs are removed, nothing is left under an output name. The command then exits with
+/// outputs are removed, nothing is left under an output name. Only these signals cancel a
+/// batch; a file's own failure never does. The command then exits with
 /// ``exitCode``: 130 after SIGINT, 143 after SIGTERM (128 + the signal's number, as shells do).
 ///
 /// `@unchecked Sendable`: `sources` is written once in `init` and read only by `restore`, on the

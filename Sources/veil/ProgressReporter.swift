@@ -93,6 +93,30 @@ final class ProgressReporter: Sendable {
         }
     }
 
+    /// How much a notice matters.
+    enum NoticeLevel: String {
+        /// The output may lack something the user expects (a damaged photo processed).
+        case warning
+        /// For the record (streams left out, leftovers removed).
+        case note
+    }
+
+    /// A `warning:` or `note:` line (not with `--quiet`), or in JSON mode a `warning`/`note`
+    /// event.
+    func notice(_ level: NoticeLevel, path: String?, _ message: String) {
+        switch mode {
+        case .silent: return
+        case .json:
+            var object: [String: Any] = ["event": level.rawValue, "message": message]
+            if let path { object["file"] = path }
+            emit(object, force: true)
+        case .plain, .terminal:
+            clearLine()
+            let text = "\(level.rawValue): " + (path.map { "\($0): " } ?? "") + message + "\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+
     /// The last event of a run that finished (exit status 0, or 1 when some inputs failed), or
     /// the summary line on a terminal.
     func done(exitCode: Int32, summary: String, fields: [String: Any]) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VeilMedia
 import VeilPipeline
 import VeilVideo
 
@@ -28,6 +29,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
 
+    @OptionGroup(title: "Video streams") var streams: StreamOptions
+
     @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
 
     @Option(help: "Leave this track (ID from the tracks file) unmasked, e.g. a person who consented; repeatable.")
@@ -36,13 +39,19 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Keep harmless container metadata (title, language); never location or device names.")
     var keepMetadata = false
 
-    @Option(help: "Write a JSON report (what was excluded and why, SHA-256 of input and output, counts).")
+    @Option(
+        help:
+            "Write a JSON report (what was excluded and why, SHA-256 of input and output, counts) to this file, or to stdout with '-'."
+    )
     var report: String?
 
     @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func run() throws {
         let inputURL = URL(fileURLWithPath: input)
+        // Refused (exit 2) before any work when the report could not be written.
+        let reportTarget = try ReportTarget(report)
+        AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
         let file: TracksFile
         var settings = masks.settings
         do {
@@ -59,6 +68,7 @@ struct RenderCommand: ParsableCommand {
         settings.excludedTrackIDs = Set(excludeTrack)
         var video = VideoSettings()
         video.output = encoding.output(keepsMetadata: keepMetadata)
+        video = streams.applied(to: video)
         let anonymizer = VideoAnonymizer(detectors: [], settings: settings, video: video)
         let progress = ProgressReporter(mode: progressOptions.mode)
         let cancellation = CancellationFlag()
@@ -79,7 +89,7 @@ struct RenderCommand: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         progress.clearLine()
-        if let report {
+        if reportTarget.isWanted {
             let document = RenderReport(
                 version: Veil.version,
                 tracksFile: URL(fileURLWithPath: tracks).lastPathComponent,
@@ -94,11 +104,7 @@ struct RenderCommand: ParsableCommand {
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do {
-                try encoder.encode(document).write(to: URL(fileURLWithPath: report), options: .atomic)
-            } catch {
-                throw CommandFailure("cannot write report \(report): \(error.localizedDescription)")
-            }
+            try reportTarget.write { try encoder.encode(document) }
         }
         progress.done(
             exitCode: 0,

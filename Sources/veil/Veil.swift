@@ -43,6 +43,7 @@ struct Veil: ParsableCommand {
     private static func handle(_ error: any Error, isJSON: Bool) -> Never {
         if let status = error as? ExitStatus { finishSilently(status.rawValue, isJSON: isJSON) }
         if let code = error as? ExitCode { finishSilently(code.rawValue, isJSON: isJSON) }
+        if let refusal = error as? Refusal { fail(status: .usage, message: refusal.message, isJSON: isJSON) }
         let code = exitCode(for: error)
         // Help and --version: swift-argument-parser prints them to stdout.
         if code == .success { exit(withError: error) }

@@ -98,8 +98,8 @@ import Testing
         try FileManager.default.copyItem(at: Self.astronaut, to: input)
         let before = try Data(contentsOf: input)
         let run = try Self.veil(["anonymize", input.path, "-o", input.path, "--targets", "face"])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("refusing to overwrite"))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("never overwrites an input"))
         #expect(try Data(contentsOf: input) == before)
     }
 
@@ -400,5 +400,22 @@ import Testing
         #expect(process.terminationStatus == 143)
         try Self.expectEventStream(stderr, exitCode: 143, final: "failed")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["long.mp4"])
+    }
+
+    @Test func aRefusalInJSONModeIsOneFailedEventWithTheProblems() throws {
+        let root = try Self.directory()
+        for folder in ["ca", "cb"] {
+            let url = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.astronaut, to: url.appendingPathComponent("x.png"))
+        }
+        let run = try Self.veil([
+            "anonymize", root.appendingPathComponent("ca/x.png").path, root.appendingPathComponent("cb/x.png").path,
+            "-o", root.appendingPathComponent("out").path, "--json-progress",
+        ])
+        #expect(run.status == 2)
+        let events = try Self.expectEventStream(run.stderr, exitCode: 2, final: "failed")
+        #expect(events.count == 1)
+        #expect((events.last?["message"] as? String)?.contains("conflict") == true)
     }
 }

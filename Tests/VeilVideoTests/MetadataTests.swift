@@ -72,7 +72,7 @@ import VeilVideo
         }
     }
 
-    @Test func movTextSubtitlesAreCopiedAndOthersNoted() throws {
+    @Test func subtitlesAreDroppedByDefaultAndCopiedOnRequestWhereTheContainerHoldsThem() throws {
         let scratch = try Scratch()
         let subtitles = scratch.url("subs.srt")
         try "1\n00:00:00,000 --> 00:00:00,800\nHello\n\n".write(to: subtitles, atomically: true, encoding: .utf8)
@@ -88,21 +88,68 @@ import VeilVideo
                     "-c:s", codec, url.path,
                 ])
         }
+        let keep = VideoOutputOptions(keepsSubtitles: true)
+
+        let defaultOutput = scratch.url("default.mp4")
+        let byDefault = try VideoTranscoderTests.roundTrip(withMovText, defaultOutput)
+        #expect(
+            byDefault.droppedStreams == [DroppedStream(index: 2, type: "subtitle", codec: "mov_text", reason: .options)]
+        )
+        #expect(try Probe.streamTypes(defaultOutput) == ["video", "audio"])
 
         let keptOutput = scratch.url("kept.mp4")
-        let kept = try VideoTranscoderTests.roundTrip(withMovText, keptOutput)
-        #expect(kept.notes.isEmpty)
+        let kept = try VideoTranscoderTests.roundTrip(withMovText, keptOutput, options: keep)
+        #expect(kept.droppedStreams.isEmpty)
         #expect(try Probe.streamTypes(keptOutput) == ["video", "audio", "subtitle"])
         #expect(try Probe.payloadMD5(keptOutput, stream: "s:0") == Probe.payloadMD5(withMovText, stream: "s:0"))
 
         let droppedOutput = scratch.url("dropped.mp4")
-        let dropped = try VideoTranscoderTests.roundTrip(withSubRip, droppedOutput)
-        #expect(dropped.notes.count == 1)
-        #expect(dropped.notes.first?.contains("subrip") == true)
+        let dropped = try VideoTranscoderTests.roundTrip(withSubRip, droppedOutput, options: keep)
+        #expect(
+            dropped.droppedStreams == [DroppedStream(index: 2, type: "subtitle", codec: "subrip", reason: .container)])
         #expect(try Probe.streamTypes(droppedOutput) == ["video", "audio"])
 
         let mkvOutput = scratch.url("kept.mkv")
-        try VideoTranscoderTests.roundTrip(withSubRip, mkvOutput)
+        try VideoTranscoderTests.roundTrip(withSubRip, mkvOutput, options: keep)
         #expect(try Probe.streamTypes(mkvOutput) == ["video", "audio", "subtitle"])
+    }
+
+    @Test func audioIsDroppedOnRequestAndSaidSo() throws {
+        let scratch = try Scratch()
+        let input = scratch.url("in.mp4")
+        try Clip.make(input)
+        let output = scratch.url("silent.mp4")
+        let transcoder = try VideoTranscoderTests.roundTrip(
+            input, output, options: VideoOutputOptions(keepsAudio: false))
+        #expect(try Probe.streamTypes(output) == ["video"])
+        #expect(transcoder.droppedStreams.map(\.type) == ["audio"])
+        #expect(transcoder.droppedStreams.allSatisfy { $0.reason == .options })
+    }
+
+    @Test func timecodeTracksAndAttachmentsAreNeverCopiedAndListed() throws {
+        let scratch = try Scratch()
+        let plain = scratch.url("plain.mp4")
+        try Clip.make(plain)
+        let timecoded = scratch.url("timecode.mov")
+        try runTool(
+            "ffmpeg", ["-v", "error", "-i", plain.path, "-c", "copy", "-timecode", "01:02:03:04", timecoded.path])
+        let font = scratch.url("font.ttf")
+        try Data("not really a font: Jane Marlowe".utf8).write(to: font)
+        let attached = scratch.url("attached.mkv")
+        try runTool(
+            "ffmpeg",
+            [
+                "-v", "error", "-i", plain.path, "-c", "copy", "-attach", font.path, "-metadata:s:t",
+                "mimetype=application/x-truetype-font", attached.path,
+            ])
+        let timecodeOutput = scratch.url("timecode.out.mov")
+        let timecode = try VideoTranscoderTests.roundTrip(timecoded, timecodeOutput)
+        #expect(timecode.droppedStreams == [DroppedStream(index: 2, type: "data", codec: "tmcd", reason: .neverCopied)])
+        #expect(try Probe.streamTypes(timecodeOutput) == ["video", "audio"])
+        let attachmentOutput = scratch.url("attached.out.mkv")
+        let attachment = try VideoTranscoderTests.roundTrip(attached, attachmentOutput)
+        #expect(attachment.droppedStreams.map(\.type) == ["attachment"])
+        #expect(try Probe.streamTypes(attachmentOutput) == ["video", "audio"])
+        #expect(try Data(contentsOf: attachmentOutput).range(of: Data("Jane Marlowe".utf8)) == nil)
     }
 }

@@ -1,7 +1,7 @@
 // A plain C face over the part of FFmpeg's libav* that Veil needs: decode one video stream to
 // planar YUV 4:2:0 frames, encode such frames back to H.264/H.265, shrink a frame into a small
-// BGR copy for the detectors, and copy every audio (and, where the
-// container allows, subtitle) packet untouched from the input to the output.
+// BGR copy for the detectors, and copy audio (and, when asked and where the container allows,
+// subtitle) packets untouched from the input to the output.
 //
 // Why a shim: FFmpeg's API is pointer-heavy C with ownership rules spread over a dozen calls
 // (contexts, packets, frames, side data); keeping all of it in one C file lets the Swift module
@@ -68,7 +68,28 @@ typedef struct {
     const char *preset;
     /// Non-zero: copy the harmless metadata keys (title, language, handler name); zero: copy none.
     int keepMetadata;
+    /// Non-zero: copy every audio stream untouched; zero: leave all audio out (voices are personal
+    /// data too).
+    int keepAudio;
+    /// Non-zero: copy the subtitle streams the container can hold; zero: leave every subtitle out
+    /// (drones and dashcams store GPS positions and names in subtitle tracks).
+    int keepSubtitles;
 } CVeilAV_OutputOptions;
+
+/// What became of one input stream once the output is open (see CVeilAV_describeStream).
+typedef struct {
+    /// FFmpeg's media type name: "video", "audio", "subtitle", "data", "attachment" or "unknown".
+    char type[16];
+    /// Short FFmpeg codec name ("aac", "subrip", "bin_data", ...).
+    char codecName[32];
+    /// Non-zero for the video stream that is decoded, masked and encoded.
+    int isMaskedVideo;
+    /// Non-zero when the stream's packets are copied to the output.
+    int isCopied;
+    /// Non-zero when the stream was left out only because the output container cannot hold it
+    /// (it would have been copied otherwise).
+    int isUnsupportedByContainer;
+} CVeilAV_StreamChoice;
 
 /// Opens `path`, finds its best video stream and opens a decoder for it (threads: auto).
 /// Fills `info`. On success `*session` must later be released with CVeilAV_close.
@@ -76,12 +97,21 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **session, CVeilAV_Video
                       size_t errorLength);
 
 /// Creates the output file at `path` (container chosen from its extension), with an encoder
-/// for the video and untouched copies of the input's audio and subtitle streams; no metadata
+/// for the video and untouched copies of the input's audio and subtitle streams as `options`
+/// allow; data, timecode and attachment streams and extra video are never copied. No metadata
 /// is copied beyond what `options->keepMetadata` allows, but the display matrix is.
-/// `notes` receives newline-separated remarks about streams left out (may be empty).
+/// `notes` receives newline-separated remarks about the output (an odd frame size cut to even;
+/// may be empty); CVeilAV_describeStream says which streams were left out.
 /// Must be called before the first CVeilAV_readFrame so no audio packet is missed.
 int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV_OutputOptions *options,
                        char *notes, size_t notesLength, char *error, size_t errorLength);
+
+/// Number of streams in the input (video, audio, subtitle, data, attachments, ...).
+unsigned CVeilAV_inputStreamCount(const CVeilAV_Session *session);
+
+/// Describes input stream `index` and whether the open output copies it. Call after
+/// CVeilAV_openOutput. Returns non-zero when `index` is out of range or no output is open.
+int CVeilAV_describeStream(const CVeilAV_Session *session, unsigned index, CVeilAV_StreamChoice *choice);
 
 /// Decodes the next video frame into `yuv`: planar 8-bit 4:2:0, the Y plane (`width` bytes per
 /// row) then Cb then Cr (`(width + 1) / 2` bytes per row, `(height + 1) / 2` rows each), at

@@ -42,6 +42,13 @@ int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
 int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
                           char *error, size_t errorLength);
 
+/// Whether encoded image bytes are damaged in a way a decoder would hide or only print: a JPEG
+/// truncated or with corrupt data (libjpeg's warnings, such as "Premature end of JPEG file"), a
+/// PNG cut short or with a chunk whose CRC does not match, a BMP or binary PNM shorter than its
+/// header says. Returns 1 and the problem in `reason` when damaged, 0 when intact or in another
+/// format. Prints nothing; reads only `bytes[0 ..< length]`.
+int CVeilImage_checkIntegrity(const uint8_t *bytes, size_t length, char *reason, size_t reasonLength);
+
 void CVeilImage_free(void *pointer);
 
 #ifdef __cplusplus
