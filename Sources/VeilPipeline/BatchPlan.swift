@@ -3,12 +3,15 @@ internal import VeilMedia
 
 /// One input file and where its output goes.
 public struct BatchJob: Sendable, Hashable {
+    /// The file read.
     public var input: URL
+    /// Where its output goes.
     public var output: URL
     /// The input's path relative to the root it was found under (or its file name), used in
     /// reports and to mirror directory trees.
     public var relativePath: String
 
+    /// A job.
     public init(input: URL, output: URL, relativePath: String) {
         self.input = input
         self.output = output

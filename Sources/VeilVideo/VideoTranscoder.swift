@@ -40,7 +40,9 @@ import VeilMedia
 ///   inside the C session; `state` is guarded by `stateLock`; and `finish()`/`cancel()` take
 ///   `readLock` then `writeLock` (always in that order) so nothing else runs while they do.
 public final class VideoTranscoder: @unchecked Sendable {
+    /// The file read.
     public let input: URL
+    /// The file written (under a temporary name until the last frame).
     public let output: URL
     /// The input video's size, timing and rotation.
     public let info: VideoInfo
