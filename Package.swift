@@ -18,7 +18,7 @@ let package = Package(
             name: "Veil",
             targets: [
                 "Veil", "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
-                "VeilEvaluation", "VeilAudit", "VeilPipeline",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
             ]
         ),
         .executable(name: "veil", targets: ["VeilCLI"]),
@@ -72,13 +72,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Review: the edit model and decision log a review editor sits on; compiles to render's inputs.
+        .target(
+            name: "VeilReview",
+            dependencies: ["VeilGeometry", "VeilTracking", "VeilPipeline"],
+            swiftSettings: swiftSettings
+        ),
+
         // The umbrella: `import Veil`. Its folder is not `Sources/Veil`, and the CLI target is
         // `VeilCLI`, so that no two paths differ only by case (macOS file systems).
         .target(
             name: "Veil",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
-                "VeilEvaluation", "VeilAudit", "VeilPipeline",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
             ],
             path: "Sources/VeilLibrary",
             swiftSettings: swiftSettings
@@ -92,7 +99,7 @@ let package = Package(
             name: "VeilCLI",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
-                "VeilAudit", "VeilVideo", "VeilTracking", "CVeilSystem",
+                "VeilAudit", "VeilVideo", "VeilTracking", "VeilReview", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/veil",
@@ -139,8 +146,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Runs the built `veil` binary: exit codes, messages, what lands on disk.
-        .testTarget(name: "VeilCLITests", exclude: ["Help"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilReviewTests",
+            dependencies: [
+                "VeilTestSupport", "VeilReview", "VeilPipeline", "VeilTracking", "VeilGeometry", "VeilMedia",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `veil` binary: exit codes, messages, what lands on disk. The review
+        // test writes its tracks file and decision log with the library.
+        .testTarget(
+            name: "VeilCLITests",
+            dependencies: ["VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo"],
+            exclude: ["Help"],
+            swiftSettings: swiftSettings
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -39,9 +39,10 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
 
     const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec) {
+        enum AVCodecID codecID = stream->codecpar->codec_id; // `stream` is freed with the session
         CVeilAV_close(session);
         return CVeilAV_fail(error, errorLength, "FFmpeg has no decoder for the video codec '%s'",
-                    avcodec_get_name(stream->codecpar->codec_id));
+                            avcodec_get_name(codecID));
     }
     session->decoder = avcodec_alloc_context3(codec);
     session->readPacket = av_packet_alloc();

@@ -9,5 +9,6 @@
 @_exported public import VeilMasking
 @_exported public import VeilMedia
 @_exported public import VeilPipeline
+@_exported public import VeilReview
 @_exported public import VeilTracking
 @_exported public import VeilVideo

@@ -33,6 +33,19 @@ public struct TracksFile: Codable, Sendable, Hashable {
         public var frames: Int
         /// The container's duration, when it has one.
         public var durationSeconds: Double?
+
+        public init(
+            fileName: String, sha256: String, bytes: Int, width: Int, height: Int, frames: Int,
+            durationSeconds: Double? = nil
+        ) {
+            self.fileName = fileName
+            self.sha256 = sha256
+            self.bytes = bytes
+            self.width = width
+            self.height = height
+            self.frames = frames
+            self.durationSeconds = durationSeconds
+        }
     }
 
     /// How the tracks were made (for the record; rendering does not need it).
@@ -93,6 +106,14 @@ public struct TracksFile: Codable, Sendable, Hashable {
         public var score: Double?
         /// The detector's five face landmarks, when detected on this frame.
         public var landmarks: [Point]?
+
+        public init(frame: Int, box: Box, source: BoxSource, score: Double? = nil, landmarks: [Point]? = nil) {
+            self.frame = frame
+            self.box = box
+            self.source = source
+            self.score = score
+            self.landmarks = landmarks
+        }
     }
 
     /// One tracked object and its boxes.
@@ -103,6 +124,12 @@ public struct TracksFile: Codable, Sendable, Hashable {
         public var objectClass: ObjectClass
         /// Its boxes, frame by frame.
         public var boxes: [TrackBox]
+
+        public init(id: Int, objectClass: ObjectClass, boxes: [TrackBox]) {
+            self.id = id
+            self.objectClass = objectClass
+            self.boxes = boxes
+        }
     }
 
     /// A box masked on one frame without a track (a strong detection no track claimed).

@@ -152,20 +152,28 @@ public struct VideoAnonymizer: Sendable {
     /// Masks a video from plans made earlier (a tracks file): no detection runs. With the same
     /// settings the output matches `anonymize` (masks drawn with random noise differ in the
     /// noise only).
+    ///
+    /// - Parameter masks: regions drawn exactly as given on the frame with that index (a
+    ///   reviewed video's manual regions, compiled per frame), in addition to the settings'
+    ///   user regions; exclusions never remove them.
     public func render(
         input: URL,
         output: URL,
         plans: [Int: FramePlan],
+        masks: [Int: [MaskRegion]] = [:],
         cancellation: CancellationFlag = CancellationFlag(),
         progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
     ) throws(PipelineError) -> VideoOutcome {
-        try run(input: input, output: output, plans: plans, cancellation: cancellation, progress: progress).outcome
+        try run(
+            input: input, output: output, plans: plans, masks: masks, cancellation: cancellation, progress: progress
+        ).outcome
     }
 
     private func run(
         input: URL,
         output: URL?,
         plans: [Int: FramePlan]?,
+        masks: [Int: [MaskRegion]] = [:],
         cancellation: CancellationFlag,
         progress: @escaping @Sendable (VideoProgress) -> Void
     ) throws(PipelineError) -> (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo) {
@@ -206,6 +214,7 @@ public struct VideoAnonymizer: Sendable {
             media: media,
             scout: scout,
             givenPlans: plans,
+            givenMasks: masks,
             framesPerSecond: framesPerSecond,
             cancellation: cancellation,
             progress: progress

@@ -67,7 +67,7 @@ extension VideoRun {
             let time = frame.timestamp
             let (detections, excluded) = settings.userRegions.applyingExclusions(to: planned, at: time)
             excludedBoxes += excluded
-            let manual = settings.userRegions.masks(at: time)
+            let manual = settings.userRegions.masks(at: time) + (givenMasks[frame.index] ?? [])
             if !manual.isEmpty { framesWithManualRegions += 1 }
             // Each track keeps its noise from frame to frame (see Masker.apply(_:to:noiseKeys:)).
             let tracks = Dictionary(plan.boxes.compactMap { box in box.trackID.map { (box.box, $0) } }) { first, _ in

@@ -61,6 +61,9 @@ final class VideoRun: @unchecked Sendable {
     let scout: VideoReader?
     /// Plans from a tracks file (render): when set, no detector runs.
     let givenPlans: [Int: FramePlan]?
+    /// Masks drawn as given on each frame (a compiled review's manual regions), besides
+    /// `settings.userRegions`; never margined, never excluded.
+    let givenMasks: [Int: [MaskRegion]]
     /// Plans of every frame, in order, when decoding only (detect).
     var collectedPlans: [FramePlan] = []
     let framesPerSecond: Double
@@ -113,6 +116,7 @@ final class VideoRun: @unchecked Sendable {
         media: Media,
         scout: VideoReader? = nil,
         givenPlans: [Int: FramePlan]?,
+        givenMasks: [Int: [MaskRegion]] = [:],
         framesPerSecond: Double,
         cancellation: CancellationFlag,
         progress: @escaping @Sendable (VideoProgress) -> Void
@@ -121,6 +125,7 @@ final class VideoRun: @unchecked Sendable {
         self.media = media
         self.scout = scout
         self.givenPlans = givenPlans
+        self.givenMasks = givenMasks
         self.framesPerSecond = framesPerSecond
         self.cancellation = cancellation
         self.progress = progress

@@ -343,7 +343,7 @@ import Testing
         let root = try Self.directory()
         let input = root.appendingPathComponent("clip.mp4")
         try Self.ffmpeg([
-            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=12",
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
             "-c:v", "libx264", "-preset", "ultrafast", input.path,
         ])
         let output = root.appendingPathComponent("a-rather-long-output-name-for-the-clip.mp4")

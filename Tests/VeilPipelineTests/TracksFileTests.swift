@@ -121,4 +121,26 @@ import VeilVideo
         let first = try #require(try Self.frames(output).first)
         #expect(BrightSquareDetector.brightBox(in: first) != nil)
     }
+
+    @Test func givenMasksAreDrawnOnTheirFramesOnly() throws {
+        let directory = try TestSupport.directory()
+        let input = try VideoPipelineTests.movingSquareClip(in: directory)
+        let output = directory.appendingPathComponent("out.mp4")
+        // The square moves 2.4 px a frame from x = 20; a mask follows it on frames 10…49 only.
+        var masks: [Int: [MaskRegion]] = [:]
+        for frame in 10..<50 {
+            let box = Box(x: 20 + 2.4 * Double(frame) - 4, y: 96, width: 48, height: 48)
+            masks[frame] = [MaskRegion(box: box, shape: .box, objectClass: .face)]
+        }
+        let renderer = VideoAnonymizer(
+            detectors: [], settings: Self.anonymizer().settings, video: Self.anonymizer().video)
+        let outcome = try renderer.render(input: input, output: output, plans: [:], masks: masks)
+        #expect(outcome.framesWithManualRegions == 40)
+        let frames = try Self.frames(output)
+        #expect(frames.count == 75)
+        for (index, frame) in frames.enumerated() {
+            let visible = BrightSquareDetector.brightBox(in: frame, level: 120) != nil
+            #expect(visible != (10..<50).contains(index), "frame \(index)")
+        }
+    }
 }

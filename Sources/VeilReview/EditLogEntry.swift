@@ -1,0 +1,59 @@
+public import Foundation
+
+/// One line of the decision log: who did what, when, why, to which files.
+///
+/// The log is append-only JSON Lines; an undo is a new entry carrying the inverse operation,
+/// never a change to an old one. Each entry is self-contained (format, version, both hashes)
+/// so a single line can be checked on its own.
+public struct EditLogEntry: Codable, Sendable, Hashable {
+    public static let formatName = "veil-edits"
+    public static let formatVersion = 1
+
+    public enum Action: String, Codable, Sendable, Hashable {
+        /// A new decision.
+        case `do`
+        /// Reverts the decision of entry ``EditLogEntry/target``; `what` is its inverse.
+        case undo
+        /// Applies again the decision that entry ``EditLogEntry/target`` had, after an undo.
+        case redo
+    }
+
+    public var format: String
+    public var version: Int
+    /// 1, 2, 3, … in file order; a gap means lines were removed.
+    public var seq: Int
+    /// The reviewer's name, as typed.
+    public var who: String
+    /// When it was decided (ISO 8601, UTC, whole seconds).
+    public var when: Date
+    public var action: Action
+    /// For undo and redo: the `seq` of the entry whose operation is undone or applied again.
+    public var target: Int?
+    public var what: EditOperation
+    /// The reviewer's reason, free text.
+    public var why: String?
+    /// SHA-256 (hex) of the media the decision applies to.
+    public var mediaSHA256: String
+    /// SHA-256 (hex) of the tracks file (as `veil detect` wrote it) the decision applies to.
+    public var tracksSHA256: String
+
+    public init(
+        seq: Int, who: String, when: Date, action: Action, target: Int? = nil, what: EditOperation,
+        why: String? = nil, mediaSHA256: String, tracksSHA256: String
+    ) {
+        format = Self.formatName
+        version = Self.formatVersion
+        self.seq = seq
+        self.who = who
+        self.when = when
+        self.action = action
+        self.target = target
+        self.what = what
+        self.why = why
+        self.mediaSHA256 = mediaSHA256
+        self.tracksSHA256 = tracksSHA256
+    }
+
+    /// `when` as written in the log.
+    public var timestamp: String { EditLog.timestamp(when) }
+}
