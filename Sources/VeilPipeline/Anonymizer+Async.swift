@@ -1,4 +1,5 @@
 public import Foundation
+public import VeilGeometry
 public import VeilTracking
 public import VeilVideo
 
@@ -89,16 +90,18 @@ extension VideoAnonymizer {
         return (result.outcome, result.plans, result.info)
     }
 
-    /// ``render(input:output:plans:cancellation:progress:)`` as an `async` call that honours
-    /// task cancellation.
+    /// ``render(input:output:plans:masks:cancellation:progress:)`` as an `async` call that
+    /// honours task cancellation.
     public func render(
         input: URL,
         output: URL,
         plans: [Int: FramePlan],
+        masks: [Int: [MaskRegion]] = [:],
         progress: @escaping @Sendable (VideoProgress) -> Void = { _ in }
     ) async throws(PipelineError) -> VideoOutcome {
         try await cancellable { flag throws(PipelineError) in
-            try self.render(input: input, output: output, plans: plans, cancellation: flag, progress: progress)
+            try self.render(
+                input: input, output: output, plans: plans, masks: masks, cancellation: flag, progress: progress)
         }
     }
 }

@@ -34,6 +34,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         /// The container's duration, when it has one.
         public var durationSeconds: Double?
 
+        /// The identity of a video.
         public init(
             fileName: String, sha256: String, bytes: Int, width: Int, height: Int, frames: Int,
             durationSeconds: Double? = nil
@@ -107,6 +108,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         /// The detector's five face landmarks, when detected on this frame.
         public var landmarks: [Point]?
 
+        /// A box of a track on one frame.
         public init(frame: Int, box: Box, source: BoxSource, score: Double? = nil, landmarks: [Point]? = nil) {
             self.frame = frame
             self.box = box
@@ -125,6 +127,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         /// Its boxes, frame by frame.
         public var boxes: [TrackBox]
 
+        /// A track and its boxes.
         public init(id: Int, objectClass: ObjectClass, boxes: [TrackBox]) {
             self.id = id
             self.objectClass = objectClass

@@ -153,9 +153,15 @@ public struct VideoAnonymizer: Sendable {
     /// settings the output matches `anonymize` (masks drawn with random noise differ in the
     /// noise only).
     ///
-    /// - Parameter masks: regions drawn exactly as given on the frame with that index (a
-    ///   reviewed video's manual regions, compiled per frame), in addition to the settings'
-    ///   user regions; exclusions never remove them.
+    /// - Parameters:
+    ///   - input: the video the plans were made for.
+    ///   - output: where the masked video goes (written under a temporary name until complete).
+    ///   - plans: the boxes to mask, by frame index (a tracks file's `plansByFrame`).
+    ///   - masks: regions drawn exactly as given on the frame with that index (a reviewed
+    ///     video's manual regions, compiled per frame), in addition to the settings' user
+    ///     regions; exclusions never remove them.
+    ///   - cancellation: stops the run; nothing is left under `output`.
+    ///   - progress: called while frames are written.
     public func render(
         input: URL,
         output: URL,
