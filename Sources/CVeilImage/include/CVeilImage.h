@@ -38,9 +38,10 @@ int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y
 int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
 
 /// Decodes the primary image of a HEIF/HEIC/AVIF file with its rotation/mirror applied.
+/// An image whose header declares more than `maximumPixels` pixels is refused before decoding.
 /// On success `*pixels` is malloc'd BGR (release with CVeilImage_free).
-int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
-                          char *error, size_t errorLength);
+int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, size_t maximumPixels, uint8_t **pixels,
+                          int *width, int *height, char *error, size_t errorLength);
 
 /// Whether encoded image bytes are damaged in a way a decoder would hide or only print: a JPEG
 /// truncated or with corrupt data (libjpeg's warnings, such as "Premature end of JPEG file"), a
