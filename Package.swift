@@ -77,6 +77,9 @@ let package = Package(
 
         // Helpers shared by the test targets (not in the library product).
         .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
+        // Writes the JPEG variants (CMYK, progressive) the media matrix needs and no installed
+        // tool makes; libjpeg is already on the machine for OpenCV.
+        .target(name: "CVeilTestMedia", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The command-line tool.
         .executableTarget(
@@ -140,7 +143,9 @@ let package = Package(
         // test writes its tracks file and decision log with the library.
         .testTarget(
             name: "VeilCLITests",
-            dependencies: ["VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo"],
+            dependencies: [
+                "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo", "CVeilTestMedia",
+            ],
             swiftSettings: swiftSettings
         ),
     ],
