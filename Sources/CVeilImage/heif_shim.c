@@ -17,8 +17,27 @@ int CVeilImage_isHEIF(const uint8_t *bytes, size_t length) {
     return result == heif_filetype_yes_supported || result == heif_filetype_maybe;
 }
 
-int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, size_t maximumPixels, uint8_t **pixels,
-                          int *width, int *height, char *error, size_t errorLength) {
+int CVeilImage_declaredSizeHEIF(const uint8_t *bytes, size_t length, int *width, int *height) {
+    struct heif_context *context = heif_context_alloc();
+    struct heif_image_handle *handle = NULL;
+    int rc = 1;
+    if (!context) return 1;
+    // Contract: as in CVeilImage_decodeHEIF below; only the boxes are parsed, nothing decoded.
+    struct heif_error status = heif_context_read_from_memory_without_copy(context, bytes, length, NULL);
+    if (status.code == heif_error_Ok) status = heif_context_get_primary_image_handle(context, &handle);
+    if (status.code == heif_error_Ok) {
+        // ispe with irot applied: the size heif_decode_image would allocate.
+        *width = heif_image_handle_get_width(handle);
+        *height = heif_image_handle_get_height(handle);
+        rc = 0;
+    }
+    if (handle) heif_image_handle_release(handle);
+    heif_context_free(context);
+    return rc;
+}
+
+int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
+                          char *error, size_t errorLength) {
     struct heif_context *context = heif_context_alloc();
     struct heif_image_handle *handle = NULL;
     struct heif_image *image = NULL;
@@ -34,18 +53,6 @@ int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, size_t maximumPix
     if (status.code != heif_error_Ok) goto failed;
     status = heif_context_get_primary_image_handle(context, &handle);
     if (status.code != heif_error_Ok) goto failed;
-    // The declared size (ispe, after rotation) is checked before anything is decoded, so a
-    // bomb is refused without allocating its pixels.
-    {
-        size_t declared = (size_t)heif_image_handle_get_width(handle) * (size_t)heif_image_handle_get_height(handle);
-        if (declared == 0 || declared > maximumPixels) {
-            snprintf(error, errorLength,
-                     "the header declares %d x %d pixels, more than Veil decodes (%zu megapixels); nothing was decoded",
-                     heif_image_handle_get_width(handle), heif_image_handle_get_height(handle),
-                     maximumPixels / 1048576);
-            goto done;
-        }
-    }
     // Contract: libheif allocates the decoded image itself (its planes are 16-byte aligned
     // with padded rows) and owns it until heif_image_release; we only read it.
     status = heif_decode_image(handle, &image, heif_colorspace_RGB, heif_chroma_interleaved_RGB, NULL);

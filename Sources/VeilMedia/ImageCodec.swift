@@ -52,12 +52,13 @@ public enum ImageCodec {
             return "this is a video (\(header.videoContainer ?? "video") container), not a photo; "
                 + "give it a video extension (.mp4, .mov, .mkv) to anonymize it as a video"
         }
-        if let size = header.size, let pixels = header.pixelCount,
-            pixels > maximumPixelCount || size.width <= 0 || size.height <= 0
-        {
+        if let size = header.size, size.width <= 0 || size.height <= 0 {
+            return "the header declares a \(size.width) × \(size.height) picture; the file is damaged"
+        }
+        if let size = header.size, let pixels = header.pixelCount, pixels > maximumPixelCount {
             return "the header declares \(size.width) × \(size.height) pixels, more than Veil decodes "
-                + "(\(maximumPixelCount / 1_048_576) megapixels); nothing was decoded (a decompression bomb, or "
-                + "split the picture into tiles)"
+                + "(\(maximumPixelCount / 1_048_576) megapixels); nothing was decoded (a decompression bomb, "
+                + "or a picture to split into tiles first)"
         }
         if header.container == .tiff, header.frameCount > 1 {
             return "multi-page TIFF (\(header.frameCount) pages): Veil writes single images and would drop every "
@@ -76,7 +77,8 @@ public enum ImageCodec {
 
     /// Decodes an encoded image held in memory.
     public static func decode(_ data: Data) throws(MediaError) -> Image {
-        let header = ImageHeader(data)
+        var header = ImageHeader(data)
+        if header.container == .heif { header.size = declaredHEIFSize(data) }
         if let refusal = refusal(for: header) { throw .undecodable(path: "<memory>", reason: refusal) }
         let image = try decodePixels(data)
         // OpenCV applies JPEG's and PNG's EXIF orientation but ignores WebP's.
@@ -84,6 +86,16 @@ public enum ImageCodec {
             return image.applyingEXIFOrientation(orientation)
         }
         return image
+    }
+
+    /// The size a HEIF file's primary image declares, from libheif's parse of its boxes.
+    static func declaredHEIFSize(_ data: Data) -> PixelSize? {
+        var width: Int32 = 0
+        var height: Int32 = 0
+        let status = data.withUnsafeBytes { bytes in
+            CVeilImage_declaredSizeHEIF(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, &width, &height)
+        }
+        return status == 0 ? PixelSize(width: Int(width), height: Int(height)) : nil
     }
 
     static func decodePixels(_ data: Data) throws(MediaError) -> Image {
@@ -95,7 +107,7 @@ public enum ImageCodec {
             let base = bytes.bindMemory(to: UInt8.self).baseAddress
             if CVeilImage_isHEIF(base, bytes.count) != 0 {
                 return CVeilImage_decodeHEIF(
-                    base, bytes.count, maximumPixelCount, &pixels, &width, &height, &error.bytes, error.bytes.count)
+                    base, bytes.count, &pixels, &width, &height, &error.bytes, error.bytes.count)
             }
             return CVeilImage_decode(
                 bytes.bindMemory(to: UInt8.self).baseAddress,

@@ -64,12 +64,17 @@ public struct ImageHeader: Sendable, Equatable {
         } else if reader.ascii(0, 6) == "GIF87a" || reader.ascii(0, 6) == "GIF89a" {
             container = .gif
             readGIF(reader)
-        } else if reader.ascii(0, 2) == "BM", let width = reader.u32(18, bigEndian: false),
-            let height = reader.u32(22, bigEndian: false)
-        {
+        } else if reader.ascii(0, 2) == "BM", let dibSize = reader.u32(14, bigEndian: false) {
             container = .bmp
-            // Negative heights mean top-down rows.
-            size = PixelSize(width: Int(Int32(bitPattern: width)), height: abs(Int(Int32(bitPattern: height))))
+            if dibSize == 12, let width = reader.u16(18, bigEndian: false),
+                let height = reader.u16(20, bigEndian: false)
+            {
+                // OS/2 BITMAPCOREHEADER: 16-bit sides.
+                size = PixelSize(width: Int(width), height: Int(height))
+            } else if let width = reader.u32(18, bigEndian: false), let height = reader.u32(22, bigEndian: false) {
+                // Negative heights mean top-down rows.
+                size = PixelSize(width: Int(Int32(bitPattern: width)), height: abs(Int(Int32(bitPattern: height))))
+            }
         } else if bytes.starts(with: [0x49, 0x49, 0x2A, 0]) || bytes.starts(with: [0x4D, 0x4D, 0, 0x2A]) {
             container = .tiff
             readTIFF(data)

@@ -34,14 +34,18 @@ int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, 
 int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
                             int roiHeight, double sigma, char *error, size_t errorLength);
 
+/// The size a HEIF/HEIC/AVIF file's primary image declares (rotation applied), read from its
+/// boxes without decoding, so a decompression bomb can be refused before any allocation.
+/// Returns 0 on success.
+int CVeilImage_declaredSizeHEIF(const uint8_t *bytes, size_t length, int *width, int *height);
+
 /// Whether the bytes start like a HEIF/HEIC/AVIF file (libheif's own check).
 int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
 
 /// Decodes the primary image of a HEIF/HEIC/AVIF file with its rotation/mirror applied.
-/// An image whose header declares more than `maximumPixels` pixels is refused before decoding.
 /// On success `*pixels` is malloc'd BGR (release with CVeilImage_free).
-int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, size_t maximumPixels, uint8_t **pixels,
-                          int *width, int *height, char *error, size_t errorLength);
+int CVeilImage_decodeHEIF(const uint8_t *bytes, size_t length, uint8_t **pixels, int *width, int *height,
+                          char *error, size_t errorLength);
 
 /// Whether encoded image bytes are damaged in a way a decoder would hide or only print: a JPEG
 /// truncated or with corrupt data (libjpeg's warnings, such as "Premature end of JPEG file"), a
