@@ -8,7 +8,7 @@ import Testing
 /// `veil anonymize` binary. A written image must be upright: a red marker drawn in the top-left
 /// corner of the picture as a viewer sees it is found in the output's top-left corner, at the
 /// viewer's size, with no EXIF, GPS or comment left. A refused image gets one clear line.
-@Suite(.timeLimit(.minutes(2))) struct ImageMatrixTests {
+@Suite(.timeLimit(.minutes(10))) struct ImageMatrixTests {
     enum Promise: Sendable {
         /// Written upright, `colour` false when the input has no colour (grayscale).
         case upright(colour: Bool = true)
@@ -123,7 +123,7 @@ import Testing
             })
     }
 
-    @Test(arguments: orientations + heicOrientations)
+    @Test(.serialized, arguments: orientations + heicOrientations)
     func everyOrientationComesOutUpright(_ testCase: Case) throws { try check(testCase) }
 
     // MARK: - Encodings
@@ -177,7 +177,7 @@ import Testing
         try #require(status == 0)
     }
 
-    @Test(arguments: encodings)
+    @Test(.serialized, arguments: encodings)
     func encodingsDecodeUpright(_ testCase: Case) throws { try check(testCase) }
 
     // MARK: - Refused whole
@@ -218,7 +218,7 @@ import Testing
             }),
     ]
 
-    @Test(arguments: refusals)
+    @Test(.serialized, arguments: refusals)
     func imagesVeilCannotWriteWholeAreRefused(_ testCase: Case) throws { try check(testCase) }
 
     /// A small PNG whose IHDR (CRC recomputed) claims `width` × `height`.

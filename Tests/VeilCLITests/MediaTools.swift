@@ -158,6 +158,9 @@ struct AnonymizeRun {
     var status: Int32 = -1
     var stderr = ""
 
+    /// Seconds one run may take (the matrix's inputs take 1–10 s each on 2 busy cores).
+    static let timeLimit: Double = 120
+
     /// A scratch folder with `in/<name>`; the caller writes the input there.
     init(input name: String, outputExtension: String) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("veil-matrix-\(UUID().uuidString)")
@@ -175,10 +178,23 @@ struct AnonymizeRun {
     @discardableResult
     mutating func anonymize(_ options: [String] = []) throws -> Bool {
         let before = try MediaTools.sha256(input)
-        let run = try CLITests.veil(
-            ["anonymize", input.path, "-o", output.path, "--targets", "face", "--quiet"] + options)
-        status = run.status
-        stderr = run.stderr
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["anonymize", input.path, "-o", output.path, "--targets", "face", "--quiet"] + options
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        // A hang is a failure of its own: stop the run after `timeLimit` and say so.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.timeLimit, execute: watchdog)
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        status = process.terminationStatus
+        stderr = String(decoding: message, as: UTF8.self)
+        let timedOut = process.terminationReason == .uncaughtSignal && status == SIGTERM
+        #expect(!timedOut, "veil ran for more than \(Self.timeLimit) s on \(input.lastPathComponent): a hang")
         #expect(try MediaTools.sha256(input) == before, "the input was modified")
         let inputs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("in").path)
         #expect(inputs == [input.lastPathComponent], "files were left beside the input: \(inputs)")
