@@ -164,6 +164,15 @@ import Testing
             name: "tiff-single.tiff", outputExtension: "tiff", promise: .upright(),
             make: { url in try encode(upright(), size: shown, to: url) }),
         Case(
+            name: "avif.avif", outputExtension: "jpg", promise: .upright(),
+            make: { url in
+                let png = url.deletingPathExtension().appendingPathExtension("png")
+                try encode(upright(), size: shown, to: png)
+                let result = try MediaTools.run("heif-enc", ["-A", "-q", "90", png.path, "-o", url.path])
+                try #require(result.status == 0, "heif-enc: \(result.stderr)")
+                try FileManager.default.removeItem(at: png)
+            }),
+        Case(
             name: "bmp.bmp", outputExtension: "png", promise: .upright(),
             make: { url in try encode(upright(), size: shown, to: url) }),
     ]

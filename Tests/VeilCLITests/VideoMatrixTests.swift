@@ -88,7 +88,12 @@ import Testing
             make: clip("1x1", codec: ["-c:v", "ffv1"])),
     ]
 
-    @Test(.serialized, arguments: sizes + oddSizes)
+    /// The 1928×1080 crash happened with the full-resolution tile search on.
+    static let tiled = Case(
+        name: "1928x1080-tiles.mp4", promise: .output(Size(1928, 1080)), options: ["--video-min-face", "24"],
+        make: clip("1928x1080", frames: 2))
+
+    @Test(.serialized, arguments: sizes + oddSizes + [tiled])
     func sizesAreWrittenWhole(_ testCase: Case) throws { try check(testCase) }
 
     // MARK: - Rotation, timing, frame rates
@@ -245,6 +250,19 @@ import Testing
                         "-frames:v", "3", "-c:v:0", "libx264", "-preset", "ultrafast", "-pix_fmt:v:0", "yuv420p",
                         "-c:v:1", "png", "-disposition:v:1", "attached_pic",
                     ] + aac + plantedMetadata + [url.path])
+            }),
+        // Music with its album cover: the cover is a picture, not a video stream (FFmpeg's
+        // best-stream choice falls back to it when nothing else is video).
+        Case(
+            name: "cover-art-only.m4a", promise: .refused("has no video stream"),
+            make: { url in
+                let cover = url.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("c.png")
+                try MediaTools.ffmpeg(["-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", cover.path])
+                try MediaTools.ffmpeg(
+                    [
+                        "-f", "lavfi", "-i", "sine=duration=0.5", "-i", cover.path, "-map", "0:a", "-map", "1:v",
+                        "-c:v", "png", "-disposition:v:0", "attached_pic",
+                    ] + aac + [url.path])
             }),
         Case(
             name: "audio-only.mp4", promise: .refused("has no video stream"),
