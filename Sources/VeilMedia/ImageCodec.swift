@@ -75,11 +75,20 @@ public enum ImageCodec {
         return nil
     }
 
-    /// Decodes an encoded image held in memory.
-    public static func decode(_ data: Data) throws(MediaError) -> Image {
+    /// The file's header, refused (``refusal(for:)``) when Veil cannot anonymize the file whole.
+    /// ``decode(_:)`` checks it too; callers that scan the data first (integrity checks) call
+    /// this before, so a bomb or a multi-page TIFF is named as such and never scanned.
+    @discardableResult
+    public static func acceptedHeader(of data: Data, path: String) throws(MediaError) -> ImageHeader {
         var header = ImageHeader(data)
         if header.container == .heif { header.size = declaredHEIFSize(data) }
-        if let refusal = refusal(for: header) { throw .undecodable(path: "<memory>", reason: refusal) }
+        if let refusal = refusal(for: header) { throw .undecodable(path: path, reason: refusal) }
+        return header
+    }
+
+    /// Decodes an encoded image held in memory.
+    public static func decode(_ data: Data) throws(MediaError) -> Image {
+        let header = try acceptedHeader(of: data, path: "<memory>")
         let image = try decodePixels(data)
         // OpenCV applies JPEG's and PNG's EXIF orientation but ignores WebP's.
         if header.container == .webp, let orientation = header.exifOrientation {
