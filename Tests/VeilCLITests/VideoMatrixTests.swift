@@ -372,6 +372,20 @@ import Testing
         #expect(verdicts.count == 1, "\(verdicts)")
     }
 
+    /// `detect` on a file cut off after its header writes no tracks file for a video with no
+    /// picture (it used to exit 0 with `"frames": 0`).
+    @Test func detectRefusesAFileWithNoPicture() throws {
+        var run = try AnonymizeRun(input: "header-only.mp4", outputExtension: "json")
+        defer { run.remove() }
+        try Self.mp4(run.input, moovFirst: true)
+        try Self.keepPrefix(run.input, bytes: try Self.mdatOffset(run.input) + 8)
+        let result = try CLITests.veil(["detect", run.input.path, "--tracks", run.output.path, "--quiet"])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("no video frame"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: run.output.deletingLastPathComponent().path).isEmpty)
+    }
+
     /// A video named like a photo is refused with a message saying what it is.
     @Test func aVideoWithAPhotoExtensionIsCalledAVideo() throws {
         var run = try AnonymizeRun(input: "clip.jpg", outputExtension: "jpg")
