@@ -22,6 +22,9 @@ import Testing
         var outputExtension = "mp4"
         var promise: Promise
         var options: [String] = []
+        /// A promise Veil does not keep yet, and why; the case then records a known issue (and
+        /// fails once the bug is fixed, as a reminder to remove this).
+        var knownIssue: String?
         /// Writes the input file at the given URL.
         var make: @Sendable (URL) throws -> Void
         var testDescription: String { name }
@@ -255,6 +258,8 @@ import Testing
         // best-stream choice falls back to it when nothing else is video).
         Case(
             name: "cover-art-only.m4a", promise: .refused("has no video stream"),
+            knownIssue: "av_session.c takes the attached picture as the video stream (av_find_best_stream falls "
+                + "back to it): .mp4 output fails in the muxer, .mkv writes a one-frame video of the cover",
             make: { url in
                 let cover = url.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("c.png")
                 try MediaTools.ffmpeg(["-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", cover.path])
@@ -410,6 +415,11 @@ import Testing
     // MARK: - The check
 
     func check(_ testCase: Case) throws {
+        guard let knownIssue = testCase.knownIssue else { return try checkPromise(testCase) }
+        try withKnownIssue(Comment(rawValue: knownIssue)) { try checkPromise(testCase) }
+    }
+
+    func checkPromise(_ testCase: Case) throws {
         var run = try AnonymizeRun(input: testCase.name, outputExtension: testCase.outputExtension)
         defer { run.remove() }
         try testCase.make(run.input)
