@@ -93,6 +93,9 @@ let package = Package(
 
         // Helpers shared by the test targets (not in the library product).
         .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
+        // Writes the JPEG variants (CMYK, progressive) the media matrix needs and no installed
+        // tool makes; libjpeg is already on the machine for OpenCV.
+        .target(name: "CVeilTestMedia", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The command-line tool (the `veil` binary).
         .executableTarget(
@@ -157,7 +160,9 @@ let package = Package(
         // test writes its tracks file and decision log with the library.
         .testTarget(
             name: "VeilCLITests",
-            dependencies: ["VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo"],
+            dependencies: [
+                "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo", "CVeilTestMedia",
+            ],
             exclude: ["Help"],
             swiftSettings: swiftSettings
         ),

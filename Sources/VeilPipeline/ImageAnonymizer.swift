@@ -100,6 +100,7 @@ public struct ImageAnonymizer: Sendable {
         let damage: String?
         do throws(MediaError) {
             original = try ImageCodec.readData(input)
+            try ImageCodec.acceptedHeader(of: original, path: input.path)
             damage = ImageIntegrity.damage(in: original)
             if let damage, !settings.acceptsDamagedImages { throw MediaError.damaged(path: input.path, reason: damage) }
             image = try ImageCodec.decode(original, path: input.path)

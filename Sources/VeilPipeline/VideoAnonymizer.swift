@@ -226,6 +226,15 @@ public struct VideoAnonymizer: Sendable {
             progress: progress
         )
         var outcome = try run.execute()
+        // A file cut off after its header reads as an empty stream without an error; `detect`
+        // would write a tracks file for a video with no picture (the transcoder refuses too).
+        guard outcome.frames > 0 else {
+            throw .video(
+                .decodingFailed(
+                    path: input.path,
+                    reason: "no video frame could be decoded (the file holds no pictures, "
+                        + "or is cut off after its header)"))
+        }
         if let output {
             outcome.inputSHA256 = try Self.sha256(of: input)
             outcome.outputSHA256 = try Self.sha256(of: output)
