@@ -258,8 +258,6 @@ import Testing
         // best-stream choice falls back to it when nothing else is video).
         Case(
             name: "cover-art-only.m4a", promise: .refused("has no video stream"),
-            knownIssue: "av_session.c takes the attached picture as the video stream (av_find_best_stream falls "
-                + "back to it): .mp4 output fails in the muxer, .mkv writes a one-frame video of the cover",
             make: { url in
                 let cover = url.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("c.png")
                 try MediaTools.ffmpeg(["-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", cover.path])
