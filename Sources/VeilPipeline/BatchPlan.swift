@@ -168,6 +168,13 @@ public enum BatchPlan {
     ///
     /// - Returns: the problem, or nil when the shape fits.
     public static func outputShapeProblem(inputs: [URL], output: URL) -> String? {
+        if inputs.count == 1, !isDirectory(inputs[0]), !output.hasDirectoryPath, !isDirectory(output),
+            output.pathExtension.isEmpty
+        {
+            return "-o \(output.path) has no extension, so its format is unknown; name the output file "
+                + "(e.g. -o \(output.lastPathComponent).\(inputs[0].pathExtension.isEmpty ? "jpg" : inputs[0].pathExtension)) "
+                + "or write into a folder (-o \(output.lastPathComponent)/)"
+        }
         guard MediaKind(url: output) != nil, !output.hasDirectoryPath, !isDirectory(output) else { return nil }
         let folders = inputs.filter(isDirectory)
         guard inputs.count > 1 || !folders.isEmpty else { return nil }
