@@ -47,7 +47,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
-.PHONY: all setup build test lint coverage demo eval bench bench-memory install clean \
+.PHONY: all setup build test lint coverage docs demo eval bench bench-memory install clean \
 	sanitize-build test-sanitized fuzz fuzz-smoke
 
 all: build
@@ -92,6 +92,14 @@ coverage: setup
 	$(SWIFT) test --skip-build --enable-code-coverage --parallel
 	$(LLVM_COV) report .build/debug/VeilPackageTests.xctest -instr-profile .build/debug/codecov/default.profdata \
 		-ignore-filename-regex='(\.build|Tests)/' | tail -1
+
+# DocC for the umbrella module and every library module (swift-docc-plugin); any DocC warning
+# (a broken symbol link, an undocumented parameter) fails the build.
+DOC_TARGETS := Veil VeilGeometry VeilMedia VeilDetection VeilMasking VeilTracking VeilVideo VeilEvaluation \
+	VeilAudit VeilPipeline VeilReview
+docs: setup
+	$(SWIFT) package --disable-sandbox generate-documentation --warnings-as-errors \
+		$(addprefix --target ,$(DOC_TARGETS))
 
 demo: build
 	@bash scripts/demo.sh "$(VEIL)" "$(DEMO)"

@@ -12,17 +12,21 @@ let package = Package(
     name: "Veil",
     platforms: [.macOS(.v13)],
     products: [
+        // `import Veil` gives the whole API (the umbrella re-exports every module); the modules
+        // stay importable one by one.
         .library(
             name: "Veil",
             targets: [
-                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "Veil", "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
                 "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
             ]
         ),
-        .executable(name: "veil", targets: ["veil"]),
+        .executable(name: "veil", targets: ["VeilCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (DocC); a command plugin, nothing is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries (installed by scripts/setup.sh) and the shims that hold all unsafe code.
@@ -75,17 +79,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The umbrella: `import Veil`. Its folder is not `Sources/Veil`, and the CLI target is
+        // `VeilCLI`, so that no two paths differ only by case (macOS file systems).
+        .target(
+            name: "Veil",
+            dependencies: [
+                "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
+            ],
+            path: "Sources/VeilLibrary",
+            swiftSettings: swiftSettings
+        ),
+
         // Helpers shared by the test targets (not in the library product).
         .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
+        // Writes the JPEG variants (CMYK, progressive) the media matrix needs and no installed
+        // tool makes; libjpeg is already on the machine for OpenCV.
+        .target(name: "CVeilTestMedia", linkerSettings: [.linkedLibrary("jpeg")]),
 
-        // The command-line tool.
+        // The command-line tool (the `veil` binary).
         .executableTarget(
-            name: "veil",
+            name: "VeilCLI",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
                 "VeilAudit", "VeilVideo", "VeilTracking", "VeilReview", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            path: "Sources/veil",
             swiftSettings: swiftSettings
         ),
 
@@ -112,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "VeilPipelineTests",
             dependencies: [
-                "VeilTestSupport",
+                "VeilTestSupport", "Veil",
                 "VeilPipeline", "VeilMedia", "VeilGeometry", "VeilDetection", "VeilMasking", "VeilVideo",
             ],
             swiftSettings: swiftSettings
@@ -148,7 +168,10 @@ let package = Package(
         // test writes its tracks file and decision log with the library.
         .testTarget(
             name: "VeilCLITests",
-            dependencies: ["VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo"],
+            dependencies: [
+                "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo", "CVeilTestMedia",
+            ],
+            exclude: ["Help"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -9,6 +9,25 @@
 
 int CVeilAV_hasEncoder(const char *name) { return avcodec_find_encoder_by_name(name) != NULL; }
 
+/// The video stream to anonymize: FFmpeg's best video stream, never an attached picture (album
+/// or cover art, which av_find_best_stream falls back to when nothing else is video). -1 when
+/// there is no video at all, -2 when there are only attached pictures.
+static int bestVideoStream(AVFormatContext *input) {
+    int best = av_find_best_stream(input, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (best >= 0 && !(input->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return best;
+    int hasCover = 0;
+    for (unsigned index = 0; index < input->nb_streams; index++) {
+        AVStream *stream = input->streams[index];
+        if (stream->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) continue;
+        if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) {
+            hasCover = 1;
+            continue;
+        }
+        return (int)index;
+    }
+    return hasCover ? -2 : -1;
+}
+
 int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoInfo *info, char *error,
                       size_t errorLength) {
     CVeilAV_installLogCapture();
@@ -28,10 +47,12 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
         CVeilAV_close(session);
         return CVeilAV_failWith(status, mark, error, errorLength, "cannot read the stream layout: demuxer said");
     }
-    int videoIndex = av_find_best_stream(session->input, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    int videoIndex = bestVideoStream(session->input);
     if (videoIndex < 0) {
+        int hasCover = videoIndex == -2;
         CVeilAV_close(session);
-        return CVeilAV_fail(error, errorLength, "the file has no video stream");
+        return CVeilAV_fail(error, errorLength, "the file has no video stream%s",
+                            hasCover ? " (only a cover picture)" : "");
     }
     AVStream *stream = session->input->streams[videoIndex];
     session->videoIndex = videoIndex;

@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +85,14 @@ extern "C" int CVeilImage_decode(const uint8_t *bytes, size_t length, uint8_t **
             report("the file is empty", error, errorLength);
             return 1;
         }
+        if (length > (size_t)INT_MAX) {
+            report("the file is larger than 2 GB, more than OpenCV's decoders take", error, errorLength);
+            return 1;
+        }
+        // Contract: imdecode reads only the `length` bytes of this 1 × length header-only Mat
+        // (no alignment, no slack: the codecs' memory sources stop at the end) and allocates
+        // the decoded image itself. Dimensions were checked against Veil's pixel limit by the
+        // caller (ImageHeader) before this call.
         cv::Mat encoded(1, (int)length, CV_8UC1, (void *)bytes);
         // IMREAD_COLOR applies EXIF orientation (IMREAD_IGNORE_ORIENTATION is not set).
         const ImageCodecs &library = codecs();
@@ -102,6 +111,8 @@ extern "C" int CVeilImage_decode(const uint8_t *bytes, size_t length, uint8_t **
             report("out of memory", error, errorLength);
             return 1;
         }
+        // Contract: copyTo writes rows × cols × 3 bytes into this header-only Mat with the
+        // packed stride cols × 3 it is given, and nothing past it; no alignment is needed.
         cv::Mat destination(image.rows, image.cols, CV_8UC3, *pixels);
         image.copyTo(destination);
         *width = image.cols;
@@ -114,6 +125,8 @@ extern "C" int CVeilImage_encode(const uint8_t *pixels, int width, int height, c
                                  int quality, uint8_t **bytes, size_t *length, char *error,
                                  size_t errorLength) {
     return guarded(error, errorLength, [&] {
+        // Contract: imencode only reads the height × width × 3 packed bytes (stride width × 3)
+        // and writes into its own std::vector; no alignment or slack is required.
         cv::Mat image(height, width, CV_8UC3, (void *)pixels);
         std::vector<int> parameters = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_WEBP_QUALITY, quality};
         std::vector<uint8_t> buffer;
@@ -146,6 +159,10 @@ extern "C" int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sou
             report("unknown interpolation", error, errorLength);
             return 1;
         }
+        // Contract: resize reads exactly the source Mat and writes exactly the destination Mat
+        // (packed strides width × 3, both caller-owned). Its SIMD paths use unaligned loads and
+        // stay inside each row, so neither buffer needs alignment or slack. `to.size()` equals
+        // the destination's size, so resize never reallocates (which would write elsewhere).
         cv::Mat from(sourceHeight, sourceWidth, CV_8UC3, (void *)source);
         cv::Mat to(destinationHeight, destinationWidth, CV_8UC3, destination);
         cv::resize(from, to, to.size(), 0, 0, modes[interpolation]);
@@ -159,6 +176,9 @@ extern "C" int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, i
         cv::Mat image(height, width, CV_8UC3, pixels);
         cv::Rect roi = cv::Rect(x, y, roiWidth, roiHeight) & cv::Rect(0, 0, width, height);
         if (roi.empty() || sigma <= 0) return 0;
+        // Contract: GaussianBlur with BORDER_REPLICATE reads and writes only inside the ROI (the
+        // ROI was clipped to the image above), using its own temporary rows; the caller's packed
+        // buffer needs no alignment or slack.
         cv::Mat region = image(roi);
         cv::GaussianBlur(region, region, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
         return 0;

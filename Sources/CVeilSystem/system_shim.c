@@ -1,6 +1,7 @@
 #include "CVeilSystem.h"
 
 #include <malloc.h>
+#include <sys/ioctl.h>
 
 int CVeilSystem_keepLargeAllocationsInHeap(int bytes) {
 #ifdef M_MMAP_THRESHOLD
@@ -10,4 +11,10 @@ int CVeilSystem_keepLargeAllocationsInHeap(int bytes) {
     (void)bytes;
     return 1;
 #endif
+}
+
+int CVeilSystem_terminalColumns(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_col;
 }

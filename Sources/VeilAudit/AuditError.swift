@@ -17,6 +17,7 @@ public enum AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A configuration value is out of range.
     case invalidConfiguration(String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .modelMissing(let name, let searched):

@@ -10,8 +10,10 @@ public struct AttackDistance: Sendable, Hashable, Codable {
     public var attack: String
     /// Distance between the original face and the (attacked) anonymized face.
     public var distance: Double
+    /// `distance` is under the match threshold.
     public var isReidentified: Bool
 
+    /// One attack's result.
     public init(attack: String, distance: Double, isReidentified: Bool) {
         self.attack = attack
         self.distance = distance
@@ -21,7 +23,7 @@ public struct AttackDistance: Sendable, Hashable, Codable {
 
 /// Whether a detector still finds the face after anonymization.
 public struct ResidualDetection: Sendable, Hashable, Codable {
-    /// The detector's ``VeilDetection/ObjectDetector/name``.
+    /// The detector's `ObjectDetector.name`.
     public var detector: String
     /// A face overlapping the original box (IoU ≥ the configured minimum) was found.
     public var isDetected: Bool
@@ -30,6 +32,7 @@ public struct ResidualDetection: Sendable, Hashable, Codable {
     /// Score of that best-overlapping face, when there is one.
     public var score: Double?
 
+    /// A residual detection result.
     public init(detector: String, isDetected: Bool, bestIoU: Double, score: Double?) {
         self.detector = detector
         self.isDetected = isDetected
@@ -60,15 +63,22 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var isReidentified: Bool
     /// nil when no detector was given.
     public var residualDetection: ResidualDetection?
+    /// The face is smaller than ``AuditConfiguration/minimumFaceSide``: no descriptor was
+    /// compared (``distances`` is empty), it is neither re-identified nor cleared, and it is
+    /// left out of every rate.
+    public var isTooSmallToJudge: Bool
 
+    /// A face's audit; ``minimumDistance`` and ``closestAttack`` are derived from `distances`.
     public init(
         box: Box,
         changedFraction: Double,
         maskCoverage: Double? = nil,
         distances: [AttackDistance],
         isReidentified: Bool,
-        residualDetection: ResidualDetection?
+        residualDetection: ResidualDetection?,
+        isTooSmallToJudge: Bool = false
     ) {
+        self.isTooSmallToJudge = isTooSmallToJudge
         self.box = box
         self.changedFraction = changedFraction
         self.maskCoverage = maskCoverage
@@ -88,10 +98,14 @@ public struct FaceAudit: Sendable, Hashable, Codable {
 
 /// Time spent, for reports. Never includes image content.
 public struct AuditTiming: Sendable, Hashable, Codable {
+    /// Descriptors computed.
     public var descriptorCount: Int
+    /// Seconds spent computing them.
     public var descriptorSeconds: Double
+    /// Seconds spent in attacks.
     public var attackSeconds: Double
 
+    /// Timing totals.
     public init(descriptorCount: Int = 0, descriptorSeconds: Double = 0, attackSeconds: Double = 0) {
         self.descriptorCount = descriptorCount
         self.descriptorSeconds = descriptorSeconds
@@ -116,29 +130,37 @@ public struct AuditTiming: Sendable, Hashable, Codable {
 public struct ImageAudit: Sendable, Hashable, Codable {
     /// The pair's relative path (empty for images audited from memory).
     public var path: String
+    /// Every face found in the original.
     public var faces: [FaceAudit]
+    /// Time spent on this pair.
     public var timing: AuditTiming
 
-    /// Re-identified faces ÷ faces (worst case over attacks); nil when the image has no face.
+    /// Re-identified faces ÷ faces judged (worst case over attacks); nil when the image has no
+    /// face large enough to judge.
     public var reidentificationRate: Double?
 
+    /// The audit of one pair; the rate is computed from `faces`.
     public init(path: String, faces: [FaceAudit], timing: AuditTiming) {
         self.path = path
         self.faces = faces
         self.timing = timing
+        let judged = faces.filter { !$0.isTooSmallToJudge }
         self.reidentificationRate =
-            faces.isEmpty ? nil : Double(faces.count { $0.isReidentified }) / Double(faces.count)
+            judged.isEmpty ? nil : Double(judged.count { $0.isReidentified }) / Double(judged.count)
     }
 }
 
 /// How one attack fared over all faces.
 public struct AttackSummary: Sendable, Hashable, Codable {
+    /// The attack's name ("none" for no attack).
     public var attack: String
+    /// Judged faces this attack brought under the threshold.
     public var reidentifiedFaceCount: Int
     /// 0…1; 0 when there are no faces.
     public var reidentificationRate: Double
     /// nil when there are no faces.
     public var minimumDistance: Double?
+    /// The mean distance; nil when there are no judged faces.
     public var meanDistance: Double?
 }
 
@@ -147,24 +169,39 @@ public struct AttackSummary: Sendable, Hashable, Codable {
 /// `reidentificationRate` is the headline: the fraction of all faces that some attack (or none)
 /// brought under the match threshold.
 public struct AuditReport: Sendable, Hashable, Codable {
-    /// 0…1, worst case over attacks, over all faces of all files (0 when there are no faces).
+    /// 0…1, worst case over attacks, over the judged faces of all files (0 when none was
+    /// judged): ``reidentifiedFaceCount`` ÷ ``judgedFaceCount``.
     public var reidentificationRate: Double
+    /// Faces found in the originals, judged or not.
     public var faceCount: Int
+    /// Faces at least ``minimumFaceSide`` pixels: the ones compared.
+    public var judgedFaceCount: Int
+    /// Faces smaller than ``minimumFaceSide``: reported, never counted as re-identified.
+    public var tooSmallFaceCount: Int
+    /// The smallest face side judged (pixels).
+    public var minimumFaceSide: Double
+    /// Judged faces some attack (or none) brought under the threshold.
     public var reidentifiedFaceCount: Int
+    /// The threshold used.
     public var matchThreshold: Double
+    /// How anonymized faces were aligned.
     public var alignment: AuditConfiguration.Alignment
     /// Faces still found by the residual detector, when one was given.
     public var residuallyDetectedFaceCount: Int?
     /// One entry for no attack, then one per configured attack.
     public var attacks: [AttackSummary]
+    /// One entry per audited pair (per sampled frame for video).
     public var files: [ImageAudit]
     /// Files that could not be paired (see ``DirectoryPairing``); empty when auditing pairs.
     public var unpairedOriginals: [String]
+    /// Anonymized files without an original.
     public var unpairedAnonymized: [String]
     /// The models' names and SHA-256 (``FaceRecognitionModels/fingerprints``), when given.
     public var models: [ModelFingerprint]
+    /// Time spent over all pairs.
     public var timing: AuditTiming
 
+    /// The report of the given pairs.
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
@@ -172,14 +209,18 @@ public struct AuditReport: Sendable, Hashable, Codable {
         unpairedAnonymized: [String] = [],
         models: [ModelFingerprint] = []
     ) {
-        let faces = files.flatMap(\.faces)
+        let all = files.flatMap(\.faces)
+        let faces = all.filter { !$0.isTooSmallToJudge }
         self.files = files
-        self.faceCount = faces.count
+        self.faceCount = all.count
+        self.judgedFaceCount = faces.count
+        self.tooSmallFaceCount = all.count - faces.count
+        self.minimumFaceSide = configuration.minimumFaceSide
         self.reidentifiedFaceCount = faces.count { $0.isReidentified }
         self.reidentificationRate = faces.isEmpty ? 0 : Double(reidentifiedFaceCount) / Double(faces.count)
         self.matchThreshold = configuration.matchThreshold
         self.alignment = configuration.alignment
-        let withDetector = faces.compactMap(\.residualDetection)
+        let withDetector = all.compactMap(\.residualDetection)
         self.residuallyDetectedFaceCount = withDetector.isEmpty ? nil : withDetector.count { $0.isDetected }
         let names = [AttackDistance.unattacked] + configuration.attacks.map(\.description)
         self.attacks = names.map { name in

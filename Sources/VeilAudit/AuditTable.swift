@@ -1,54 +1,69 @@
 internal import Foundation
 
-/// Renders an ``AuditReport`` as a plain-text table for the terminal.
+/// Renders an ``AuditReport`` as a plain-text table that fits a 100-column terminal.
 ///
 /// ```
-/// file        face  changed  none  wiener σ2  …  min   reidentified  detected
-/// a.jpg       1     1.00     0.93  0.91       …  0.88  no            no
+/// file         #  box              chg   dist  closest attack    verdict        found
+/// a.jpg        1  120,40 160×160   1.00  0.68  wiener σ2         not matched    no
+/// crowd.jpg    4  812,300 14×15    1.00  -     -                 too small      no
 /// ```
-/// followed by one line per attack and the overall rate.
+/// followed by one line per attack and the overall rate. The distance under every attack is in
+/// the JSON (`files[].faces[].distances`); the table shows the adversary's best one.
 public enum AuditTable {
-    /// The table; distances with two decimals, "yes"/"no" for booleans, "-" where not measured.
+    /// The widest line the table may produce.
+    public static let maximumWidth = 100
+
+    /// The table; distances with two decimals, "-" where not measured.
     public static func render(_ report: AuditReport) -> String {
-        let attackNames = report.attacks.map(\.attack)
-        var rows: [[String]] = [
-            ["file", "face", "box", "changed"] + attackNames + ["min", "reidentified", "detected"]
-        ]
+        var rows: [[String]] = [["file", "#", "box", "chg", "dist", "closest attack", "verdict", "found"]]
         for file in report.files {
+            let path = shortened(file.path, to: 24)
             if file.faces.isEmpty {
-                rows.append([file.path, "-", "no face"] + Array(repeating: "", count: attackNames.count + 4))
+                rows.append([path, "-", "no face", "", "", "", "", ""])
             }
             for (index, face) in file.faces.enumerated() {
-                let distances = attackNames.map { name in face.distance(under: name).map(number) ?? "-" }
                 let detected = face.residualDetection.map { $0.isDetected ? "yes" : "no" } ?? "-"
-                rows.append(
-                    [file.path, String(index + 1), boxText(face), number(face.changedFraction)] + distances
-                        + [number(face.minimumDistance), face.isReidentified ? "yes" : "no", detected]
-                )
+                let verdict =
+                    face.isTooSmallToJudge ? "too small" : (face.isReidentified ? "RE-IDENTIFIED" : "not matched")
+                rows.append([
+                    path, String(index + 1), shortened(boxText(face), to: 15), number(face.changedFraction),
+                    face.isTooSmallToJudge ? "-" : number(face.minimumDistance),
+                    face.isTooSmallToJudge ? "-" : shortened(face.closestAttack, to: 17), verdict, detected,
+                ])
             }
         }
         var text = layout(rows)
         text += "\n"
-        var summary: [[String]] = [["attack", "reidentified", "rate", "min distance", "mean distance"]]
+        var summary: [[String]] = [["attack", "re-identified", "rate", "min distance", "mean distance"]]
         for attack in report.attacks {
             summary.append([
-                attack.attack, "\(attack.reidentifiedFaceCount)/\(report.faceCount)",
+                shortened(attack.attack, to: 30), "\(attack.reidentifiedFaceCount)/\(report.judgedFaceCount)",
                 percent(attack.reidentificationRate),
                 attack.minimumDistance.map(number) ?? "-", attack.meanDistance.map(number) ?? "-",
             ])
         }
         text += layout(summary)
-        text += "\nre-identification rate (worst case over attacks, threshold \(number(report.matchThreshold))): "
-        text += "\(percent(report.reidentificationRate)) (\(report.reidentifiedFaceCount)/\(report.faceCount) faces)\n"
+        text += "\n"
+        var lines: [String] = [
+            "re-identification rate (worst case over attacks, threshold \(number(report.matchThreshold))): "
+                + "\(percent(report.reidentificationRate)) (\(report.reidentifiedFaceCount)/\(report.judgedFaceCount) faces)"
+        ]
+        if report.tooSmallFaceCount > 0 {
+            lines.append(
+                "too small to judge (under \(Int(report.minimumFaceSide)) px, not counted): "
+                    + "\(report.tooSmallFaceCount)/\(report.faceCount) faces")
+        }
         if let detected = report.residuallyDetectedFaceCount {
-            text += "still detected after anonymization: \(detected)/\(report.faceCount) faces\n"
+            lines.append("still detected after anonymization: \(detected)/\(report.faceCount) faces")
         }
         if !report.unpairedOriginals.isEmpty {
-            text += "originals without an anonymized counterpart: \(report.unpairedOriginals.joined(separator: ", "))\n"
+            lines.append(
+                "originals without an anonymized counterpart: \(report.unpairedOriginals.joined(separator: ", "))")
         }
         if !report.unpairedAnonymized.isEmpty {
-            text += "anonymized files without an original: \(report.unpairedAnonymized.joined(separator: ", "))\n"
+            lines.append("anonymized files without an original: \(report.unpairedAnonymized.joined(separator: ", "))")
         }
+        text += lines.map(wrapped).joined(separator: "\n") + "\n"
         return text
     }
 
@@ -60,6 +75,29 @@ public enum AuditTable {
 
     private static func boxText(_ face: FaceAudit) -> String {
         String(format: "%.0f,%.0f %.0f×%.0f", face.box.x, face.box.y, face.box.width, face.box.height)
+    }
+
+    /// `text` cut to `limit` characters, keeping its end (a path's file name).
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : "…" + String(text.suffix(limit - 1))
+    }
+
+    /// `line` broken at spaces into lines of at most ``maximumWidth`` characters, continuation
+    /// lines indented.
+    static func wrapped(_ line: String) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.count > maximumWidth, !current.isEmpty {
+                lines.append(current)
+                current = "    " + word
+            } else {
+                current = candidate
+            }
+        }
+        lines.append(current)
+        return lines.map { String($0.prefix(maximumWidth)) }.joined(separator: "\n")
     }
 
     /// Left-aligned columns separated by two spaces.

@@ -6,13 +6,15 @@ internal import VeilMedia
 /// A file pairs with the file at the same relative path in the other tree; failing that, with
 /// the one file whose relative path differs only by image extension (`a/x.heic` ↔ `a/x.jpg`),
 /// since anonymizing may change the format. Only still-image extensions
-/// (``VeilMedia/ImageFormat/inputExtensions``) are considered; hidden files are skipped.
+/// (`ImageFormat.inputExtensions`) are considered; hidden files are skipped.
 public struct DirectoryPairing: Sendable, Hashable {
     /// One matched pair.
     public struct Pair: Sendable, Hashable {
         /// The original's path relative to its root (what reports show).
         public var relativePath: String
+        /// The original file.
         public var original: URL
+        /// Its anonymized counterpart.
         public var anonymized: URL
     }
 

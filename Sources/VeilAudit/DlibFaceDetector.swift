@@ -19,14 +19,18 @@ public final class DlibFaceDetector: ObjectDetector, @unchecked Sendable {
         /// Added to dlib's detection threshold: negative finds more faces and more false ones.
         public var thresholdAdjustment: Double
 
+        /// A configuration.
         public init(upsampleCount: Int = 0, thresholdAdjustment: Double = 0) {
             self.upsampleCount = upsampleCount
             self.thresholdAdjustment = thresholdAdjustment
         }
     }
 
+    /// How it searches.
     public let configuration: Configuration
+    /// "dlib-hog".
     public var name: String { "dlib-hog" }
+    /// None: the HOG detector is built into dlib.
     public var models: [ModelFingerprint] { [] }
 
     // @unchecked Sendable: the handle is only touched while `lock` is held (dlib's scanner keeps
@@ -34,6 +38,7 @@ public final class DlibFaceDetector: ObjectDetector, @unchecked Sendable {
     private let handle: OpaquePointer
     private let lock = NSLock()
 
+    /// Loads dlib's frontal face detector.
     public init(configuration: Configuration = Configuration()) throws(AuditError) {
         guard configuration.upsampleCount >= 0 else {
             throw .invalidConfiguration("upsampleCount must be ≥ 0, got \(configuration.upsampleCount)")
@@ -48,6 +53,7 @@ public final class DlibFaceDetector: ObjectDetector, @unchecked Sendable {
 
     deinit { CVeilDlib_faceDetectorDestroy(handle) }
 
+    /// Faces in `image` (scores are dlib's detection confidences).
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         var rows: UnsafeMutablePointer<Double>?
         var count: Int32 = 0

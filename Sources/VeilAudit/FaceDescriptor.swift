@@ -8,8 +8,10 @@ public struct FaceDescriptor: Sendable, Hashable {
     /// Number of values (dlib_face_recognition_resnet_model_v1).
     public static let length = 128
 
+    /// The 128 numbers.
     public let values: [Float]
 
+    /// A descriptor from its values.
     public init(values: [Float]) {
         precondition(values.count == Self.length, "a dlib face descriptor has \(Self.length) values")
         self.values = values
@@ -28,10 +30,12 @@ public struct FaceDescriptor: Sendable, Hashable {
 
 /// dlib's five face landmarks (outer and inner eye corners of each eye, bottom of the nose),
 /// in image coordinates. Only used to align a face chip; in dlib's order, which differs from
-/// ``VeilGeometry/Detection/landmarks``.
+/// `Detection.landmarks`.
 public struct FaceLandmarks: Sendable, Hashable {
+    /// The points, in image pixels.
     public var points: [Point]
 
+    /// Landmarks from their points.
     public init(points: [Point]) {
         self.points = points
     }

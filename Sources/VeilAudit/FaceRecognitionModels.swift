@@ -11,9 +11,12 @@ public struct FaceRecognitionModels: Sendable, Hashable {
     /// File name of the ResNet descriptor network.
     public static let networkName = "dlib_face_recognition_resnet_model_v1.dat"
 
+    /// dlib's 5-point shape predictor.
     public var shapePredictor: URL
+    /// dlib's ResNet face recognition network.
     public var network: URL
 
+    /// The models at these paths.
     public init(shapePredictor: URL, network: URL) {
         self.shapePredictor = shapePredictor
         self.network = network

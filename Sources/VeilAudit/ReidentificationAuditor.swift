@@ -22,6 +22,7 @@ public import VeilMedia
 /// print(AuditTable.render(report))
 /// ```
 public final class ReidentificationAuditor {
+    /// How faces are judged.
     public let configuration: AuditConfiguration
     /// Run on the anonymized image to see whether faces can still be found; nil skips the check.
     public let residualDetector: (any ObjectDetector)?
@@ -42,7 +43,13 @@ public final class ReidentificationAuditor {
 
     /// Audits the faces a detector finds in the original.
     ///
-    /// - Parameter faceDetector: finds the faces to audit (only `.face` detections are used).
+    /// - Parameters:
+    ///   - original: the original image.
+    ///   - anonymized: its anonymized counterpart (same size).
+    ///   - faceDetector: finds the faces to audit (only `.face` detections are used).
+    ///   - minimumScore: faces the detector scores below this are not audited.
+    ///   - masks: the regions the anonymizer painted, when known (see the other overload).
+    ///   - path: a name for the report (the pair's relative path).
     public func audit(
         original: Image,
         anonymized: Image,
@@ -68,6 +75,8 @@ public final class ReidentificationAuditor {
     /// detector still finds it.
     ///
     /// - Parameters:
+    ///   - original: the original image.
+    ///   - anonymized: its anonymized counterpart (same size).
     ///   - faces: faces in the original (boxes in image coordinates); non-face classes ignored.
     ///   - masks: the regions the anonymizer painted, when known: each face then also reports
     ///     the exact ``FaceAudit/maskCoverage`` beside the pixel-change proxy.
@@ -111,6 +120,18 @@ public final class ReidentificationAuditor {
         timing: inout AuditTiming
     ) throws(AuditError) -> FaceAudit {
         let clock = ContinuousClock()
+        let residualDetection = residualDetection(of: box, among: residual)
+        // 0. Too small for the recogniser: say so instead of a verdict it cannot give.
+        if min(box.width, box.height) < configuration.minimumFaceSide {
+            return FaceAudit(
+                box: box,
+                changedFraction: changedFraction(of: box, original: original, anonymized: anonymized),
+                distances: [],
+                isReidentified: false,
+                residualDetection: residualDetection,
+                isTooSmallToJudge: true
+            )
+        }
         // 1. The reference: the original face, aligned by its own landmarks.
         let start = clock.now
         let landmarks = try recognizer.landmarks(in: original, face: box)
@@ -147,8 +168,18 @@ public final class ReidentificationAuditor {
             )
         }
 
-        // 4. Residual detectability.
-        let residualDetection = residual.map { found in
+        return FaceAudit(
+            box: box,
+            changedFraction: changed,
+            distances: distances,
+            isReidentified: distances.contains { $0.isReidentified },
+            residualDetection: residualDetection
+        )
+    }
+
+    /// Whether the residual detector still finds the face at `box`; nil when none ran.
+    private func residualDetection(of box: Box, among residual: [Detection]?) -> ResidualDetection? {
+        residual.map { found in
             let best = found.max { box.iou($0.box) < box.iou($1.box) }
             let bestIoU = best.map { box.iou($0.box) } ?? 0
             return ResidualDetection(
@@ -158,13 +189,6 @@ public final class ReidentificationAuditor {
                 score: bestIoU > 0 ? best?.score : nil
             )
         }
-        return FaceAudit(
-            box: box,
-            changedFraction: changed,
-            distances: distances,
-            isReidentified: distances.contains { $0.isReidentified },
-            residualDetection: residualDetection
-        )
     }
 
     /// The descriptor distance for one (attacked) crop, under the configured alignment.

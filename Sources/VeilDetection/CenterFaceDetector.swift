@@ -8,17 +8,22 @@ public import VeilMedia
 /// Input is RGB 0…255. Outputs at stride 4: heatmap (1 channel), log scale (2: height, width),
 /// offset (2: y, x) and landmarks (10: y, x pairs relative to the box's top-left, in box units).
 public struct CenterFaceDetector: FaceNetwork {
+    /// The model's file name in the store.
     public static let modelName = "centerface.onnx"
+    /// "centerface".
     public let name = "centerface"
+    /// The model file and its SHA-256.
     public let model: ModelFingerprint
     /// The longest side it runs at before tiling takes over (cost grows with pixels).
     public let maxInputSide: Int
+    /// Detections below this score are dropped.
     public let scoreFloor: Double
     private let session: InferenceSession
     private static let stride = 4
     private static let alignment = 32
     private static let suppressionIoU = 0.3
 
+    /// Loads CenterFace from `store`.
     public init(
         store: ModelStore = ModelStore(),
         options: InferenceOptions = InferenceOptions(),
@@ -33,6 +38,7 @@ public struct CenterFaceDetector: FaceNetwork {
         self.maxInputSide = maxInputSide
     }
 
+    /// Faces in `image`, which was resized by `scale` from the original; boxes in the resized image's pixels.
     public func detect(in image: Image, scale: Double) throws(DetectionError) -> [Detection] {
         let (input, scaleX, scaleY) = try resized(image, scale: scale)
         let canvas = PixelSize(

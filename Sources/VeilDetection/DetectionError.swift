@@ -6,6 +6,7 @@ public enum DetectionError: Error, Sendable, Equatable, CustomStringConvertible 
     case unexpectedOutput(model: String, reason: String)
     case gpuUnavailable(reason: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .modelMissing(let name, let searched):

@@ -5,6 +5,7 @@ public import VeilMedia
 /// any member is kept (recall first); where members agree, the merged box spans both so a
 /// face is covered from whichever detector saw more of it.
 public struct EnsembleDetector: ObjectDetector {
+    /// The detectors run, in order.
     public let members: [any ObjectDetector]
     /// Overlap above which detections of different members are the same object.
     public let mergeIoU: Double
@@ -12,13 +13,16 @@ public struct EnsembleDetector: ObjectDetector {
     /// stretches a confident box.
     public let minimumScore: Double
 
+    /// Runs `members` and merges overlapping detections of the same class (IoU ≥ `mergeIoU`).
     public init(members: [any ObjectDetector], mergeIoU: Double = 0.4, minimumScore: Double = 0) {
         self.members = members
         self.mergeIoU = mergeIoU
         self.minimumScore = minimumScore
     }
 
+    /// The members' names joined by "+".
     public var name: String { members.map(\.name).joined(separator: "+") }
+    /// Every member's models.
     public var models: [ModelFingerprint] { members.flatMap(\.models) }
     /// The largest of the members' sides; nil if any member needs full resolution.
     public var workingSide: Int? {
@@ -37,6 +41,7 @@ public struct EnsembleDetector: ObjectDetector {
         return EnsembleDetector(members: coarse, mergeIoU: mergeIoU, minimumScore: minimumScore)
     }
 
+    /// Every member's detections, merged.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         var all: [Detection] = []
         for member in members {

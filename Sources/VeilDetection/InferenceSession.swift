@@ -12,6 +12,7 @@ public struct InferenceOptions: Sendable, Hashable {
     /// Run on the GPU through ONNX Runtime's CUDA provider; fails loudly when there is none.
     public var usesGPU: Bool
 
+    /// Options; the defaults use every core, no spinning, the CPU.
     public init(intraOpThreads: Int = 0, allowsSpinning: Bool = false, usesGPU: Bool = false) {
         self.intraOpThreads = intraOpThreads
         self.allowsSpinning = allowsSpinning
@@ -21,7 +22,9 @@ public struct InferenceOptions: Sendable, Hashable {
 
 /// A float tensor returned by a model.
 public struct Tensor: Sendable {
+    /// The tensor's dimensions.
     public var shape: [Int]
+    /// Its values, row-major.
     public var values: [Float]
 }
 
@@ -31,7 +34,9 @@ public struct Tensor: Sendable {
 /// `init` and freed in `deinit`; ONNX Runtime documents `Run` as safe to call concurrently on
 /// one session.
 public final class InferenceSession: @unchecked Sendable {
+    /// The ONNX file.
     public let modelURL: URL
+    /// The model's outputs, in order.
     public let outputNames: [String]
     /// The declared input shape; symbolic dimensions are -1.
     public let inputShape: [Int]
@@ -43,6 +48,7 @@ public final class InferenceSession: @unchecked Sendable {
     /// Whether this ONNX Runtime build can run on an NVIDIA GPU.
     public static var hasGPUSupport: Bool { CVeilORT_hasCUDA() != 0 }
 
+    /// Loads the model at `modelURL`.
     public init(modelURL: URL, options: InferenceOptions = InferenceOptions()) throws(DetectionError) {
         if options.usesGPU && !Self.hasGPUSupport {
             throw .gpuUnavailable(

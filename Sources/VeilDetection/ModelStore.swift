@@ -17,6 +17,7 @@ public struct ModelStore: Sendable {
         return directories
     }()
 
+    /// A store searching `directories` in order.
     public init(directories: [URL] = ModelStore.defaultDirectories) {
         self.directories = directories
     }

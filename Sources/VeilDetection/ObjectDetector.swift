@@ -23,15 +23,20 @@ public protocol ObjectDetector: Sendable {
 }
 
 extension ObjectDetector {
+    /// Default: nil (full resolution).
     public var workingSide: Int? { nil }
+    /// Default: nil (no coarser copy).
     public func coarsened(toSide side: Int) -> (any ObjectDetector)? { nil }
 }
 
 /// A model file's identity, for reports: name and SHA-256.
 public struct ModelFingerprint: Sendable, Hashable, Codable {
+    /// The model file's name.
     public var name: String
+    /// Its SHA-256.
     public var sha256: String
 
+    /// A fingerprint.
     public init(name: String, sha256: String) {
         self.name = name
         self.sha256 = sha256

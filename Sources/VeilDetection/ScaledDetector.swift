@@ -9,6 +9,7 @@ public import VeilMedia
 /// 640 px network shrinks a 16 px face to 2.6 px, which no detector finds; tiles of
 /// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px.
 public struct ScaledDetector: ObjectDetector {
+    /// How images are scaled and tiled for the network.
     public struct Configuration: Sendable, Hashable {
         /// The smallest face (shorter side, image pixels) that must stay detectable.
         public var smallestFace: Double = 16
@@ -31,18 +32,24 @@ public struct ScaledDetector: ObjectDetector {
         /// pass); nil: the network's ``FaceNetwork/maxInputSide``.
         public var inputSideLimit: Int?
 
+        /// The defaults of stills.
         public init() {}
     }
 
+    /// The face network.
     public let network: any FaceNetwork
+    /// How images are scaled and tiled.
     public let configuration: Configuration
 
+    /// Runs `network` on scaled (and, for large images, tiled) copies of each image.
     public init(network: any FaceNetwork, configuration: Configuration = Configuration()) {
         self.network = network
         self.configuration = configuration
     }
 
+    /// The network's name.
     public var name: String { network.name }
+    /// The network's model.
     public var models: [ModelFingerprint] { [network.model] }
     /// The longest side of the whole-image pass.
     var inputSide: Int { min(network.maxInputSide, configuration.inputSideLimit ?? .max) }
@@ -72,6 +79,7 @@ public struct ScaledDetector: ObjectDetector {
         return (wholeScale, grid.tiles, Double(network.maxInputSide) / Double(tileSide))
     }
 
+    /// Faces in `image`, boxes in its pixels.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let plan = plan(for: image.size)
         var detections = try network.detect(in: image, scale: plan.wholeScale)

@@ -8,9 +8,13 @@ public import VeilMedia
 /// stride s ∈ {8, 16, 32}: `cls_s`, `obj_s` (N×1), `bbox_s` (N×4: centre offsets in cells,
 /// log width/height), `kps_s` (N×10: landmark offsets in cells), N = (640/s)².
 public struct YuNetDetector: FaceNetwork {
+    /// The model's file name in the store.
     public static let modelName = "yunet_2023mar.onnx"
+    /// "yunet".
     public let name = "yunet"
+    /// The model file and its SHA-256.
     public let model: ModelFingerprint
+    /// YuNet's fixed input side.
     public let maxInputSide = 640
     /// Scores below this are discarded before any merging (recall-first: low).
     public let scoreFloor: Double
@@ -19,6 +23,7 @@ public struct YuNetDetector: FaceNetwork {
     /// Overlap above which two raw YuNet boxes are the same face.
     private static let suppressionIoU = 0.3
 
+    /// Loads YuNet from `store`.
     public init(
         store: ModelStore = ModelStore(), options: InferenceOptions = InferenceOptions(), scoreFloor: Double = 0.2
     )
@@ -30,6 +35,7 @@ public struct YuNetDetector: FaceNetwork {
         self.scoreFloor = scoreFloor
     }
 
+    /// Faces in `image`, which was resized by `scale` from the original; boxes in the resized image's pixels.
     public func detect(in image: Image, scale: Double) throws(DetectionError) -> [Detection] {
         let scale = min(scale, Double(maxInputSide) / Double(max(image.width, image.height)))
         let (input, scaleX, scaleY) = try resized(image, scale: scale)

@@ -9,6 +9,7 @@ public struct AnnotatedImage: Hashable, Sendable, Codable {
     /// Every annotated object, scored and ignored.
     public var objects: [GroundTruthObject]
 
+    /// An annotated image.
     public init(image: String, size: PixelSize? = nil, objects: [GroundTruthObject]) {
         self.image = image
         self.size = size

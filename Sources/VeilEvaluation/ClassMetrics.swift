@@ -42,6 +42,7 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
     /// (0 when none overlaps): misses with IoU 0.3–0.5 show a box-style mismatch, not a blind spot.
     public var iouHistogram: [IoUHistogramBin]
 
+    /// Metrics of one class.
     public init(
         groundTruthCount: Int, ignoredCount: Int, truePositives: Int, falsePositives: Int, falseNegatives: Int,
         ignoredDetections: Int, precision: Double?, recall: Double?, f1: Double?, averagePrecision50: Double?,
@@ -102,15 +103,18 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
 
 /// The average precision at one IoU threshold.
 public struct IoUAveragePrecision: Hashable, Sendable, Codable {
+    /// The IoU a match needs.
     public var iouThreshold: Double
     /// Nil when the class has no scored ground truth.
     public var averagePrecision: Double?
 
+    /// AP at one IoU.
     public init(iouThreshold: Double, averagePrecision: Double?) {
         self.iouThreshold = iouThreshold
         self.averagePrecision = averagePrecision
     }
 
+    /// Encodes a missing AP as null.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(iouThreshold, forKey: .iouThreshold)

@@ -7,6 +7,7 @@ public struct DatasetLoadOptions: Hashable, Sendable {
     /// Which Veil class each COCO category becomes.
     public var cocoCategories: COCOCategoryMapping
 
+    /// Options; a nil format is detected from the files.
     public init(format: DatasetFormat? = nil, cocoCategories: COCOCategoryMapping = .byName) {
         self.format = format
         self.cocoCategories = cocoCategories

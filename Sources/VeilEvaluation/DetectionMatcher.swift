@@ -20,6 +20,7 @@ public struct DetectionMatcher: Hashable, Sendable {
     /// The least IoU at which a detection matches an object (inclusive).
     public var iouThreshold: Double
 
+    /// A matcher at this IoU.
     public init(iouThreshold: Double) {
         self.iouThreshold = iouThreshold
     }

@@ -50,6 +50,7 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
     /// for other classes is not scored (a plate set does not annotate faces).
     public var classes: [ObjectClass]?
 
+    /// A configuration.
     public init(
         scoreThreshold: Double = defaultScoreThreshold,
         iouThreshold: Double = defaultIoUThreshold,

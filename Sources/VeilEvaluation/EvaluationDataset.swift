@@ -17,6 +17,7 @@ public struct EvaluationDataset: Hashable, Sendable, Codable {
     /// The directory that image paths are relative to; nil for a dataset built in memory.
     public var imageDirectory: URL?
 
+    /// A dataset from its images.
     public init(images: [AnnotatedImage], format: DatasetFormat = .veil, imageDirectory: URL? = nil) {
         self.images = images
         self.format = format

@@ -22,6 +22,7 @@ public enum EvaluationError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The evaluation settings contradict themselves or are out of range.
     case invalidConfiguration(reason: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason):

@@ -19,6 +19,7 @@ public struct EvaluationReport: Hashable, Sendable, Codable {
     /// The settings the numbers were measured with.
     public var configuration: EvaluationConfiguration
 
+    /// A report from its parts.
     public init(
         imageCount: Int, classes: [ObjectClass: ClassMetrics], timing: TimingSummary?,
         configuration: EvaluationConfiguration
@@ -33,6 +34,7 @@ public struct EvaluationReport: Hashable, Sendable, Codable {
         case imageCount, classes, timing, configuration
     }
 
+    /// Decodes a report written by ``encode(to:)``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         imageCount = try container.decode(Int.self, forKey: .imageCount)

@@ -18,12 +18,14 @@ import VeilGeometry
 /// print(report.formattedTable())
 /// ```
 public struct Evaluator: Hashable, Sendable {
+    /// Thresholds and classes.
     public var configuration: EvaluationConfiguration
 
     /// The IoU of COCO's and PASCAL VOC's headline average precision.
     static let averagePrecision50IoU = 0.5
     static let secondsPerHour = 3600.0
 
+    /// An evaluator.
     public init(configuration: EvaluationConfiguration = EvaluationConfiguration()) {
         self.configuration = configuration
     }

@@ -2,7 +2,9 @@ public import VeilGeometry
 
 /// One annotated object of one image: the box a detector is expected to find.
 public struct GroundTruthObject: Hashable, Sendable, Codable {
+    /// What it is.
     public var objectClass: ObjectClass
+    /// Where, in image pixels.
     public var box: Box
     /// Why the object is left out of scoring, or nil when it is scored.
     ///
@@ -10,6 +12,7 @@ public struct GroundTruthObject: Hashable, Sendable, Codable {
     /// positive, and an ignored object that nothing finds is not a miss.
     public var ignoreReason: IgnoreReason?
 
+    /// An annotated object.
     public init(objectClass: ObjectClass, box: Box, ignoreReason: IgnoreReason? = nil) {
         self.objectClass = objectClass
         self.box = box

@@ -14,6 +14,7 @@ public struct ImagePrediction: Hashable, Sendable, Codable {
     /// Seconds spent on this image (detection and masking), or nil when not timed.
     public var elapsedSeconds: Double?
 
+    /// What ran on one image.
     public init(image: String, detections: [Detection], maskRegions: [MaskRegion]? = nil, elapsedSeconds: Double? = nil)
     {
         self.image = image

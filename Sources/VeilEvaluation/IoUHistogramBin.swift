@@ -7,6 +7,7 @@ public struct IoUHistogramBin: Hashable, Sendable, Codable {
     /// Objects whose best IoU falls in the bin.
     public var count: Int
 
+    /// A bin.
     public init(lowerBound: Double, upperBound: Double, count: Int) {
         self.lowerBound = lowerBound
         self.upperBound = upperBound

@@ -15,9 +15,12 @@
 public struct PrecisionRecallCurve: Hashable, Sendable, Codable {
     /// One scored detection after matching (ignored detections are left out beforehand).
     public struct Outcome: Hashable, Sendable, Codable {
+        /// The detection's score.
         public var score: Double
+        /// Whether it matched ground truth.
         public var isTruePositive: Bool
 
+        /// A scored detection.
         public init(score: Double, isTruePositive: Bool) {
             self.score = score
             self.isTruePositive = isTruePositive
@@ -26,8 +29,11 @@ public struct PrecisionRecallCurve: Hashable, Sendable, Codable {
 
     /// The curve at one score threshold: every detection scoring at least `score` is kept.
     public struct Point: Hashable, Sendable, Codable {
+        /// The score threshold of this point.
         public var score: Double
+        /// Recall at this score.
         public var recall: Double
+        /// Precision at this score.
         public var precision: Double
     }
 

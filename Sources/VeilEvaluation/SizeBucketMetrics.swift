@@ -1,6 +1,6 @@
 /// Recall among ground-truth objects of one size range.
 ///
-/// Size is the box's shorter side in pixels (``VeilGeometry/Box/shortSide``), the measure
+/// Size is the box's shorter side in pixels (`Box.shortSide`), the measure
 /// Veil's minimum-size filter and WIDER FACE's difficulty discussion use: a 12 × 40 px plate is a
 /// 12 px object however long it is. (COCO buckets by √area instead; with its edges 32 and 96 a
 /// square box lands in the same bucket either way.)
@@ -21,6 +21,7 @@ public struct SizeBucketMetrics: Hashable, Sendable, Codable {
     /// no masks were supplied.
     public var coverageRecall: Double?
 
+    /// A bucket's metrics.
     public init(
         label: String, minimumSide: Double, maximumSide: Double?, groundTruthCount: Int, truePositives: Int,
         recall: Double?, coverageRecall: Double?

@@ -5,7 +5,9 @@ public struct TimingSummary: Hashable, Sendable, Codable {
 
     /// Images that carried a time.
     public var imageCount: Int
+    /// Mean per image.
     public var meanMilliseconds: Double
+    /// Median per image.
     public var medianMilliseconds: Double
     /// Nearest-rank 95th percentile.
     public var percentile95Milliseconds: Double
@@ -13,6 +15,7 @@ public struct TimingSummary: Hashable, Sendable, Codable {
     /// A pipelined run (decode ∥ detect ∥ encode) can beat it.
     public var imagesPerSecond: Double
 
+    /// A summary from its values.
     public init(
         imageCount: Int, meanMilliseconds: Double, medianMilliseconds: Double, percentile95Milliseconds: Double,
         imagesPerSecond: Double

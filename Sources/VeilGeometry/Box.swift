@@ -8,11 +8,16 @@
 /// face.expanded(byFraction: 0.2).width  // 140
 /// ```
 public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Left edge in pixels.
     public var x: Double
+    /// Top edge in pixels.
     public var y: Double
+    /// Width in pixels.
     public var width: Double
+    /// Height in pixels.
     public var height: Double
 
+    /// A box from its top-left corner and size, in pixels.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
@@ -30,16 +35,24 @@ public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
         self.init(x: center.x - width / 2, y: center.y - height / 2, width: width, height: height)
     }
 
+    /// The left edge.
     public var minX: Double { x }
+    /// The top edge.
     public var minY: Double { y }
+    /// The right edge.
     public var maxX: Double { x + width }
+    /// The bottom edge.
     public var maxY: Double { y + height }
+    /// The centre point.
     public var center: Point { Point(x: x + width / 2, y: y + height / 2) }
+    /// Width × height (0 for an empty box).
     public var area: Double { max(0, width) * max(0, height) }
+    /// Whether the box has no area.
     public var isEmpty: Bool { width <= 0 || height <= 0 }
     /// The shorter side: what "a face of N pixels" means in size filters.
     public var shortSide: Double { min(width, height) }
 
+    /// "(x, y, w×h)".
     public var description: String { "(\(x), \(y), \(width)×\(height))" }
 
     /// Whether a point lies inside the box (edges included).

@@ -1,7 +1,9 @@
 /// One object found in one image: the value that flows from detectors through the tracker to
 /// the masks and the metrics.
 public struct Detection: Hashable, Sendable, Codable {
+    /// What was found.
     public var objectClass: ObjectClass
+    /// Where, in image pixels.
     public var box: Box
     /// Detector confidence, 0…1.
     public var score: Double
@@ -10,6 +12,7 @@ public struct Detection: Hashable, Sendable, Codable {
     /// emit them); empty otherwise.
     public var landmarks: [Point]
 
+    /// A detection; `landmarks` are the five face points when the detector gives them.
     public init(objectClass: ObjectClass, box: Box, score: Double, landmarks: [Point] = []) {
         self.objectClass = objectClass
         self.box = box

@@ -13,8 +13,11 @@ public enum MaskShape: String, Sendable, Hashable, Codable, CaseIterable {
 /// The mask planner produces regions from detections (margins applied); maskers paint them;
 /// the evaluation asks them which ground-truth pixels they cover.
 public struct MaskRegion: Hashable, Sendable, Codable {
+    /// The area to mask, in image pixels (margins already applied).
     public var box: Box
+    /// How the box is filled.
     public var shape: MaskShape
+    /// What the region hides.
     public var objectClass: ObjectClass
     /// The face's five landmarks (eyes, nose, mouth corners) when known: the surrogate mask
     /// draws its synthetic face on them.
@@ -22,6 +25,7 @@ public struct MaskRegion: Hashable, Sendable, Codable {
     /// The vertices of a ``MaskShape/polygon`` region, in order.
     public var polygon: [Point]?
 
+    /// A region to mask.
     public init(box: Box, shape: MaskShape, objectClass: ObjectClass, landmarks: [Point]? = nil) {
         self.box = box
         self.shape = shape

@@ -3,6 +3,7 @@ public enum ObjectClass: String, Hashable, Sendable, Codable, CaseIterable, Comp
     case face
     case plate
 
+    /// Orders classes by name (face before plate).
     public static func < (lhs: ObjectClass, rhs: ObjectClass) -> Bool {
         lhs.rawValue < rhs.rawValue
     }

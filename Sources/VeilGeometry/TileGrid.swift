@@ -9,12 +9,16 @@
 /// grid.tiles.count  // 12
 /// ```
 public struct TileGrid: Sendable, Hashable {
+    /// The image the tiles cover.
     public let imageSize: PixelSize
+    /// The side of each square tile.
     public let tileSize: Int
+    /// Pixels shared by neighbouring tiles.
     public let overlap: Int
     /// The tiles, row by row; each lies inside the image (edge tiles are shifted inwards).
     public let tiles: [Box]
 
+    /// Square tiles of `tileSize` covering `imageSize`, neighbours overlapping by `overlap`.
     public init(imageSize: PixelSize, tileSize: Int, overlap: Int) {
         precondition(tileSize > overlap && overlap >= 0, "tile size must exceed the overlap")
         self.imageSize = imageSize

@@ -9,6 +9,7 @@ public struct Margin: Sendable, Hashable, Codable {
     /// Added below, as a fraction of the box height (chin).
     public var bottom: Double
 
+    /// A margin per side, as fractions of the box.
     public init(horizontal: Double, top: Double, bottom: Double) {
         self.horizontal = horizontal
         self.top = top
@@ -28,15 +29,20 @@ public struct MaskPlanner: Sendable, Hashable {
     /// (docs/EVALUATION.md); an ellipse inscribed in a box leaves its corners, so the ellipse
     /// needs a wider margin than a box.
     public var faceMargin: Margin
+    /// Ellipse or box for faces.
     public var faceShape: MaskShape
     /// Plates are rectangles: always masked as boxes, with a margin that reaches the plate frame
     /// when the detector only boxed the characters.
     public var plateMargin: Margin
 
+    /// The ellipse margin calibrated to cover whole heads on the evaluation data.
     public static let defaultEllipseFaceMargin = Margin(horizontal: 0.4, top: 0.45, bottom: 0.4)
+    /// The box margin calibrated the same way.
     public static let defaultBoxFaceMargin = Margin(horizontal: 0.3, top: 0.35, bottom: 0.3)
+    /// The plate margin (frames and screws too).
     public static let defaultPlateMargin = Margin(horizontal: 0.15, top: 0.3, bottom: 0.3)
 
+    /// A planner; nil margins take the calibrated defaults for the shape.
     public init(faceShape: MaskShape = .ellipse, faceMargin: Margin? = nil, plateMargin: Margin? = nil) {
         self.faceShape = faceShape
         self.faceMargin =

@@ -45,5 +45,6 @@ public struct MaskSettings: Sendable, Hashable, Codable {
     /// The colour of `fill` (blue, green, red).
     public var fillColor: [UInt8] = [0, 0, 0]
 
+    /// The documented defaults.
     public init() {}
 }

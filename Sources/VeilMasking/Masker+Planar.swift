@@ -34,8 +34,11 @@ extension Masker {
     /// encoder far fewer bits, and averaging many frames cannot cancel the noise out (fresh
     /// noise per frame averages away and leaves the cell colours beneath).
     ///
-    /// - Parameter noiseKeys: one entry per region (nil: system random source); missing
-    ///   entries count as nil.
+    /// - Parameters:
+    ///   - regions: what to mask, in the picture's pixels.
+    ///   - picture: the frame, masked in place.
+    ///   - noiseKeys: one entry per region (nil: system random source); missing entries count
+    ///     as nil.
     public func apply(_ regions: [MaskRegion], to picture: inout PlanarImage, noiseKeys: [UInt64?])
         throws(MaskingError)
     {
@@ -84,6 +87,7 @@ extension Masker {
 public struct KeyedNoise: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator seeded with `key`.
     public init(key: UInt64) { state = key }
 
     /// A key for one member of a family (a track) under a secret.
@@ -92,6 +96,7 @@ public struct KeyedNoise: RandomNumberGenerator, Sendable {
         return noise.next()
     }
 
+    /// The next number.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state

@@ -10,9 +10,12 @@ public import VeilMedia
 /// try Masker(style: .layered).apply(regions, to: &image)
 /// ```
 public struct Masker: Sendable, Hashable {
+    /// The mask style.
     public var style: MaskStyle
+    /// Its parameters.
     public var settings: MaskSettings
 
+    /// A masker.
     public init(style: MaskStyle = .layered, settings: MaskSettings = MaskSettings()) {
         self.style = style
         self.settings = settings

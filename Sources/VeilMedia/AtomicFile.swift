@@ -40,6 +40,7 @@ public enum AtomicFile {
     ///
     /// `@unchecked Sendable`: `descriptor` is set once in `init` and only closed in `deinit`.
     public final class Reservation: @unchecked Sendable {
+        /// The temporary file's path.
         public let url: URL
         let descriptor: Int32
 

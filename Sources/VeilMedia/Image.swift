@@ -4,10 +4,12 @@ public import VeilGeometry
 ///
 /// A value type: copies share storage until one is written (the array's copy-on-write).
 public struct Image: Sendable, Hashable {
+    /// Width and height in pixels.
     public let size: PixelSize
     /// BGR bytes, `size.width * size.height * 3` of them.
     public var pixels: [UInt8]
 
+    /// An image from interleaved BGR bytes, row by row (`size.width * size.height * 3` of them).
     public init(size: PixelSize, pixels: [UInt8]) {
         precondition(pixels.count == size.width * size.height * 3, "pixel count does not match the size")
         self.size = size
@@ -25,7 +27,9 @@ public struct Image: Sendable, Hashable {
         self.init(size: size, pixels: pixels)
     }
 
+    /// Width in pixels.
     public var width: Int { size.width }
+    /// Height in pixels.
     public var height: Int { size.height }
 
     /// The byte offset of pixel (x, y)'s blue channel.

@@ -10,6 +10,7 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     case imageOperationFailed(operation: String, reason: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read \(path): \(reason)"

@@ -2,11 +2,14 @@ public import VeilGeometry
 
 /// How a video's Y′CbCr samples map to RGB: the luma weights of red and blue, and the range.
 public struct ColorMatrix: Sendable, Hashable {
+    /// Kr of the YCbCr matrix (0.2126 for BT.709).
     public var redWeight: Double
+    /// Kb of the YCbCr matrix (0.0722 for BT.709).
     public var blueWeight: Double
     /// Samples use 0…255 (JPEG-style) rather than 16…235 (luma) and 16…240 (chroma).
     public var isFullRange: Bool
 
+    /// A matrix from its weights and range.
     public init(redWeight: Double, blueWeight: Double, isFullRange: Bool) {
         self.redWeight = redWeight
         self.blueWeight = blueWeight
@@ -50,13 +53,16 @@ public struct ColorMatrix: Sendable, Hashable {
 ///
 /// Video frames stay in this form from decoder to encoder: it is half the size of BGR and needs
 /// no conversion on either side. Masks are painted through small BGR crops (see
-/// ``bgrCrop(x:y:width:height:)`` and ``replacePixels(from:x:y:where:)``).
+/// ``bgrCrop(x:y:width:height:)`` and ``replacePixels(from:x:y:columns:)``).
 public struct PlanarImage: Sendable, Hashable {
+    /// Width and height of the luma plane.
     public let size: PixelSize
+    /// How the planes convert to RGB.
     public var matrix: ColorMatrix
     /// Y plane, then Cb, then Cr.
     public var planes: [UInt8]
 
+    /// A picture from its three planes, stored one after another.
     public init(size: PixelSize, matrix: ColorMatrix, planes: [UInt8]) {
         precondition(planes.count == Self.byteCount(for: size), "plane bytes do not match the size")
         self.size = size
@@ -81,7 +87,9 @@ public struct PlanarImage: Sendable, Hashable {
         PixelSize(width: (size.width + 1) / 2, height: (size.height + 1) / 2)
     }
 
+    /// Width in pixels.
     public var width: Int { size.width }
+    /// Height in pixels.
     public var height: Int { size.height }
     var chromaWidth: Int { (size.width + 1) / 2 }
     var blueOffset: Int { size.width * size.height }

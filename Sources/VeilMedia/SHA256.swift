@@ -22,6 +22,7 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    /// An empty hash, ready for ``update(_:)``.
     public init() {}
 
     /// The hex digest of a whole buffer.
@@ -42,6 +43,7 @@ public struct SHA256: Sendable {
         return hasher.finalizeHex()
     }
 
+    /// Adds `data` to the message.
     public mutating func update(_ data: Data) {
         length &+= UInt64(data.count)
         pending.append(contentsOf: data)
@@ -55,6 +57,7 @@ public struct SHA256: Sendable {
         pending.removeFirst(whole)
     }
 
+    /// The digest as 64 lowercase hex digits; the hasher is spent afterwards.
     public mutating func finalizeHex() -> String {
         var tail = pending
         tail.append(0x80)
@@ -77,7 +80,17 @@ public struct SHA256: Sendable {
 
     private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
-        var words = [UInt32](repeating: 0, count: 64)
+        // The message schedule lives on the stack: an array per 64-byte block made hashing a
+        // video several times slower than reading it.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { words in
+            compress(block, schedule: words)
+        }
+    }
+
+    private mutating func compress(
+        _ block: UnsafeBufferPointer<UInt8>, schedule words: UnsafeMutableBufferPointer<UInt32>
+    ) {
+        func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
         for index in 0..<16 {
             words[index] =
                 UInt32(block[index * 4]) << 24 | UInt32(block[index * 4 + 1]) << 16

@@ -7,7 +7,9 @@ public struct AnonymizationSettings: Sendable, Hashable {
     public var targets: Set<ObjectClass> = [.face, .plate]
     /// Minimum detector score, 0…1. Lower finds more faces and masks more false positives.
     public var threshold: Double = 0.2
+    /// What masks look like.
     public var masker = Masker()
+    /// Mask shapes and margins.
     public var planner = MaskPlanner()
     /// JPEG/WebP quality of still outputs, 1…100.
     public var quality: Int = 92
@@ -23,5 +25,6 @@ public struct AnonymizationSettings: Sendable, Hashable {
     /// partly visible. When on, ``ImageOutcome/damage`` says what was wrong.
     public var acceptsDamagedImages = false
 
+    /// Veil's defaults (those of `veil anonymize`).
     public init() {}
 }

@@ -3,12 +3,15 @@ internal import VeilMedia
 
 /// One input file and where its output goes.
 public struct BatchJob: Sendable, Hashable {
+    /// The file read.
     public var input: URL
+    /// Where its output goes.
     public var output: URL
     /// The input's path relative to the root it was found under (or its file name), used in
     /// reports and to mirror directory trees.
     public var relativePath: String
 
+    /// A job.
     public init(input: URL, output: URL, relativePath: String) {
         self.input = input
         self.output = output
@@ -165,6 +168,13 @@ public enum BatchPlan {
     ///
     /// - Returns: the problem, or nil when the shape fits.
     public static func outputShapeProblem(inputs: [URL], output: URL) -> String? {
+        if inputs.count == 1, !isDirectory(inputs[0]), !output.hasDirectoryPath, !isDirectory(output),
+            output.pathExtension.isEmpty
+        {
+            return "-o \(output.path) has no extension, so its format is unknown; name the output file "
+                + "(e.g. -o \(output.lastPathComponent).\(inputs[0].pathExtension.isEmpty ? "jpg" : inputs[0].pathExtension)) "
+                + "or write into a folder (-o \(output.lastPathComponent)/)"
+        }
         guard MediaKind(url: output) != nil, !output.hasDirectoryPath, !isDirectory(output) else { return nil }
         let folders = inputs.filter(isDirectory)
         guard inputs.count > 1 || !folders.isEmpty else { return nil }

@@ -5,10 +5,11 @@ public enum MediaOutcome: Sendable {
     case image(ImageOutcome)
     case video(VideoOutcome)
 
-    /// Objects masked (stills) or detections (video), per class name.
-    public var counts: [String: Int] {
+    /// Detections masked, per class: in a still one per object, in a video summed over every
+    /// detected frame (see ``VideoOutcome/tracks`` for objects).
+    public var detections: ClassCounts {
         switch self {
-        case .image(let outcome): Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) })
+        case .image(let outcome): outcome.detections
         case .video(let outcome): outcome.detections
         }
     }
@@ -16,8 +17,11 @@ public enum MediaOutcome: Sendable {
 
 /// The result of one job.
 public struct JobResult: Sendable {
+    /// The job.
     public var job: BatchJob
+    /// What happened, or why it failed.
     public var outcome: Result<MediaOutcome, PipelineError>
+    /// Wall time of the job.
     public var elapsedMilliseconds: Double
 }
 
@@ -26,13 +30,17 @@ public struct JobResult: Sendable {
 /// Stills run `concurrency` at a time; videos run one after another, each already spreading
 /// its stages over the cores.
 public struct BatchRunner: Sendable {
+    /// Runs the stills; nil fails them as unsupported.
     public let images: ImageAnonymizer?
+    /// Runs the videos; nil fails them as unsupported.
     public let videos: VideoAnonymizer?
     /// Still images processed at once. Each detector call already uses several cores, so more
     /// than the core count rarely helps.
     public let concurrency: Int
+    /// Stops the run (Ctrl-C): jobs not started fail as cancelled.
     public let cancellation: CancellationFlag
 
+    /// A runner; `concurrency` is clamped to at least 1.
     public init(
         images: ImageAnonymizer?,
         videos: VideoAnonymizer?,
@@ -46,11 +54,14 @@ public struct BatchRunner: Sendable {
     }
 
     /// Runs every job. `progress` is called after each file (completed count, total), possibly
-    /// from several threads; `videoProgress` while a video runs.
+    /// from several threads; `videoProgress` while a video runs; `finished` with each file's
+    /// result as soon as it is known (before `progress`), so failures can be reported as they
+    /// happen.
     public func run(
         _ jobs: [BatchJob],
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in }
+        videoProgress: @escaping @Sendable (BatchJob, VideoProgress) -> Void = { _, _ in },
+        finished: @escaping @Sendable (JobResult) -> Void = { _ in }
     ) -> [JobResult] {
         let results = ResultSlots(count: jobs.count)
         let stills = jobs.indices.filter { jobs[$0].kind != .video }
@@ -61,14 +72,18 @@ public struct BatchRunner: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let position = next.take(below: stills.count) {
                     let index = stills[position]
-                    results.store(runImage(jobs[index]), at: index)
+                    let result = runImage(jobs[index])
+                    results.store(result, at: index)
+                    finished(result)
                     progress(results.completed, jobs.count)
                 }
             }
         }
         for index in movies {
             let job = jobs[index]
-            results.store(runVideo(job) { videoProgress(job, $0) }, at: index)
+            let result = runVideo(job) { videoProgress(job, $0) }
+            results.store(result, at: index)
+            finished(result)
             progress(results.completed, jobs.count)
         }
         return results.all

@@ -8,8 +8,11 @@ public final class CancellationFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var isSet = false
 
+    /// A flag not yet set.
     public init() {}
 
+    /// Sets the flag; every stage reading it stops.
     public func cancel() { lock.withLock { isSet = true } }
+    /// Whether ``cancel()`` was called.
     public var isCancelled: Bool { lock.withLock { isSet } }
 }

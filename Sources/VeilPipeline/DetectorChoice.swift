@@ -74,6 +74,7 @@ public struct DetectionProfile: Sendable, Hashable {
         precision: .int8
     )
 
+    /// A profile from all its values (start from ``stills`` or ``video`` instead).
     public init(
         faceInputSide: Int,
         smallestFace: Double,
@@ -101,8 +102,15 @@ extension DetectorChoice {
     /// Builds the detector for the given targets.
     ///
     /// - Parameters:
+    ///   - targets: the classes to detect.
     ///   - threshold: the user's minimum score; detections below the profile's floor (or this
     ///     threshold, for stills) are dropped before merging.
+    ///   - profile: resolution, tiling and precision (``DetectionProfile/stills`` or
+    ///     ``DetectionProfile/video``).
+    ///   - store: where the models are.
+    ///   - options: inference options (threads, GPU).
+    ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
+    /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func makeDetector(
         targets: Set<ObjectClass>,
         threshold: Double,

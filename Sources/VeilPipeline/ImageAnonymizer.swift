@@ -6,13 +6,20 @@ public import VeilMedia
 
 /// What happened to one still image.
 public struct ImageOutcome: Sendable, Codable, Hashable {
+    /// The decoded size in pixels (after EXIF orientation).
     public var size: PixelSize
-    /// Objects masked, per class.
-    public var counts: [ObjectClass: Int]
+    /// Detections at or above the threshold that were masked, per class (exclusions
+    /// removed). In a still, each detection is one object.
+    public var detections: ClassCounts
+    /// SHA-256 of the input's bytes as read, lowercase hex (chain of custody).
+    public var inputSHA256: String
+    /// SHA-256 of the output's bytes as written.
+    public var outputSHA256: String
     /// Detections left unmasked because an exclusion region covered them.
     public var excludedDetections: Int = 0
     /// Manual regions masked.
     public var manualRegions: Int = 0
+    /// Where the time went.
     public var timings: StageTimings
     /// The damage the decoder met (``AnonymizationSettings/acceptsDamagedImages`` was on and
     /// only what decoded was processed); nil for an intact image.
@@ -21,13 +28,19 @@ public struct ImageOutcome: Sendable, Codable, Hashable {
 
 /// Milliseconds spent per stage.
 public struct StageTimings: Sendable, Codable, Hashable {
+    /// Reading and decoding the input.
     public var decodeMilliseconds: Double = 0
+    /// Detection and mask planning.
     public var detectMilliseconds: Double = 0
+    /// Painting the masks.
     public var maskMilliseconds: Double = 0
+    /// Encoding and writing the output.
     public var encodeMilliseconds: Double = 0
 
+    /// All zero.
     public init() {}
 
+    /// The sum of the stages.
     public var totalMilliseconds: Double {
         decodeMilliseconds + detectMilliseconds + maskMilliseconds + encodeMilliseconds
     }
@@ -36,9 +49,12 @@ public struct StageTimings: Sendable, Codable, Hashable {
 /// Anonymizes one still image: decode (EXIF orientation applied) → detect → plan → mask →
 /// encode without metadata → write atomically.
 public struct ImageAnonymizer: Sendable {
+    /// Finds what to mask.
     public let detector: any ObjectDetector
+    /// How outputs look.
     public let settings: AnonymizationSettings
 
+    /// An anonymizer running `detector` with `settings`.
     public init(detector: any ObjectDetector, settings: AnonymizationSettings) {
         self.detector = detector
         self.settings = settings
@@ -84,6 +100,7 @@ public struct ImageAnonymizer: Sendable {
         let damage: String?
         do throws(MediaError) {
             original = try ImageCodec.readData(input)
+            try ImageCodec.acceptedHeader(of: original, path: input.path)
             damage = ImageIntegrity.damage(in: original)
             if let damage, !settings.acceptsDamagedImages { throw MediaError.damaged(path: input.path, reason: damage) }
             image = try ImageCodec.decode(original, path: input.path)
@@ -99,8 +116,9 @@ public struct ImageAnonymizer: Sendable {
             throw .masking(error)
         }
         timings.maskMilliseconds = clock.lap()
+        var encoded: Data
         do {
-            var encoded = try ImageCodec.encode(image, format: format, quality: settings.quality)
+            encoded = try ImageCodec.encode(image, format: format, quality: settings.quality)
             if settings.keepsMetadata, format == .jpg {
                 encoded = MetadataTransfer.copyingSafeEXIF(from: original, into: encoded)
             }
@@ -109,10 +127,11 @@ public struct ImageAnonymizer: Sendable {
             throw .media(error)
         }
         timings.encodeMilliseconds = clock.lap()
-        let counts = Dictionary(grouping: detections, by: \.objectClass).mapValues(\.count)
         return ImageOutcome(
             size: image.size,
-            counts: counts,
+            detections: ClassCounts(Dictionary(grouping: detections, by: \.objectClass).mapValues(\.count)),
+            inputSHA256: SHA256.hex(of: original),
+            outputSHA256: SHA256.hex(of: encoded),
             excludedDetections: excluded,
             manualRegions: settings.userRegions.regions.count,
             timings: timings,

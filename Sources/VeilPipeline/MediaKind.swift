@@ -14,6 +14,7 @@ public enum MediaKind: String, Sendable, Codable {
     /// Containers Veil writes video into; other inputs get an `.mp4` output in directory runs.
     public static let videoOutputExtensions: Set<String> = ["mp4", "mov", "mkv"]
 
+    /// The kind of `url` by its extension; nil when Veil does not read it.
     public init?(url: URL) {
         let ext = url.pathExtension.lowercased()
         if ImageFormat.inputExtensions.contains(ext) {

@@ -21,6 +21,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     /// An output folder that cannot be created or written.
     case outputUnusable(path: String, reason: String)
 
+    /// The message shown to the user (one line, naming the file or frame).
     public var description: String {
         switch self {
         case .media(let error): error.description

@@ -12,19 +12,29 @@ public import VeilVideo
 /// `--exclude-track ID`), add or move boxes, change a box's `source` freely. Manual regions go
 /// in a regions file (`--regions-file`), not here.
 public struct TracksFile: Codable, Sendable, Hashable {
+    /// The value of `format`.
     public static let formatName = "veil-tracks"
+    /// The value of `version`.
     public static let formatVersion = 1
 
     /// Identifies the media the tracks belong to; `render` refuses any other.
     public struct Media: Codable, Sendable, Hashable {
+        /// The video's file name (no folders).
         public var fileName: String
+        /// The video's SHA-256.
         public var sha256: String
+        /// The video's size in bytes.
         public var bytes: Int
+        /// Frame width in pixels.
         public var width: Int
+        /// Frame height in pixels.
         public var height: Int
+        /// Frames read.
         public var frames: Int
+        /// The container's duration, when it has one.
         public var durationSeconds: Double?
 
+        /// The identity of a video.
         public init(
             fileName: String, sha256: String, bytes: Int, width: Int, height: Int, frames: Int,
             durationSeconds: Double? = nil
@@ -41,12 +51,19 @@ public struct TracksFile: Codable, Sendable, Hashable {
 
     /// How the tracks were made (for the record; rendering does not need it).
     public struct Provenance: Codable, Sendable, Hashable {
+        /// "veil" and its version.
         public var tool: String
+        /// Every model that ran, with its SHA-256.
         public var models: [ModelFingerprint]
+        /// The minimum detector score.
         public var threshold: Double
+        /// The classes detected.
         public var targets: [ObjectClass]
+        /// Faces detected on every n-th frame (as run).
         public var detectionStride: Int
+        /// Plates detected on every n-th frame (as run).
         public var plateDetectionStride: Int
+        /// Seconds of look-ahead.
         public var lookAheadSeconds: Double
         /// Faces were searched at full size on every n-th frame (coarse passes between); nil in
         /// files written before coarse passes existed.
@@ -54,6 +71,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         /// The longest side of the coarse face passes (pixels); nil when there were none.
         public var coarseDetectionSide: Int?
 
+        /// The provenance of a tracks file.
         public init(
             tool: String,
             models: [ModelFingerprint],
@@ -77,8 +95,11 @@ public struct TracksFile: Codable, Sendable, Hashable {
         }
     }
 
+    /// One box of a track on one frame.
     public struct TrackBox: Codable, Sendable, Hashable {
+        /// The frame's index, from 0.
         public var frame: Int
+        /// The box in frame pixels.
         public var box: Box
         /// `detected`, `predicted` (tracker) or `filled` (gap fill).
         public var source: BoxSource
@@ -87,6 +108,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         /// The detector's five face landmarks, when detected on this frame.
         public var landmarks: [Point]?
 
+        /// A box of a track on one frame.
         public init(frame: Int, box: Box, source: BoxSource, score: Double? = nil, landmarks: [Point]? = nil) {
             self.frame = frame
             self.box = box
@@ -96,11 +118,16 @@ public struct TracksFile: Codable, Sendable, Hashable {
         }
     }
 
+    /// One tracked object and its boxes.
     public struct Track: Codable, Sendable, Hashable {
+        /// The track's ID (what `render --exclude-track` takes).
         public var id: Int
+        /// Face or plate.
         public var objectClass: ObjectClass
+        /// Its boxes, frame by frame.
         public var boxes: [TrackBox]
 
+        /// A track and its boxes.
         public init(id: Int, objectClass: ObjectClass, boxes: [TrackBox]) {
             self.id = id
             self.objectClass = objectClass
@@ -110,16 +137,25 @@ public struct TracksFile: Codable, Sendable, Hashable {
 
     /// A box masked on one frame without a track (a strong detection no track claimed).
     public struct LooseBox: Codable, Sendable, Hashable {
+        /// Face or plate.
         public var objectClass: ObjectClass
+        /// The frame's index, from 0.
         public var frame: Int
+        /// The box in frame pixels.
         public var box: Box
     }
 
+    /// Always ``formatName``.
     public var format: String
+    /// The layout's version (``formatVersion``).
     public var version: Int
+    /// The video it was made for.
     public var media: Media
+    /// How it was made.
     public var provenance: Provenance
+    /// Every track.
     public var tracks: [Track]
+    /// Boxes masked without a track.
     public var looseBoxes: [LooseBox]
 
     /// Builds the file from the plans of every frame.
@@ -193,6 +229,7 @@ public struct TracksFile: Codable, Sendable, Hashable {
         )
     }
 
+    /// The file as pretty-printed JSON with sorted keys.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -8,11 +8,14 @@ public import VeilGeometry
 /// keyframes give its box at given times and it is linearly interpolated between them (held
 /// before the first and after the last).
 public struct UserRegion: Sendable, Hashable, Codable {
+    /// Where a moving region is at one time.
     public struct Keyframe: Sendable, Hashable, Codable {
         /// Seconds from the start of the video.
         public var time: Double
+        /// The box at that time, in pixels.
         public var box: Box
 
+        /// A keyframe at `time` seconds.
         public init(time: Double, box: Box) {
             self.time = time
             self.box = box
@@ -24,15 +27,19 @@ public struct UserRegion: Sendable, Hashable, Codable {
     public var label: String?
     /// For `polygon` regions, the bounds of ``points`` (any value is replaced by them).
     public var box: Box
+    /// Box, ellipse or polygon.
     public var shape: MaskShape
     /// Vertices of a `polygon` region (stills: masked as drawn; video: moved with keyframes'
     /// offset from ``box`` is not supported, polygons are static).
     public var points: [Point]?
     /// Seconds; nil means from the start / to the end.
     public var start: Double?
+    /// Seconds; nil: until the end.
     public var end: Double?
+    /// Positions over time; the box moves linearly between them.
     public var keyframes: [Keyframe]
 
+    /// A region; without `start`/`end` it is active throughout.
     public init(
         label: String? = nil,
         box: Box,
@@ -109,18 +116,21 @@ public struct UserRegions: Sendable, Hashable, Codable {
     /// The regions file format version this build reads.
     public static let formatVersion = 1
 
+    /// The file layout's version (1).
     public var version: Int
     /// Always masked, whatever the detector says; exclusions never remove them.
     public var regions: [UserRegion]
     /// Detections whose centre lies inside one of these are not masked.
     public var exclusions: [UserRegion]
 
+    /// Regions to mask and exclusions.
     public init(regions: [UserRegion] = [], exclusions: [UserRegion] = []) {
         version = Self.formatVersion
         self.regions = regions
         self.exclusions = exclusions
     }
 
+    /// Whether there is neither a region nor an exclusion.
     public var isEmpty: Bool { regions.isEmpty && exclusions.isEmpty }
 
     /// Reads a regions file (JSON, documented in the README).

@@ -8,9 +8,13 @@ public import VeilVideo
 
 /// Progress of a running video, for progress lines and `--json-progress`.
 public struct VideoProgress: Sendable, Codable {
+    /// Frames written so far.
     public var framesDone: Int
+    /// The container's frame count (an estimate for some formats); nil when unknown.
     public var framesTotal: Int?
+    /// Frames per second, smoothed (see ``ThroughputEstimator``).
     public var framesPerSecond: Double
+    /// Seconds left; nil for the first seconds, until the rate is measured.
     public var etaSeconds: Double?
 }
 
@@ -24,8 +28,11 @@ public struct VideoAnonymizer: Sendable {
     /// One detector for one class, run on every `stride`-th frame, and optionally a coarser
     /// copy of it on frames in between.
     public struct ClassDetector: Sendable {
+        /// The class this detector finds.
         public var objectClass: ObjectClass
+        /// The detector of the full passes.
         public var detector: any ObjectDetector
+        /// Full passes on every n-th frame.
         public var stride: Int
         /// Runs on every `coarse.stride`-th frame that the full pass skips.
         public var coarse: CoarsePass?
@@ -35,6 +42,7 @@ public struct VideoAnonymizer: Sendable {
         /// frames before the first pass are covered like skipped ones.
         public var isStaggered: Bool
 
+        /// A detector for one class; `coarse` adds cheaper passes between the full ones.
         public init(
             objectClass: ObjectClass, detector: any ObjectDetector, stride: Int, coarse: CoarsePass? = nil,
             isStaggered: Bool = false
@@ -75,13 +83,16 @@ public struct VideoAnonymizer: Sendable {
     /// carried by the tracker instead of counted as missed, and new small objects wait for the
     /// next full pass (then held backwards over the frames that could not see them).
     public struct CoarsePass: Sendable {
+        /// The coarse detector (the same network at a lower resolution).
         public var detector: any ObjectDetector
+        /// Coarse passes on every n-th frame the full pass skips.
         public var stride: Int
         /// The smallest object (shorter side, pixels at the detector's working side) this pass
         /// finds reliably. Default 16: CenterFace finds faces from about 12 px at its input,
         /// with scores that sag below about 16 px.
         public var reliableSide: Double
 
+        /// A coarse pass.
         public init(detector: any ObjectDetector, stride: Int, reliableSide: Double = 16) {
             self.detector = detector
             self.stride = max(1, stride)
@@ -100,11 +111,14 @@ public struct VideoAnonymizer: Sendable {
     /// Each class is tracked separately, so a frame where only one class was detected never
     /// counts as a miss for the other.
     public let detectors: [ClassDetector]
+    /// What masks look like.
     public let settings: AnonymizationSettings
+    /// Look-ahead, schedule and encoding.
     public let video: VideoSettings
     /// Frames in flight between stages (besides the look-ahead window).
     static let queueCapacity = 4
 
+    /// An anonymizer with these detectors (see ``VideoSettings/detectors(targets:choice:threshold:store:options:plateModel:)`` for Veil's own).
     public init(detectors: [ClassDetector], settings: AnonymizationSettings, video: VideoSettings) {
         self.detectors = detectors
         self.settings = settings
@@ -114,6 +128,7 @@ public struct VideoAnonymizer: Sendable {
     /// Every model used, for reports.
     public var models: [ModelFingerprint] { detectors.flatMap(\.detector.models) }
 
+    /// Detects, tracks, masks and encodes `input` into `output`, blocking until done; `cancellation` stops it (nothing is left under `output`).
     public func anonymize(
         input: URL,
         output: URL,
@@ -138,9 +153,15 @@ public struct VideoAnonymizer: Sendable {
     /// settings the output matches `anonymize` (masks drawn with random noise differ in the
     /// noise only).
     ///
-    /// - Parameter masks: regions drawn exactly as given on the frame with that index (a
-    ///   reviewed video's manual regions, compiled per frame), in addition to the settings'
-    ///   user regions; exclusions never remove them.
+    /// - Parameters:
+    ///   - input: the video the plans were made for.
+    ///   - output: where the masked video goes (written under a temporary name until complete).
+    ///   - plans: the boxes to mask, by frame index (a tracks file's `plansByFrame`).
+    ///   - masks: regions drawn exactly as given on the frame with that index (a reviewed
+    ///     video's manual regions, compiled per frame), in addition to the settings' user
+    ///     regions; exclusions never remove them.
+    ///   - cancellation: stops the run; nothing is left under `output`.
+    ///   - progress: called while frames are written.
     public func render(
         input: URL,
         output: URL,
@@ -204,7 +225,29 @@ public struct VideoAnonymizer: Sendable {
             cancellation: cancellation,
             progress: progress
         )
-        let outcome = try run.execute()
+        var outcome = try run.execute()
+        // A file cut off after its header reads as an empty stream without an error; `detect`
+        // would write a tracks file for a video with no picture (the transcoder refuses too).
+        guard outcome.frames > 0 else {
+            throw .video(
+                .decodingFailed(
+                    path: input.path,
+                    reason: "no video frame could be decoded (the file holds no pictures, "
+                        + "or is cut off after its header)"))
+        }
+        if let output {
+            outcome.inputSHA256 = try Self.sha256(of: input)
+            outcome.outputSHA256 = try Self.sha256(of: output)
+        }
         return (outcome, run.collectedPlans, info)
+    }
+
+    /// The file's SHA-256 for the report (chain of custody).
+    static func sha256(of url: URL) throws(PipelineError) -> String {
+        do {
+            return try SHA256.hex(ofFileAt: url)
+        } catch {
+            throw .media(.unreadable(path: url.path, reason: error.localizedDescription))
+        }
     }
 }

@@ -5,25 +5,42 @@ public import VeilVideo
 public struct VideoOutcome: Sendable, Codable, Hashable {
     /// One thing the verification pass still found on a masked frame.
     public struct Finding: Sendable, Codable, Hashable {
+        /// The frame's index, from 0.
         public var frame: Int
+        /// What was found.
         public var objectClass: ObjectClass
+        /// The detector's score.
         public var score: Double
     }
 
+    /// SHA-256 of the input file, lowercase hex (chain of custody); nil when no video was
+    /// written (`detectPlans`: the tracks file records it).
+    public var inputSHA256: String?
+    /// SHA-256 of the output file as written; nil when no video was written (`detectPlans`).
+    public var outputSHA256: String?
+    /// Frames written (or, for `detectPlans`, read).
     public var frames: Int
+    /// The input's duration in seconds.
     public var durationSeconds: Double
+    /// Coded width in pixels.
     public var width: Int
+    /// Coded height in pixels.
     public var height: Int
+    /// The display rotation carried over to the output.
     public var rotationDegrees: Double
-    /// Detections (at or above the threshold) per class, over all detected frames.
-    public var detections: [String: Int]
-    /// Distinct tracks per class.
-    public var tracks: [String: Int]
+    /// Detector hits at or above the threshold per class, summed over every frame a detector
+    /// ran on: one face seen on 100 detected frames counts 100. Not a number of people.
+    public var detections: ClassCounts
+    /// Distinct tracks per class: about one per object that appeared (an object lost for
+    /// longer than the tracker's buffer comes back as a new track).
+    public var tracks: ClassCounts
     /// Frames with at least one mask.
     public var framesWithMasks: Int
     /// Masked boxes by origin: detected, predicted (tracker), filled (gap fill).
     public var maskedBoxesBySource: [String: Int]
+    /// What `verify` still found on masked frames.
     public var verifyFindings: [Finding]
+    /// How many of ``verifyFindings`` were masked again.
     public var remaskedFindings: Int
     /// Planned boxes left unmasked because an exclusion region covered them.
     public var excludedBoxes: Int
@@ -31,8 +48,11 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     public var framesWithManualRegions: Int
     /// Mean milliseconds per frame spent in each stage (stages overlap in time).
     public var stageMillisecondsPerFrame: [String: Double]
+    /// Frames written per second of wall time.
     public var framesPerSecond: Double
+    /// Wall time of the run in seconds.
     public var elapsedSeconds: Double
+    /// The process's peak resident memory so far, in MB.
     public var peakMemoryMegabytes: Double
     /// Remarks about the output (an odd frame size cut to even).
     public var notes: [String]

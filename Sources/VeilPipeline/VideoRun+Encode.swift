@@ -172,7 +172,7 @@ extension VideoRun {
         if regionCount > 0 { framesWithMasks += 1 }
         for box in plan.boxes {
             boxesBySource["\(box.source)", default: 0] += 1
-            if let id = box.trackID { trackIDs[box.objectClass.rawValue, default: []].insert("\(id)") }
+            if let id = box.trackID { trackIDs[box.objectClass, default: []].insert("\(id)") }
         }
     }
 
@@ -181,14 +181,14 @@ extension VideoRun {
         guard now - lastProgress > 250_000_000 else { return }
         lastProgress = now
         let elapsed = Double(now - startedAt) / 1e9
-        let fps = Double(framesWritten) / max(elapsed, 1e-3)
+        throughput.record(count: framesWritten, at: elapsed)
         let total = media.info.frameCountEstimate
         progress(
             VideoProgress(
                 framesDone: framesWritten,
                 framesTotal: total,
-                framesPerSecond: fps,
-                etaSeconds: total.map { Double(max(0, $0 - framesWritten)) / max(fps, 1e-3) }
+                framesPerSecond: throughput.rate ?? Double(framesWritten) / max(elapsed, 1e-3),
+                etaSeconds: throughput.secondsLeft(total: total)
             )
         )
     }
@@ -214,7 +214,7 @@ extension VideoRun {
             height: info.size.height,
             rotationDegrees: info.rotationDegrees,
             detections: detectionCounts,
-            tracks: trackIDs.mapValues(\.count),
+            tracks: ClassCounts(trackIDs.mapValues(\.count)),
             framesWithMasks: framesWithMasks,
             maskedBoxesBySource: boxesBySource,
             verifyFindings: findings,

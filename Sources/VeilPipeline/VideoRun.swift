@@ -78,7 +78,7 @@ final class VideoRun: @unchecked Sendable {
     var planners: [LookAheadPlanner]
     var pendingPlans: [[FramePlan]]
     var waiting: [PlannedFrame] = []
-    var detectionCounts: [String: Int] = [:]
+    var detectionCounts = ClassCounts()
     var detectNanoseconds: UInt64 = 0
     /// Shrink decoded pictures for the detectors (plan stage), one per size (full and coarse
     /// passes alternate; one scaler would rebuild its filters on every switch).
@@ -98,11 +98,13 @@ final class VideoRun: @unchecked Sendable {
     var framesWritten = 0
     var framesWithMasks = 0
     var boxesBySource: [String: Int] = [:]
-    var trackIDs: [String: Set<String>] = [:]
+    var trackIDs: [ObjectClass: Set<String>] = [:]
     var findings: [VideoOutcome.Finding] = []
     var remasked = 0
     var excludedBoxes = 0
     var lastProgress = DispatchTime.now().uptimeNanoseconds
+    /// Frames per second and time left for progress reports (encode stage).
+    var throughput = ThroughputEstimator()
     let startedAt = DispatchTime.now().uptimeNanoseconds
     /// Each track's last detected box and landmarks, to place landmarks on frames between
     /// detections (the surrogate face keeps its roll and gaze instead of jumping).
@@ -245,7 +247,7 @@ final class VideoRun: @unchecked Sendable {
                     detections = [Detection(objectClass: entry.objectClass, box: frame.picture.size.bounds, score: 1)]
                 }
                 for detection in detections where detection.score >= anonymizer.settings.threshold {
-                    detectionCounts[detection.objectClass.rawValue, default: 0] += 1
+                    detectionCounts[detection.objectClass] += 1
                 }
                 let frameSide = max(frame.picture.size.width, frame.picture.size.height)
                 let blindBelow = pass.isCoarse ? entry.coarse?.blindSide(frameSide: frameSide) : nil

@@ -45,10 +45,16 @@ public struct VideoSettings: Sendable, Hashable {
     public var verifies = false
     /// With ``verifies``, mask what the verification finds.
     public var remasksVerifiedFindings = true
+    /// How faces and plates are searched on a frame: the full passes' input side
+    /// (`--detect-size`, default 1280), weights precision (int8 by default), and whether frames
+    /// are also searched tile by tile for tiny faces (`--video-min-face`).
+    public var detectionProfile = DetectionProfile.video
+    /// How the output is encoded.
     public var output = VideoOutputOptions()
     /// Whether the whole frame is masked when detection fails on it (instead of stopping).
     public var masksWholeFrameOnDetectionFailure = false
 
+    /// Veil's defaults, the ones `veil anonymize` uses.
     public init() {}
 
     /// The frame rates strides and tracking time spans are scaled for: a 240 fps slow-motion

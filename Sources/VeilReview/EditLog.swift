@@ -11,6 +11,7 @@ public enum EditLog {
     public static let maximumLineBytes = 64 << 20
     /// Longest reviewer name and reason, in characters.
     public static let maximumNameLength = 200
+    /// The longest reason accepted, in characters.
     public static let maximumWhyLength = 2000
 
     /// The log's default place: `clip.tracks.json` → `clip.edits.jsonl`.

@@ -6,9 +6,12 @@ public import Foundation
 /// never a change to an old one. Each entry is self-contained (format, version, both hashes)
 /// so a single line can be checked on its own.
 public struct EditLogEntry: Codable, Sendable, Hashable {
+    /// The value of `format`.
     public static let formatName = "veil-edits"
+    /// The value of `version`.
     public static let formatVersion = 1
 
+    /// What kind of entry this is.
     public enum Action: String, Codable, Sendable, Hashable {
         /// A new decision.
         case `do`
@@ -18,7 +21,9 @@ public struct EditLogEntry: Codable, Sendable, Hashable {
         case redo
     }
 
+    /// Always ``formatName``.
     public var format: String
+    /// The layout's version (``formatVersion``).
     public var version: Int
     /// 1, 2, 3, … in file order; a gap means lines were removed.
     public var seq: Int
@@ -26,9 +31,11 @@ public struct EditLogEntry: Codable, Sendable, Hashable {
     public var who: String
     /// When it was decided (ISO 8601, UTC, whole seconds).
     public var when: Date
+    /// Do, undo or redo.
     public var action: Action
     /// For undo and redo: the `seq` of the entry whose operation is undone or applied again.
     public var target: Int?
+    /// The operation applied.
     public var what: EditOperation
     /// The reviewer's reason, free text.
     public var why: String?
@@ -37,6 +44,7 @@ public struct EditLogEntry: Codable, Sendable, Hashable {
     /// SHA-256 (hex) of the tracks file (as `veil detect` wrote it) the decision applies to.
     public var tracksSHA256: String
 
+    /// An entry.
     public init(
         seq: Int, who: String, when: Date, action: Action, target: Int? = nil, what: EditOperation,
         why: String? = nil, mediaSHA256: String, tracksSHA256: String

@@ -101,6 +101,7 @@ extension EditOperation: Codable {
         case op, track, frame, newTrack, into, toward, box, region, id, isReviewed, reason, remove, tracks
     }
 
+    /// Decodes an operation from its `op` name and fields.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func int(_ key: CodingKeys) throws -> Int { try container.decode(Int.self, forKey: key) }
@@ -138,6 +139,7 @@ extension EditOperation: Codable {
         }
     }
 
+    /// Encodes the operation as its `op` name and fields.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .op)

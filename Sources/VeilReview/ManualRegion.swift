@@ -12,10 +12,14 @@ public import VeilGeometry
 /// keyframes sorted with distinct frames inside the span; `firstFrame ≤ lastFrame`; boxes
 /// finite with positive sides; polygons with 3…``maximumPoints`` finite points.
 public struct ManualRegion: Codable, Sendable, Hashable {
+    /// Where the region is on one frame.
     public struct Keyframe: Codable, Sendable, Hashable {
+        /// The frame's index.
         public var frame: Int
+        /// The box on that frame (frame pixels).
         public var box: Box
 
+        /// A keyframe.
         public init(frame: Int, box: Box) {
             self.frame = frame
             self.box = box
@@ -27,18 +31,22 @@ public struct ManualRegion: Codable, Sendable, Hashable {
     /// Longest label, in characters.
     public static let maximumLabelLength = 500
 
+    /// The region's ID within the review.
     public var id: Int
     /// What it hides ("name badge"); shown in reports, never interpreted.
     public var label: String
     /// `box`, `ellipse` or `polygon`.
     public var shape: MaskShape
+    /// The first frame it covers.
     public var firstFrame: Int
     /// The last frame it covers; nil: to the end of the video.
     public var lastFrame: Int?
+    /// Its positions; the box moves linearly between them.
     public var keyframes: [Keyframe]
     /// A polygon's vertices as drawn on the first keyframe (frame pixels).
     public var points: [Point]?
 
+    /// A manual region.
     public init(
         id: Int, label: String, shape: MaskShape, firstFrame: Int, lastFrame: Int?, keyframes: [Keyframe],
         points: [Point]? = nil

@@ -56,6 +56,7 @@ public struct ReviewDocument: Sendable, Hashable, Encodable {
     /// Frames in the video.
     public var frames: Int { tracksFile.media.frames }
 
+    /// The track with this ID, if any.
     public func track(_ id: Int) -> TracksFile.Track? { tracksFile.tracks.first { $0.id == id } }
 
     /// Whether the track counts as reviewed: marked itself, or the video is signed off.

@@ -36,6 +36,7 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A problem inside the log file at `path`.
     indirect case inLog(path: String, ReviewError)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .noSuchTrack(let id): "track \(id) does not exist"

@@ -19,7 +19,9 @@ public struct ReviewSession: Sendable {
         var inverse: EditOperation
     }
 
+    /// SHA-256 of the media under review.
     public let mediaSHA256: String
+    /// SHA-256 of the tracks file under review.
     public let tracksSHA256: String
     /// The review as it stands after every entry.
     public private(set) var document: ReviewDocument
@@ -35,7 +37,9 @@ public struct ReviewSession: Sendable {
         self.tracksSHA256 = tracksSHA256
     }
 
+    /// Whether there is a decision to undo.
     public var canUndo: Bool { !undoable.isEmpty }
+    /// Whether there is an undone decision to apply again.
     public var canRedo: Bool { !redoable.isEmpty }
 
     /// An unused track ID for a split: above every ID the document or the log has used, so an

@@ -8,11 +8,13 @@ public struct TrackState: Codable, Sendable, Hashable {
     /// detections.
     public var correctedFrames: [Int]
 
+    /// A track's state; the default is masked, not reviewed.
     public init(visibleReason: String? = nil, isReviewed: Bool = false, correctedFrames: [Int] = []) {
         self.visibleReason = visibleReason
         self.isReviewed = isReviewed
         self.correctedFrames = correctedFrames
     }
 
+    /// Whether the track is left unmasked.
     public var isVisible: Bool { visibleReason != nil }
 }

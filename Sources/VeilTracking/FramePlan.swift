@@ -5,6 +5,7 @@ public struct FramePlan: Hashable, Sendable {
     /// Track boxes ordered by track ID, then unclaimed detections in detection order.
     public var boxes: [PlannedBox]
 
+    /// A frame's plan.
     public init(frameIndex: Int, boxes: [PlannedBox]) {
         self.frameIndex = frameIndex
         self.boxes = boxes

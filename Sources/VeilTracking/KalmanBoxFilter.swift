@@ -33,6 +33,7 @@ public struct KalmanBoxFilter: Hashable, Sendable {
     /// predicted from a shrinking object never becomes empty (and never stops being masked).
     public var minimumSide: Double
 
+    /// A filter with these noise parameters.
     public init(
         positionNoiseFraction: Double = 1.0 / 20,
         velocityNoiseFraction: Double = 1.0 / 160,

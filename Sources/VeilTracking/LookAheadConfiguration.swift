@@ -37,6 +37,7 @@ public struct LookAheadConfiguration: Hashable, Sendable {
     /// The tracker the planner runs.
     public var tracker: TrackerConfiguration
 
+    /// A configuration.
     public init(
         lookAheadFrames: Int = 30,
         backwardFillFrames: Int = 30,

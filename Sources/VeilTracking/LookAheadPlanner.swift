@@ -31,6 +31,7 @@ public import VeilGeometry
 /// for plan in planner.finish() { mask(frameAt: plan.frameIndex, with: plan.boxes) }
 /// ```
 public struct LookAheadPlanner: Sendable {
+    /// Window, fill and tracker settings.
     public let configuration: LookAheadConfiguration
     var tracker: Tracker
     /// Frames already planned (kept as smoothing context, at most the smoothing radius), then

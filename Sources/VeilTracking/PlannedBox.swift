@@ -5,16 +5,19 @@ public struct PlannedBox: Hashable, Sendable {
     /// The track, or nil for a low-score detection that no track claimed but that scored at
     /// least ``LookAheadConfiguration/minimumStandaloneScore``.
     public var trackID: TrackID?
+    /// Face or plate.
     public var objectClass: ObjectClass
     /// The box to mask, before any margin: smoothed over neighbouring frames, and always
     /// containing the box the track had in this frame (its detection, when detected).
     public var box: Box
+    /// Detected, predicted or filled.
     public var source: BoxSource
     /// The detector's score, on frames where the box was detected.
     public var score: Double?
     /// The detector's landmarks, on frames where the box was detected (faces).
     public var landmarks: [Point]
 
+    /// A planned box.
     public init(
         trackID: TrackID?,
         objectClass: ObjectClass,

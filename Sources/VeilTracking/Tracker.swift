@@ -15,11 +15,12 @@ public import VeilGeometry
 /// }
 /// ```
 public struct Tracker: Sendable {
+    /// Thresholds and buffers.
     public let configuration: TrackerConfiguration
     /// Live tracks (tentative, tracked and lost), in the order they started.
     private var tracks: [Track] = []
     private var nextID = 1
-    /// How many frames ``update(detections:)`` has seen.
+    /// How many frames ``update(detections:blindBelow:)`` has seen.
     public private(set) var frameCount = 0
 
     /// A tracker with no tracks.

@@ -1,6 +1,6 @@
 /// The tuning of a ``Tracker``; every default is a trade-off, documented where it is set.
 ///
-/// Thresholds compare with ``VeilGeometry/Detection/score`` (0…1) and IoU (0…1). The frame
+/// Thresholds compare with `Detection.score` (0…1) and IoU (0…1). The frame
 /// counts assume about 30 frames per second; ``scaled(toFramesPerSecond:)`` adapts them.
 public struct TrackerConfiguration: Hashable, Sendable {
     /// Detections scoring at least this are "high": they may start tracks and are matched
@@ -45,6 +45,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
     /// The motion model and its noise.
     public var motionModel: KalmanBoxFilter
 
+    /// A configuration.
     public init(
         highThreshold: Double = 0.5,
         lowThreshold: Double = 0.1,

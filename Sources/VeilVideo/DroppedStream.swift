@@ -20,8 +20,10 @@ public struct DroppedStream: Sendable, Codable, Hashable {
     public var type: String
     /// FFmpeg's codec name, for example "subrip", "mov_text", "bin_data", "aac".
     public var codec: String
+    /// Why it was left out.
     public var reason: Reason
 
+    /// A stream left out.
     public init(index: Int, type: String, codec: String, reason: Reason) {
         self.index = index
         self.type = type

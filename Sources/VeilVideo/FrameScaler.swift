@@ -11,6 +11,7 @@ public import VeilMedia
 public final class FrameScaler {
     private var scaler: OpaquePointer?
 
+    /// A scaler; its FFmpeg context is made on first use.
     public init() {}
 
     deinit { CVeilAV_freeScaler(scaler) }

@@ -26,6 +26,7 @@ public enum VideoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A frame could not be converted for a detector (FFmpeg's scaler refused the sizes).
     case conversionFailed(reason: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .inputNotFound(let path):

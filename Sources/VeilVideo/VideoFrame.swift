@@ -18,6 +18,7 @@ public struct VideoFrame: Sendable, Equatable {
     /// metadata; see ``VideoInfo/rotationDegrees``).
     public var picture: PlanarImage
 
+    /// A frame.
     public init(index: Int, pts: Int64, duration: Int64, timeBase: Rational, picture: PlanarImage) {
         self.index = index
         self.pts = pts

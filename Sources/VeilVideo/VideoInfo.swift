@@ -19,7 +19,9 @@ public struct VideoInfo: Sendable, Hashable {
     public var rotationDegrees: Double
     /// Shape of one pixel (width/height); nil when square or unknown.
     public var sampleAspectRatio: Rational?
+    /// Audio streams in the input.
     public var audioStreamCount: Int
+    /// Subtitle streams in the input.
     public var subtitleStreamCount: Int
     /// FFmpeg's short name of the video codec ("h264", "hevc", ...).
     public var codecName: String

@@ -30,6 +30,7 @@ public struct VideoOutputOptions: Sendable, Hashable {
         case ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow
     }
 
+    /// The output codec.
     public var codec: Codec
     /// Constant rate factor: lower means better quality and bigger files (x264 18 ≈ visually
     /// lossless). Nil uses the codec's default (``Codec/defaultCRF``).
@@ -48,6 +49,7 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// write GPS positions, and people write names, into subtitle tracks that no mask touches.
     public var keepsSubtitles: Bool
 
+    /// Options; the defaults are `veil anonymize`'s.
     public init(
         codec: Codec = .h264, crf: Int? = nil, preset: Preset = .veryfast, keepsHarmlessMetadata: Bool = false,
         keepsAudio: Bool = true, keepsSubtitles: Bool = false

@@ -14,6 +14,7 @@ public import Foundation
 /// Use it from one task at a time (it is not `Sendable`). To write a processed copy, use
 /// ``VideoTranscoder``, which also carries the audio across.
 public final class VideoReader {
+    /// The file read.
     public let url: URL
     private let session: AVSession
 

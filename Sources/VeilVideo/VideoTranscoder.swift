@@ -40,7 +40,9 @@ import VeilMedia
 ///   inside the C session; `state` is guarded by `stateLock`; and `finish()`/`cancel()` take
 ///   `readLock` then `writeLock` (always in that order) so nothing else runs while they do.
 public final class VideoTranscoder: @unchecked Sendable {
+    /// The file read.
     public let input: URL
+    /// The file written (under a temporary name until the last frame).
     public let output: URL
     /// The input video's size, timing and rotation.
     public let info: VideoInfo
@@ -80,6 +82,12 @@ public final class VideoTranscoder: @unchecked Sendable {
     ///   into the chosen container.
     public init(input: URL, output: URL, options: VideoOutputOptions = VideoOutputOptions()) throws(VideoError) {
         guard FileManager.default.fileExists(atPath: input.path) else { throw .inputNotFound(path: input.path) }
+        // FFmpeg would say "moov atom not found" (or "Invalid data") about an empty file.
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: input.path),
+            (attributes[.size] as? NSNumber)?.intValue == 0
+        {
+            throw .unreadableInput(path: input.path, reason: "the file is empty (0 bytes)")
+        }
         guard !Self.isSameFile(input, output) else { throw .outputIsInput(path: output.path) }
         guard VideoContainer(fileExtension: output.pathExtension) != nil else {
             throw .unsupportedContainer(extension: output.pathExtension)
@@ -178,6 +186,14 @@ public final class VideoTranscoder: @unchecked Sendable {
         guard isInputAtEnd, writtenCount == decodedCount else {
             discard()
             throw .unfinishedTranscode(decoded: decodedCount, written: writtenCount, isInputAtEnd: isInputAtEnd)
+        }
+        // A file cut off after its header demuxes to an empty stream without an error: an
+        // output with no picture is never a correct anonymization of a video.
+        guard decodedCount > 0 else {
+            discard()
+            throw .decodingFailed(
+                path: input.path,
+                reason: "no video frame could be decoded (the file holds no pictures, or is cut off after its header)")
         }
         do {
             try session.finish(displayPath: output.path)

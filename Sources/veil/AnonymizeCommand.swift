@@ -16,13 +16,13 @@ struct AnonymizeCommand: ParsableCommand {
             --allow-damaged. Videos: every frame is detected, tracked and masked; audio is copied \
             untouched (--audio drop leaves it out); subtitle, data, timecode and attachment \
             streams are dropped (--keep-subtitles keeps subtitles); frame count, timestamps and \
-            rotation are kept; location and device metadata are stripped. Inputs are never modified; outputs \
-            appear only when complete (Ctrl-C leaves nothing behind).
+            rotation are kept; location and device metadata are stripped. Inputs are never \
+            modified; outputs appear only when complete (Ctrl-C leaves nothing behind).
 
             Exit status: 0 every input anonymized; 1 some inputs failed (the others were written); \
-            2 refused before any work (two inputs with one output, an output that is an input, a \
-            file-like -o for a folder, an unusable --report or output folder); 130/143 interrupted \
-            by SIGINT/SIGTERM.
+            2 usage error or refused before any work (two inputs with one output, an output that \
+            is an input, a file-like -o for a folder, an unusable --report or output folder); \
+            130/143 interrupted by SIGINT/SIGTERM.
             """
     )
 
@@ -32,14 +32,28 @@ struct AnonymizeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file, or directory mirroring the inputs.")
     var output: String
 
-    @OptionGroup(title: "Detection and masks") var detection: DetectionOptions
+    @OptionGroup(title: "Detection") var detection: DetectorOptions
 
-    @OptionGroup(title: "Video") var video: VideoOptions
+    @OptionGroup(title: "Masks") var masks: MaskOptions
 
-    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
+    @OptionGroup(title: "Photos") var stills: StillDetectionOptions
 
     @Option(help: "JPEG/WebP quality (1–100).")
     var quality: Int = AnonymizationSettings().quality
+
+    @OptionGroup(title: "Video detection") var videoDetection: VideoDetectionOptions
+
+    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
+
+    @OptionGroup(title: "Video streams") var streams: StreamOptions
+
+    @Flag(help: "Run the detector again on every masked video frame; report and re-mask what it still finds.")
+    var verify = false
+
+    @Flag(help: "If detection fails on a video frame, mask the whole frame instead of stopping.")
+    var maskFrameOnFailure = false
+
+    @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
 
     @Flag(
         help:
@@ -47,11 +61,9 @@ struct AnonymizeCommand: ParsableCommand {
     )
     var keepMetadata = false
 
-    @OptionGroup(title: "Video streams") var streams: StreamOptions
-
     @Option(
         help:
-            "Write a JSON report (counts, timings, model hashes, streams left out; no personal data) to this file, or to stdout with '-'."
+            "Write a JSON report (settings, SHA-256 of every input and output, counts, timings, streams left out; see README) to this file, or to stdout with '-'."
     )
     var report: String?
 
@@ -64,19 +76,27 @@ struct AnonymizeCommand: ParsableCommand {
     @Option(help: "Still images processed at once.")
     var jobs: Int = 1
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
-    var quiet = false
-
-    @Flag(help: "Progress as one JSON object per second on stderr (for scripts).")
-    var jsonProgress = false
+    @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
+    var videoSettings: VideoSettings {
+        var settings = VideoSettings()
+        videoDetection.apply(to: &settings)
+        settings.verifies = verify
+        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
+        settings.output = encoding.output(keepsMetadata: keepMetadata)
+        return streams.applied(to: settings)
+    }
+
     func run() throws {
-        var settings = detection.settings
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        var settings = masks.settings
+        settings.targets = detection.targets.classes
+        settings.threshold = detection.threshold
         settings.quality = quality
         settings.keepsMetadata = keepMetadata
         settings.acceptsDamagedImages = allowDamaged
@@ -87,133 +107,129 @@ struct AnonymizeCommand: ParsableCommand {
         }
         let inputURLs = inputs.map { URL(fileURLWithPath: $0) }
         let outputURL = URL(fileURLWithPath: output)
-        // Every check that can refuse the run happens here, before any model loads or file is written.
-        let reportTarget: ReportTarget
-        let plan: (jobs: [BatchJob], errors: [(path: String, error: PipelineError)])
-        do {
-            reportTarget = try ReportTarget(report)
-            if let problem = BatchPlan.outputShapeProblem(inputs: inputURLs, output: outputURL) {
-                throw Refusal(problem)
-            }
-            plan = BatchPlan.make(inputs: inputURLs, output: outputURL)
-            let conflicts = BatchPlan.conflicts(in: plan.jobs, extraOutputs: reportTarget.file.map { [$0] } ?? [])
-            if !conflicts.isEmpty {
-                throw Refusal(
-                    ["\(conflicts.count) output conflict(s); nothing was written:"] + conflicts)
-            }
-            if BatchPlan.writesIntoFolder(inputs: inputURLs, output: outputURL), !plan.jobs.isEmpty {
-                do throws(PipelineError) {
-                    try BatchPlan.prepareOutputDirectory(outputURL)
-                } catch {
-                    throw Refusal(error.description)
-                }
-            } else if let problem = BatchPlan.unwritableFolderProblem(outputURL.deletingLastPathComponent()) {
-                throw Refusal(problem)
-            }
-        } catch let refusal as Refusal {
-            throw refusal.exit()
+        // Every check that can refuse the run (exit 2) happens here, before any model loads or
+        // file is written.
+        let reportTarget = try ReportTarget(report)
+        if let problem = BatchPlan.outputShapeProblem(inputs: inputURLs, output: outputURL) {
+            throw Refusal(problem)
         }
-        removeLeftovers(jobs: plan.jobs, report: reportTarget)
+        let plan = BatchPlan.make(inputs: inputURLs, output: outputURL)
+        let conflicts = BatchPlan.conflicts(in: plan.jobs, extraOutputs: reportTarget.file.map { [$0] } ?? [])
+        if !conflicts.isEmpty {
+            throw Refusal(["\(conflicts.count) output conflict(s); nothing was written:"] + conflicts)
+        }
+        if BatchPlan.writesIntoFolder(inputs: inputURLs, output: outputURL), !plan.jobs.isEmpty {
+            do throws(PipelineError) {
+                try BatchPlan.prepareOutputDirectory(outputURL)
+            } catch {
+                throw Refusal(error.description)
+            }
+        } else if let problem = BatchPlan.unwritableFolderProblem(outputURL.deletingLastPathComponent()) {
+            throw Refusal(problem)
+        }
         let hasImages = plan.jobs.contains { $0.kind != .video }
         let hasVideos = plan.jobs.contains { $0.kind == .video }
+        let video = videoSettings
         let imageDetector: (any ObjectDetector)?
         let videoDetectors: [VideoAnonymizer.ClassDetector]
         do {
-            imageDetector = hasImages ? try detection.makeDetector() : nil
-            videoDetectors = hasVideos ? try video.detectors(detection) : []
+            imageDetector = hasImages ? try detection.makeDetector(profile: stills.profile) : nil
+            videoDetectors = hasVideos ? try detection.videoDetectors(video) : []
         } catch {
             throw CommandFailure("\(error)")
         }
         let videoDetector: (any ObjectDetector)? =
             videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
         let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation)
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
         defer { interrupt.restore() }
         let runner = BatchRunner(
             images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
             videos: videoDetectors.isEmpty
-                ? nil
-                : VideoAnonymizer(
-                    detectors: videoDetectors,
-                    settings: settings,
-                    video: streams.applied(to: video.settings(keepsMetadata: keepMetadata))
-                ),
+                ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
             concurrency: jobs,
             cancellation: cancellation
         )
-        let progress = ProgressReporter(mode: quiet ? .silent : (jsonProgress ? .json : .terminal))
+        progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
+        removeLeftovers(jobs: plan.jobs, report: reportTarget, progress: progress)
         let started = Date()
+        for failure in plan.errors { progress.error(path: nil, failure.error.description) }
+        let total = plan.jobs.count
         let results = runner.run(
             plan.jobs,
-            progress: { done, total in progress.files(done: done, total: total) },
-            videoProgress: { job, state in progress.video(job.relativePath, state) }
-        )
-        progress.finish()
-        var failed = plan.errors.count
-        var masked = 0
-        for failure in plan.errors {
-            FileHandle.standardError.write(Data("error: \(failure.error)\n".utf8))
-        }
-        for result in results {
-            switch result.outcome {
-            case .success(let outcome):
-                masked += outcome.counts.values.reduce(0, +)
-                if !quiet, !jsonProgress { warnAbout(outcome, of: result.job) }
-            case .failure(let error):
-                failed += 1
-                var line = "error: \(result.job.relativePath): \(error)"
-                if case .media(.damaged) = error { line += " (--allow-damaged processes what decodes)" }
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+            videoProgress: { job, state in progress.video(job.relativePath, state) },
+            finished: { result in
+                // Each failure is told when it happens; one stopped by Ctrl-C is not a failure.
+                switch result.outcome {
+                case .failure(let error):
+                    if case .cancelled = error, interrupt.exitCode != nil { return }
+                    var message = error.description
+                    if case .media(.damaged) = error { message += " (--allow-damaged processes what decodes)" }
+                    progress.error(path: result.job.relativePath, message)
+                case .success(let outcome):
+                    warnAbout(outcome, of: result.job, progress: progress)
+                }
+                progress.fileFinished(
+                    path: result.job.relativePath, succeeded: (try? result.outcome.get()) != nil, total: total)
             }
-        }
+        )
+        progress.clearLine()
         let document = BatchReport(
             version: Veil.version,
             detector: imageDetector ?? videoDetector ?? EnsembleDetector(members: []),
             videoDetector: imageDetector == nil ? nil : videoDetector,
             settings: settings,
+            videoSettings: hasVideos ? video : nil,
+            imageSettings: hasImages ? BatchReport.ImageSettings(quality: quality, profile: stills.profile) : nil,
             results: results,
             planningErrors: plan.errors,
+            outputRoot: outputURL,
             elapsedSeconds: Date().timeIntervalSince(started)
         )
         try reportTarget.write { try document.jsonData() }
-        if !quiet {
-            let succeeded = results.count - (failed - plan.errors.count)
-            FileHandle.standardError.write(
-                Data("\(succeeded) file(s) anonymized, \(masked) detection(s), \(failed) failed → \(output)\n".utf8)
-            )
-        }
-        if let status = interrupt.exitStatus { throw ExitCode(status) }
-        if failed > 0 { throw ExitCode(1) }
+        if let interrupted = interrupt.exitCode { throw interrupted }
+        let totals = document.totals
+        let status: ExitStatus = totals.failed > 0 ? .someFailed : .done
+        progress.done(
+            exitCode: status.rawValue,
+            summary:
+                "\(totals.succeeded) file(s) anonymized, \(totals.detections.total) detection(s), \(totals.failed) failed → \(output)",
+            fields: [
+                "succeeded": totals.succeeded, "failed": totals.failed,
+                "detections": totals.detections.values.reduce(into: [String: Int]()) { $0[$1.key.rawValue] = $1.value },
+                "tracks": totals.tracks.values.reduce(into: [String: Int]()) { $0[$1.key.rawValue] = $1.value },
+                "elapsedSeconds": (document.elapsedSeconds * 10).rounded() / 10,
+            ]
+        )
+        if status != .done { throw status }
     }
 
-    /// One line on stderr for what a file's output lacks: damage processed on request, streams
-    /// left out. Not in JSON progress mode, whose stderr is for JSON; the report lists both.
-    private func warnAbout(_ outcome: MediaOutcome, of job: BatchJob) {
-        var lines: [String] = []
+    /// What a file's output lacks: damage processed on request, streams left out (the report
+    /// lists both too).
+    private func warnAbout(_ outcome: MediaOutcome, of job: BatchJob, progress: ProgressReporter) {
         switch outcome {
         case .image(let image):
             if let damage = image.damage {
-                lines.append("warning: \(job.relativePath): damaged (\(damage)); only what decoded was anonymized")
+                progress.notice(
+                    .warning, path: job.relativePath, "damaged (\(damage)); only what decoded was anonymized")
             }
         case .video(let video):
             if !video.droppedStreams.isEmpty {
                 let streams = video.droppedStreams.map { "#\($0.index) \($0.type) (\($0.codec))" }
-                lines.append("note: \(job.relativePath): left out \(streams.joined(separator: ", "))")
+                progress.notice(.note, path: job.relativePath, "left out \(streams.joined(separator: ", "))")
             }
         }
-        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
 
     /// Removes the temporary files that killed runs left in the folders this run writes to.
-    private func removeLeftovers(jobs: [BatchJob], report: ReportTarget) {
+    private func removeLeftovers(jobs: [BatchJob], report: ReportTarget, progress: ProgressReporter) {
         let folders = Set(jobs.map { $0.output.deletingLastPathComponent().standardizedFileURL.path })
             .union(report.file.map { [$0.deletingLastPathComponent().standardizedFileURL.path] } ?? [])
         for folder in folders.sorted() {
             let removed = AtomicFile.removeLeftovers(in: URL(fileURLWithPath: folder))
-            if !removed.isEmpty, !quiet, !jsonProgress {
-                FileHandle.standardError.write(
-                    Data("note: removed \(removed.count) temporary file(s) an interrupted run left in \(folder)\n".utf8)
-                )
+            if !removed.isEmpty {
+                progress.notice(
+                    .note, path: nil, "removed \(removed.count) temporary file(s) an interrupted run left in \(folder)")
             }
         }
     }

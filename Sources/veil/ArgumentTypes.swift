@@ -1,10 +1,9 @@
 public import ArgumentParser
-public import VeilGeometry
+import VeilGeometry
 public import VeilMasking
 public import VeilPipeline
 
 extension MaskStyle: ExpressibleByArgument {}
-extension MaskShape: ExpressibleByArgument {}
 extension DetectorChoice: ExpressibleByArgument {}
 
 /// `--targets face,plate`: a comma-separated set of object classes.

@@ -12,6 +12,8 @@ struct DetectCommand: ParsableCommand {
         discussion: """
             Review and edit the tracks file (drop a track, move a box), then render it with \
             `veil render`. The file records the video's SHA-256 so it cannot be applied to other media.
+
+            Exit status: 0 done, 1 failed, 2 usage error, 130/143 interrupted.
             """
     )
 
@@ -21,37 +23,43 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Where to write the tracks file (JSON).")
     var tracks: String
 
-    @OptionGroup(title: "Detection") var detection: DetectionOptions
+    @OptionGroup(title: "Detection") var detection: DetectorOptions
 
-    @OptionGroup(title: "Video") var video: VideoOptions
+    @OptionGroup(title: "Video detection") var videoDetection: VideoDetectionOptions
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
-    var quiet = false
+    @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func run() throws {
         let url = URL(fileURLWithPath: input)
-        let detectors = try video.detectors(detection)
-        let anonymizer = VideoAnonymizer(
-            detectors: detectors,
-            settings: detection.settings,
-            video: video.settings(keepsMetadata: false)
-        )
+        var settings = VideoSettings()
+        videoDetection.apply(to: &settings)
+        var anonymization = AnonymizationSettings()
+        anonymization.targets = detection.targets.classes
+        anonymization.threshold = detection.threshold
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        let detectors: [VideoAnonymizer.ClassDetector]
+        do {
+            detectors = try detection.videoDetectors(settings)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let anonymizer = VideoAnonymizer(detectors: detectors, settings: anonymization, video: settings)
         let faces = detectors.first { $0.objectClass == .face }
-        let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
         let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation)
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
         defer { interrupt.restore() }
+        progress.start(command: "detect", inputs: 1)
         let result: (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo)
         do {
             result = try anonymizer.detectPlans(input: url, cancellation: cancellation) {
                 progress.video(url.lastPathComponent, $0)
             }
         } catch {
-            progress.finish()
+            progress.clearLine()
+            if let interrupted = interrupt.exitCode { throw interrupted }
             throw CommandFailure("\(error)")
         }
-        progress.finish()
-        let settings = video.settings(keepsMetadata: false)
+        progress.clearLine()
         let strides = result.outcome.detectionStrides
         let file = TracksFile(
             media: try TracksFile.media(of: url, info: result.info, frames: result.outcome.frames),
@@ -74,10 +82,10 @@ struct DetectCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot write \(tracks): \(error.localizedDescription)")
         }
-        if !quiet {
-            FileHandle.standardError.write(
-                Data("\(file.tracks.count) track(s) over \(result.outcome.frames) frames → \(tracks)\n".utf8)
-            )
-        }
+        progress.done(
+            exitCode: 0,
+            summary: "\(file.tracks.count) track(s) over \(result.outcome.frames) frames → \(tracks)",
+            fields: ["tracks": file.tracks.count, "frames": result.outcome.frames, "sha256": file.media.sha256]
+        )
     }
 }

@@ -21,7 +21,11 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "Dataset directory or annotation file.")
     var dataset: String
 
-    @OptionGroup var detection: DetectionOptions
+    @OptionGroup(title: "Detection") var detection: DetectorOptions
+
+    @OptionGroup(title: "Photos") var stills: StillDetectionOptions
+
+    @OptionGroup(title: "Mask shape (for coverage)") var shape: MaskShapeOptions
 
     @Option(help: "Ground truth whose shorter side is below this many pixels is ignored.")
     var minSize: Double = 0
@@ -61,8 +65,12 @@ struct EvaluateCommand: ParsableCommand {
         videoProfile.faceInputSide = detectSize
         videoProfile.scoreFloor = nil
         if fullPrecision { videoProfile.precision = .float32 }
-        let detector = try detection.makeDetector(profile: asVideo ? videoProfile : .stills)
-        let anonymizer = ImageAnonymizer(detector: detector, settings: detection.settings)
+        let detector = try detection.makeDetector(profile: asVideo ? videoProfile : stills.profile)
+        var settings = AnonymizationSettings()
+        settings.targets = detection.targets.classes
+        settings.threshold = detection.threshold
+        settings.planner = shape.planner
+        let anonymizer = ImageAnonymizer(detector: detector, settings: settings)
         var predictions: [ImagePrediction] = []
         for annotated in data.images {
             guard let url = data.imageURL(for: annotated) else {
@@ -84,7 +92,7 @@ struct EvaluateCommand: ParsableCommand {
             classes: detection.targets.classes.sorted().filter { data.annotatedClasses.contains($0) }
         )
         let report = try Evaluator(configuration: configuration).evaluate(dataset: data, predictions: predictions)
-        print("\(anonymizer.detector.name), threshold \(detection.threshold), mask shape \(detection.shape.rawValue)")
+        print("\(anonymizer.detector.name), threshold \(detection.threshold), mask shape \(shape.shape.rawValue)")
         print(report.formattedTable())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

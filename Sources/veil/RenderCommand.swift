@@ -4,6 +4,7 @@ import VeilGeometry
 import VeilMedia
 import VeilPipeline
 import VeilReview
+import VeilVideo
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +15,8 @@ struct RenderCommand: ParsableCommand {
             output matches `veil anonymize` (layered masks differ only in their random noise). \
             With --edits, a review's decision log is replayed onto the tracks file first \
             (docs/REVIEW.md).
+
+            Exit status: 0 done, 1 failed, 2 usage error, 130/143 interrupted.
             """
     )
 
@@ -37,9 +40,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "With --edits: render although some tracks are not marked reviewed (the report says so).")
     var allowUnreviewed = false
 
-    @OptionGroup(title: "Masks") var detection: DetectionOptions
+    @OptionGroup(title: "Masks") var maskOptions: MaskOptions
 
-    @OptionGroup(title: "Video") var video: VideoOptions
+    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
 
     @OptionGroup(title: "Video streams") var streams: StreamOptions
 
@@ -55,8 +58,7 @@ struct RenderCommand: ParsableCommand {
         help: "Write a JSON report (with --edits: every decision, its reason, the files' SHA-256s); '-': stdout.")
     var report: String?
 
-    @Flag(name: .shortAndLong, help: "No progress output.")
-    var quiet = false
+    @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func validate() throws {
         if allowUnreviewed, edits == nil { throw ValidationError("--allow-unreviewed needs --edits") }
@@ -69,16 +71,12 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let inputURL = URL(fileURLWithPath: input)
-        let reportTarget: ReportTarget
-        do {
-            reportTarget = try ReportTarget(report)
-        } catch {
-            throw error.exit()
-        }
+        // Refused (exit 2) before any work when the report could not be written.
+        let reportTarget = try ReportTarget(report)
         AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
         let tracksURL = URL(fileURLWithPath: tracks)
         let file: TracksFile
-        var settings = detection.settings
+        var settings = maskOptions.settings
         do {
             file = try TracksFile.load(from: tracksURL)
             try file.verify(mediaAt: inputURL)
@@ -143,12 +141,15 @@ struct RenderCommand: ParsableCommand {
             settings.excludedTrackIDs = Set(excludeTrack)
         }
         let outputURL = URL(fileURLWithPath: output)
-        let anonymizer = VideoAnonymizer(
-            detectors: [], settings: settings, video: streams.applied(to: video.settings(keepsMetadata: keepMetadata)))
-        let progress = ProgressReporter(mode: quiet ? .silent : .terminal)
+        var video = VideoSettings()
+        video.output = encoding.output(keepsMetadata: keepMetadata)
+        video = streams.applied(to: video)
+        let anonymizer = VideoAnonymizer(detectors: [], settings: settings, video: video)
+        let progress = ProgressReporter(mode: progressOptions.mode)
         let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation)
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
         defer { interrupt.restore() }
+        progress.start(command: "render", inputs: 1)
         let outcome: VideoOutcome
         do {
             outcome = try anonymizer.render(
@@ -159,19 +160,20 @@ struct RenderCommand: ParsableCommand {
                 cancellation: cancellation
             ) { progress.video(inputURL.lastPathComponent, $0) }
         } catch {
-            progress.finish()
-            if let status = interrupt.exitStatus { throw ExitCode(status) }
+            progress.clearLine()
+            if let interrupted = interrupt.exitCode { throw interrupted }
             throw CommandFailure("\(error)")
         }
-        progress.finish()
+        progress.clearLine()
         if reportTarget.isWanted {
             let document = RenderReport(
-                tool: "veil \(Veil.version)",
+                version: Veil.version,
                 tracksFile: tracksURL.lastPathComponent,
                 mediaSHA256: file.media.sha256,
                 tracksSHA256: tracksSHA256 ?? "unreadable",
-                outputSHA256: (try? SHA256.hex(ofFileAt: outputURL)) ?? "unreadable",
+                outputSHA256: outcome.outputSHA256 ?? "unreadable",
                 mask: settings.masker.style.rawValue,
+                encoding: RenderReport.Encoding(video.output),
                 excludedTrackIDs: settings.excludedTrackIDs.sorted(),
                 manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
                 exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
@@ -182,37 +184,58 @@ struct RenderCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try reportTarget.write { try encoder.encode(document) }
         }
-        if !quiet {
-            if let review, !review.unreviewedTrackIDs.isEmpty {
-                FileHandle.standardError.write(
-                    Data(
-                        ("warning: rendered with unreviewed track(s) "
-                            + review.unreviewedTrackIDs.map(String.init).joined(separator: ", ")
-                            + " (--allow-unreviewed)\n")
-                            .utf8))
-            }
-            FileHandle.standardError.write(
-                Data("\(outcome.frames) frames rendered, \(outcome.excludedBoxes) box(es) excluded → \(output)\n".utf8)
-            )
+        if let review, !review.unreviewedTrackIDs.isEmpty {
+            progress.notice(
+                .warning, path: nil,
+                "rendered with unreviewed track(s) "
+                    + review.unreviewedTrackIDs.map(String.init).joined(separator: ", ") + " (--allow-unreviewed)")
         }
+        progress.done(
+            exitCode: 0,
+            summary: "\(outcome.frames) frames rendered, \(outcome.excludedBoxes) box(es) excluded → \(output)",
+            fields: [
+                "frames": outcome.frames, "excludedBoxes": outcome.excludedBoxes,
+                "outputSHA256": outcome.outputSHA256 ?? "",
+            ]
+        )
     }
 }
 
 /// What `veil render --report` writes: what was excluded and why (the user's labels), the
-/// run's counts, and the SHA-256 of every file in and out. No boxes, no pixels.
+/// SHA-256 of every file in and out, the encoding, and the run's counts. No boxes, no pixels.
 struct RenderReport: Encodable {
-    var tool: String
+    var schema = "veil-render-report"
+    var schemaVersion = 2
+    var tool = "veil"
+    var version: String
     var tracksFile: String
+    /// The input's SHA-256, as recorded in the tracks file and verified before rendering.
     var mediaSHA256: String
     var tracksSHA256: String
     var outputSHA256: String
     var mask: String
+    /// How the output was encoded (detection settings are in the tracks file's provenance).
+    var encoding: Encoding
     var excludedTrackIDs: [Int]
     var manualRegionLabels: [String]
     var exclusionLabels: [String]
     /// With `--edits`: the decisions rendered.
     var review: ReviewRecord?
     var video: VideoOutcome
+
+    struct Encoding: Encodable {
+        var codec: String
+        var crf: Int
+        var preset: String
+        var keepsHarmlessMetadata: Bool
+
+        init(_ options: VideoOutputOptions) {
+            codec = options.codec.rawValue
+            crf = options.effectiveCRF
+            preset = options.preset.rawValue
+            keepsHarmlessMetadata = options.keepsHarmlessMetadata
+        }
+    }
 }
 
 /// The review behind a render: every decision in log order with who, when, what and why.

@@ -6,17 +6,9 @@ public import VeilVideo
 extension VideoOutputOptions.Codec: ExpressibleByArgument {}
 extension VideoOutputOptions.Preset: ExpressibleByArgument {}
 
-/// Options that only apply to videos.
-struct VideoOptions: ParsableArguments {
-    @Option(help: "Video codec of the output: h264, or h265 when FFmpeg has libx265.")
-    var codec: VideoOutputOptions.Codec = .h264
-
-    @Option(help: "Constant rate factor (lower: better quality, bigger file; default 23 for h264, 28 for h265).")
-    var crf: Int?
-
-    @Option(help: "Encoder speed preset.")
-    var preset: VideoOutputOptions.Preset = .veryfast
-
+/// How faces and plates are found and followed in video: `anonymize` and `detect`. The
+/// defaults are the library's (`VideoSettings()`); the CLI only parses.
+struct VideoDetectionOptions: ParsableArguments {
     @Option(help: "Seconds of look-ahead: a face found at time t is also masked this long before t.")
     var lookahead: Double = VideoSettings().lookAheadSeconds
 
@@ -33,7 +25,7 @@ struct VideoOptions: ParsableArguments {
     var plateStride: Int?
 
     @Option(help: "Longest side (pixels) faces are detected at in video frames (higher finds smaller faces, slower).")
-    var detectSize: Int = DetectionProfile.video.faceInputSide
+    var detectSize: Int = VideoSettings().detectionProfile.faceInputSide
 
     @Option(
         help:
@@ -56,14 +48,7 @@ struct VideoOptions: ParsableArguments {
     )
     var videoMinFace: Double?
 
-    @Flag(help: "Run the detector again on every masked frame; report and re-mask what it still finds.")
-    var verify = false
-
-    @Flag(help: "If detection fails on a frame, mask the whole frame instead of stopping.")
-    var maskFrameOnFailure = false
-
     func validate() throws {
-        if let crf, !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
         guard lookahead >= 0, lookahead <= 10 else { throw ValidationError("--lookahead must be 0–10 seconds") }
         guard (detectStride ?? 1) >= 1, (plateStride ?? 1) >= 1 else {
             throw ValidationError("--detect-stride and --plate-stride must be at least 1")
@@ -77,8 +62,8 @@ struct VideoOptions: ParsableArguments {
         }
     }
 
-    func settings(keepsMetadata: Bool) -> VideoSettings {
-        var settings = VideoSettings()
+    /// `settings` with this schedule applied.
+    func apply(to settings: inout VideoSettings) {
         settings.lookAheadSeconds = lookahead
         settings.detectionStride = detectStride ?? settings.detectionStride
         settings.plateDetectionStride = plateStride ?? settings.plateDetectionStride
@@ -86,47 +71,51 @@ struct VideoOptions: ParsableArguments {
         // Strides typed on the command line are frame counts; the defaults follow the frame rate.
         settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
-        settings.verifies = verify
-        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
-        settings.output = VideoOutputOptions(
-            codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
-        return settings
-    }
-
-    /// One detector per target class, each with its stride; faces with coarse passes between
-    /// full ones when the schedule asks for them.
-    func detectors(_ detection: DetectionOptions) throws -> [VideoAnonymizer.ClassDetector] {
-        let defaults = VideoSettings()
-        let detectStride = detectStride ?? defaults.detectionStride
-        let plateStride = plateStride ?? defaults.plateDetectionStride
-        let fullStride = fullStride ?? defaults.fullDetectionStride
-        return try detection.targets.classes.sorted().map { objectClass in
-            let detector = try detection.makeDetector(profile: profile, targets: [objectClass])
-            guard objectClass == .face else {
-                // Plates run between the full-size face passes (see ClassDetector.isStaggered).
-                return VideoAnonymizer.ClassDetector(
-                    objectClass: objectClass, detector: detector, stride: plateStride, isStaggered: true)
-            }
-            guard fullStride > detectStride, let coarse = detector.coarsened(toSide: coarseSize) else {
-                return VideoAnonymizer.ClassDetector(objectClass: objectClass, detector: detector, stride: detectStride)
-            }
-            return VideoAnonymizer.ClassDetector(
-                objectClass: objectClass,
-                detector: detector,
-                stride: fullStride,
-                coarse: VideoAnonymizer.CoarsePass(detector: coarse, stride: detectStride)
-            )
-        }
-    }
-
-    var profile: DetectionProfile {
-        var profile = DetectionProfile.video
-        profile.faceInputSide = detectSize
-        if fullPrecision { profile.precision = .float32 }
+        settings.detectionProfile.faceInputSide = detectSize
+        if fullPrecision { settings.detectionProfile.precision = .float32 }
         if let videoMinFace {
-            profile.allowsTiling = true
-            profile.smallestFace = videoMinFace
+            settings.detectionProfile.allowsTiling = true
+            settings.detectionProfile.smallestFace = videoMinFace
         }
-        return profile
     }
+}
+
+/// How the output video is encoded: `anonymize` and `render`.
+struct VideoEncodingOptions: ParsableArguments {
+    @Option(help: "Video codec of the output: h264, or h265 when FFmpeg has libx265.")
+    var codec: VideoOutputOptions.Codec = .h264
+
+    @Option(help: "Constant rate factor (lower: better quality, bigger file; default 23 for h264, 28 for h265).")
+    var crf: Int?
+
+    @Option(help: "Encoder speed preset.")
+    var preset: VideoOutputOptions.Preset = .veryfast
+
+    func validate() throws {
+        if let crf, !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
+    }
+
+    func output(keepsMetadata: Bool) -> VideoOutputOptions {
+        VideoOutputOptions(codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
+    }
+}
+
+/// Progress on stderr: `anonymize`, `detect` and `render`.
+struct ProgressOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Errors only: no progress line, no summary.")
+    var quiet = false
+
+    @Flag(
+        help:
+            "Progress as JSON Lines on stderr (versioned events, ending with `done` or `failed`; nothing else is written to stderr)."
+    )
+    var jsonProgress = false
+
+    func validate() throws {
+        guard !(quiet && jsonProgress) else {
+            throw ValidationError("--quiet and --json-progress contradict each other; pick one")
+        }
+    }
+
+    var mode: ProgressReporter.Mode { jsonProgress ? .json : (quiet ? .silent : .terminal) }
 }

@@ -83,4 +83,45 @@ struct AuditReportTests {
         #expect(table.contains("d.jpg"))
         #expect(table.split(separator: "\n").filter { $0.hasPrefix("a.jpg") }.count == 2)
     }
+
+    @Test func facesTooSmallToJudgeAreListedButLeftOutOfTheRate() {
+        let small = FaceAudit(
+            box: Box(x: 5, y: 5, width: 14, height: 16), changedFraction: 1, distances: [], isReidentified: false,
+            residualDetection: nil, isTooSmallToJudge: true)
+        let report = AuditReport(
+            files: [
+                ImageAudit(path: "a.jpg", faces: [face(none: 0.7, median: 0.8), small], timing: AuditTiming()),
+                ImageAudit(path: "b.jpg", faces: [small], timing: AuditTiming()),
+            ],
+            configuration: configuration
+        )
+        #expect(report.faceCount == 3)
+        #expect(report.judgedFaceCount == 1)
+        #expect(report.tooSmallFaceCount == 2)
+        #expect(report.reidentificationRate == 0)
+        #expect(report.files[1].reidentificationRate == nil)
+        let table = AuditTable.render(report)
+        #expect(table.contains("too small to judge (under 40 px, not counted): 2/3 faces"))
+        #expect(table.split(separator: "\n").filter { $0.contains("too small") }.count == 3)
+    }
+
+    @Test func tableFitsAHundredColumnsWithEveryAttackAndLongNames() {
+        let attacks = ImageAttack.standardSet
+        let distances =
+            [AttackDistance(attack: "none", distance: 0.8, isReidentified: false)]
+            + attacks.map { AttackDistance(attack: $0.description, distance: 0.7, isReidentified: false) }
+        let face = FaceAudit(
+            box: Box(x: 12345, y: 23456, width: 1234, height: 1234), changedFraction: 1, distances: distances,
+            isReidentified: false,
+            residualDetection: ResidualDetection(detector: "d", isDetected: false, bestIoU: 0, score: nil))
+        let path = "holidays/2026/a very long folder name of someone/IMG_20260101_123456789.jpg"
+        let report = AuditReport(
+            files: [ImageAudit(path: path, faces: Array(repeating: face, count: 120), timing: AuditTiming())],
+            configuration: AuditConfiguration(),
+            unpairedOriginals: Array(repeating: path, count: 5)
+        )
+        for line in AuditTable.render(report).split(separator: "\n") {
+            #expect(line.count <= 100, "\(line.count) columns: \(line)")
+        }
+    }
 }

@@ -26,10 +26,13 @@ import Testing
 
     static let astronaut = URL(fileURLWithPath: "/usr/local/share/veil/fixtures/astronaut.png")
 
-    static func veil(_ arguments: [String]) throws -> Run {
+    static func veil(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -135,7 +138,8 @@ import Testing
         let root = try Self.directory()
         let run = try Self.veil(
             ["anonymize", Self.astronaut.path, "-o", root.appendingPathComponent("o.png").path] + arguments)
-        #expect(run.status != 0)
+        #expect(run.status == 2, "usage errors exit 2")
+        #expect(run.stderr.hasPrefix("error: "))
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
     }
 
@@ -186,10 +190,20 @@ import Testing
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any]
+        #expect(json?["schema"] as? String == "veil-report")
         let file = (json?["files"] as? [[String: Any]])?.first
         let video = file?["video"] as? [String: Any]
         #expect(video?["frames"] as? Int == 10)
         #expect(video?["framesWithMasks"] as? Int == 10)
+        #expect(file?["inputSHA256"] as? String == (try Self.sha256(input)))
+        #expect(file?["outputSHA256"] as? String == (try Self.sha256(output)))
+        let settings = json?["settings"] as? [String: Any]
+        let videoSettings = settings?["video"] as? [String: Any]
+        #expect(videoSettings?["crf"] as? Int == 23)
+        #expect(videoSettings?["codec"] as? String == "h264")
+        #expect(videoSettings?["preset"] as? String == "veryfast")
+        #expect(settings?["image"] == nil, "a video-only run reports no still-image quality")
+        try Self.expectEventStream(run.stderr, exitCode: 0)
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["in.mp4", "out.mp4", "r.json"])
     }
@@ -221,5 +235,191 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["long.mp4"])
+    }
+
+    /// `sha256sum`'s digest of a file.
+    static func sha256(_ url: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", url.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
+    }
+
+    /// Every stderr line is a JSON event of schema version 1; the last one and only it is
+    /// `done` (or `failed`) with the given exit code. Returns the events.
+    @discardableResult
+    static func expectEventStream(_ stderr: String, exitCode: Int, final: String = "done") throws -> [[String: Any]] {
+        let lines = stderr.split(separator: "\n")
+        var events: [[String: Any]] = []
+        for line in lines {
+            let event = try #require(
+                try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            #expect(event["schemaVersion"] as? Int == 1)
+            events.append(event)
+        }
+        let finals = events.filter { ["done", "failed"].contains($0["event"] as? String) }
+        #expect(finals.count == 1)
+        #expect(events.last?["event"] as? String == final)
+        #expect(events.last?["exitCode"] as? Int == exitCode)
+        return events
+    }
+
+    @Test(arguments: [
+        ["render", "in.mp4", "--tracks", "t.json", "-o", "o.mp4", "--gpu"],
+        ["render", "in.mp4", "--tracks", "t.json", "-o", "o.mp4", "--threshold", "0.3"],
+        ["render", "in.mp4", "--tracks", "t.json", "-o", "o.mp4", "--detector", "yunet"],
+        ["render", "in.mp4", "--tracks", "t.json", "-o", "o.mp4", "--detect-stride", "1"],
+        ["detect", "in.mp4", "--tracks", "t.json", "--crf", "20"],
+        ["detect", "in.mp4", "--tracks", "t.json", "--codec", "h265"],
+        ["detect", "in.mp4", "--tracks", "t.json", "--mask", "fill"],
+        ["detect", "in.mp4", "--tracks", "t.json", "--quality", "80"],
+        ["evaluate", "data", "--crf", "20"],
+        ["evaluate", "data", "--mask", "fill"],
+        ["anonymize", "a.jpg", "-o", "b.jpg", "--shape", "polygon"],
+    ])
+    func eachCommandRefusesOptionsItDoesNotUse(arguments: [String]) throws {
+        let run = try Self.veil(arguments)
+        #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: "), "\(run.stderr)")
+    }
+
+    @Test func shapeHelpListsOnlyTheShapesItAccepts() throws {
+        let help = try Self.veil(["anonymize", "--help"], environment: ["COLUMNS": "200"])
+        let line = try #require(help.stdout.split(separator: "\n").first { $0.contains("--shape <shape>") })
+        #expect(line.contains("ellipse") && line.contains("box") && !line.contains("polygon"))
+    }
+
+    @Test func mistypedCommandSuggestsTheRightOne() throws {
+        let run = try Self.veil(["anonymise", "a.jpg", "-o", "b.jpg"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("error: unknown command 'anonymise'; did you mean 'anonymize'?"))
+        let far = try Self.veil(["blurify"])
+        #expect(far.status == 2)
+        #expect(far.stderr.contains("commands: anonymize, detect, render, evaluate, audit"))
+    }
+
+    @Test func helpListsEveryExitStatus() throws {
+        let help = try Self.veil(["--help"])
+        for status in ["0", "1", "2", "3", "130", "143"] {
+            #expect(help.stdout.contains("\n  \(status) "), "exit status \(status) missing from --help")
+        }
+    }
+
+    @Test func jsonProgressTurnsFailuresIntoEventsAndEndsWithDone() throws {
+        let root = try Self.directory()
+        let inputs = root.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.astronaut, to: inputs.appendingPathComponent("good.png"))
+        try Data("not a picture".utf8).write(to: inputs.appendingPathComponent("bad.jpg"))
+        let run = try Self.veil([
+            "anonymize", inputs.path, "-o", root.appendingPathComponent("out").path, "--targets", "face",
+            "--json-progress",
+        ])
+        #expect(run.status == 1)
+        let events = try Self.expectEventStream(run.stderr, exitCode: 1)
+        #expect(events.first?["event"] as? String == "start")
+        #expect(events.first?["schema"] as? String == "veil-progress")
+        #expect(events.contains { $0["event"] as? String == "error" && $0["file"] as? String == "bad.jpg" })
+        let files = events.filter { $0["event"] as? String == "file" }
+        #expect(files.count == 2)
+        #expect(files.contains { $0["file"] as? String == "bad.jpg" && $0["status"] as? String == "failed" })
+        #expect(files.contains { $0["file"] as? String == "good.png" && $0["status"] as? String == "ok" })
+        #expect(events.last?["succeeded"] as? Int == 1)
+        #expect(events.last?["failed"] as? Int == 1)
+    }
+
+    @Test(arguments: [["--mask", "smudge"], ["--quiet"]])
+    func jsonProgressReportsUsageErrorsAsOneFailedEvent(arguments: [String]) throws {
+        let run = try Self.veil(["anonymize", "a.jpg", "-o", "b.jpg", "--json-progress"] + arguments)
+        #expect(run.status == 2)
+        let events = try Self.expectEventStream(run.stderr, exitCode: 2, final: "failed")
+        #expect(events.count == 1)
+    }
+
+    @Test func progressLineFitsTheTerminalAndShowsAnETA() throws {
+        // `script` gives the run a terminal; COLUMNS=40 sets its width.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("clip.mp4")
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ])
+        let output = root.appendingPathComponent("a-rather-long-output-name-for-the-clip.mp4")
+        let command = [
+            "env", "-u", "CI", "COLUMNS=40", Self.binary.path, "anonymize", input.path, "-o", output.path,
+            "--targets", "face", "--detect-size", "256", "--coarse-size", "256",
+        ].map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let redraws = text.components(separatedBy: "\r").map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
+            .filter { $0.contains(" fps") }
+        #expect(!redraws.isEmpty, "no progress line drawn: \(text)")
+        #expect(redraws.contains { $0.contains("ETA ") }, "no ETA within the run: \(text)")
+        for line in redraws {
+            let drawn = line.split(separator: "\n").first.map(String.init) ?? line
+            #expect(drawn.count <= 39, "\(drawn.count) columns: \(drawn)")
+        }
+    }
+
+    @Test func sigtermExits143AndEndsTheEventStreamWithFailed() throws {
+        let root = try Self.directory()
+        let input = root.appendingPathComponent("long.mp4")
+        try Self.ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ])
+        let output = root.appendingPathComponent("out.mp4")
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["anonymize", input.path, "-o", output.path, "--json-progress", "--detect-stride", "1"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning,
+            !((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).contains(where: {
+                $0.hasPrefix(".out")
+            })
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(process.isRunning, "the run finished before it could be terminated")
+        process.terminate()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        try Self.expectEventStream(stderr, exitCode: 143, final: "failed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["long.mp4"])
+    }
+
+    @Test func aRefusalInJSONModeIsOneFailedEventWithTheProblems() throws {
+        let root = try Self.directory()
+        for folder in ["ca", "cb"] {
+            let url = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.astronaut, to: url.appendingPathComponent("x.png"))
+        }
+        let run = try Self.veil([
+            "anonymize", root.appendingPathComponent("ca/x.png").path, root.appendingPathComponent("cb/x.png").path,
+            "-o", root.appendingPathComponent("out").path, "--json-progress",
+        ])
+        #expect(run.status == 2)
+        let events = try Self.expectEventStream(run.stderr, exitCode: 2, final: "failed")
+        #expect(events.count == 1)
+        #expect((events.last?["message"] as? String)?.contains("conflict") == true)
     }
 }

@@ -64,6 +64,12 @@ import VeilPipeline
         #expect(BatchPlan.outputShapeProblem(inputs: [file], output: single) == nil)
         #expect(BatchPlan.outputShapeProblem(inputs: [folder], output: root.appendingPathComponent("out")) == nil)
         #expect(BatchPlan.outputShapeProblem(inputs: [folder], output: URL(fileURLWithPath: single.path + "/")) == nil)
+        // One file into an output without an extension: the format cannot be told, so it is a usage
+        // error before any work (it used to fail after loading the models with "cannot write '.'").
+        let bare = try #require(
+            BatchPlan.outputShapeProblem(inputs: [file], output: root.appendingPathComponent("out")))
+        #expect(bare.contains("no extension") && bare.contains("out.jpg") && bare.contains("out/"), "\(bare)")
+        #expect(BatchPlan.outputShapeProblem(inputs: [file], output: folder) == nil)
     }
 
     @Test func anOutputFolderUnderAFileIsUnwritableAndANewOneIsFine() throws {

@@ -19,7 +19,7 @@ import VeilPipeline
         let directory = try TestSupport.directory()
         let output = directory.appendingPathComponent("out.png")
         let outcome = try Self.anonymizer(style: .fill).anonymize(input: TestSupport.astronaut, output: output)
-        #expect(outcome.counts[.face] == 1)
+        #expect(outcome.detections[.face] == 1)
         let original = try ImageCodec.read(TestSupport.astronaut)
         let masked = try ImageCodec.read(output)
         // The centre of the face (nose) is now the fill colour; a corner far away is unchanged.

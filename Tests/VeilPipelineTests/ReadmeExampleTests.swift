@@ -1,9 +1,6 @@
 import Foundation
 import Testing
-import VeilDetection
-import VeilMasking
-import VeilMedia
-import VeilPipeline
+import Veil
 
 /// The library example in README.md, verbatim except for the paths, so the documentation
 /// cannot drift from the API.
@@ -23,5 +20,20 @@ import VeilPipeline
 
         #expect(!regions.isEmpty)
         #expect(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func videoLibraryExampleRuns() async throws {
+        let directory = try TestSupport.directory()
+        let clip = try VideoPipelineTests.movingSquareClip(in: directory)
+        let masked = directory.appendingPathComponent("masked.mp4")
+
+        // --- README ---
+        let anonymizer = try VideoAnonymizer(settings: AnonymizationSettings(), video: VideoSettings())
+        let outcome = try await anonymizer.anonymize(input: clip, output: masked)
+        print(outcome.tracks[.face], outcome.outputSHA256 ?? "")
+        // --- end ---
+
+        #expect(outcome.frames == 75)
+        #expect(FileManager.default.fileExists(atPath: masked.path))
     }
 }

@@ -34,6 +34,11 @@ int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, 
 int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
                             int roiHeight, double sigma, char *error, size_t errorLength);
 
+/// The size a HEIF/HEIC/AVIF file's primary image declares (rotation applied), read from its
+/// boxes without decoding, so a decompression bomb can be refused before any allocation.
+/// Returns 0 on success.
+int CVeilImage_declaredSizeHEIF(const uint8_t *bytes, size_t length, int *width, int *height);
+
 /// Whether the bytes start like a HEIF/HEIC/AVIF file (libheif's own check).
 int CVeilImage_isHEIF(const uint8_t *bytes, size_t length);
 

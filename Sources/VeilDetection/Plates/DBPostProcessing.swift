@@ -29,6 +29,7 @@ public struct DBPostProcessing: Sendable, Hashable {
     /// At most this many regions are examined, largest first.
     public var maximumRegions: Int = 1000
 
+    /// The tuned defaults.
     public init() {}
 
     /// Text regions in the map, in map pixels.

@@ -25,10 +25,14 @@ public struct PlateDetector: ObjectDetector {
         /// at ~90 ms; 640 found as many there at ~55 ms but sees plates 1.5 × smaller, so
         /// distant plates (under ~30 px tall in a 1920 px photo) start to go missing.
         public var maximumInputSide: Int = 960
+        /// How text regions are cut from the probability map.
         public var postProcessing = DBPostProcessing()
+        /// How text regions are judged to be plates.
         public var verifier = PlateVerifier()
+        /// The plate shapes accepted.
         public var geometry = PlateGeometry()
 
+        /// The tuned defaults.
         public init() {}
     }
 
@@ -38,9 +42,13 @@ public struct PlateDetector: ObjectDetector {
     static let mean: Float = 0.5
     static let standardDeviation: Float = 0.5
 
+    /// "ppocr-plates".
     public let name = "ppocr-plates"
+    /// The longest side the text detector runs at.
     public var workingSide: Int? { configuration.maximumInputSide }
+    /// The text detector model.
     public let models: [ModelFingerprint]
+    /// How it searches.
     public let configuration: Configuration
     private let session: InferenceSession
 
@@ -50,6 +58,8 @@ public struct PlateDetector: ObjectDetector {
     ///   - modelURL: a PP-OCR (v3/v4) DB text detector exported to ONNX, input `[1, 3, H, W]`,
     ///     output `[1, 1, H, W]` probabilities.
     ///   - sha256: the model file's SHA-256 for reports, when the caller has it.
+    ///   - configuration: input size, post-processing, verification and geometry.
+    ///   - options: inference options (threads, GPU).
     public init(
         modelURL: URL,
         sha256: String = "unknown",
@@ -68,6 +78,7 @@ public struct PlateDetector: ObjectDetector {
         self.configuration = configuration
     }
 
+    /// Plates in `image`.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let (map, inputSize) = try probabilityMap(for: image)
         return plates(from: map, inputSize: inputSize, in: image)

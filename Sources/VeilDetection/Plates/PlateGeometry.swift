@@ -26,6 +26,7 @@ public struct PlateGeometry: Sendable, Hashable {
     /// fraction of the smaller one (a plate's city line and its characters are two text boxes).
     public var mergeOverlapFraction: Double = 0.5
 
+    /// The tuned defaults.
     public init() {}
 
     /// The plate box around one text box.

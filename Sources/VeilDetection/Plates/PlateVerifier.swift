@@ -18,6 +18,7 @@ public struct PlateVerifier: Sendable, Hashable {
         2.6371205942433016, 10.86332902759313, -2.340452570935059, 3.3147707280314114, -4.351045672889175,
         0.3013934315548962, 0.7341393514402176, 0.20552402336132572, -0.5961636203656114,
     ]
+    /// The logistic model's intercept.
     public var bias: Double = -10.528025000057939
     /// Text boxes whose plate probability is below this are not plates; 0 accepts all text.
     /// 0.1 keeps 98.6 % of the plate text boxes of the train half and drops about a fifth of
@@ -29,6 +30,7 @@ public struct PlateVerifier: Sendable, Hashable {
     /// patches it never saw). The fewest on any plate of the dev set was 0.76.
     public var minimumTransitionsPerHeight: Double = 0.5
 
+    /// The fitted defaults.
     public init() {}
 
     /// The probability, 0…1, that the measured text is a plate.

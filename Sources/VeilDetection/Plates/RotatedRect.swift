@@ -8,6 +8,7 @@ public import VeilGeometry
 /// rect.grown(by: 5).boundingBox  // (5.0, 5.0, 90.0×30.0)
 /// ```
 public struct RotatedRect: Hashable, Sendable {
+    /// The centre, in pixels.
     public var center: Point
     /// The side along `angle`.
     public var width: Double
@@ -16,6 +17,7 @@ public struct RotatedRect: Hashable, Sendable {
     /// Direction of the `width` side in radians (0 = along the x axis).
     public var angle: Double
 
+    /// A rectangle rotated by `angle` degrees about its centre.
     public init(center: Point, width: Double, height: Double, angle: Double) {
         self.center = center
         self.width = width
@@ -23,7 +25,9 @@ public struct RotatedRect: Hashable, Sendable {
         self.angle = angle
     }
 
+    /// Width × height.
     public var area: Double { width * height }
+    /// The shorter side.
     public var shortSide: Double { min(width, height) }
 
     /// The four corners, in order around the rectangle.

@@ -30,6 +30,7 @@ extension YOLOPlateDetector {
             guard classCount(in: shape) >= 1 else { return nil }
         }
 
+        /// The layout, as shown in error messages.
         public var description: String {
             switch self {
             case .yolov5: "YOLOv5 [1, N, 5 + C]"

@@ -62,6 +62,7 @@ public struct YOLOPlateDetector: ObjectDetector {
         /// The output layout; nil reads it from the output's shape (see ``OutputLayout``).
         public var layout: OutputLayout?
 
+        /// Loads a YOLO export; throws with the model's shapes when its layout is not one Veil reads.
         public init(
             plateClassIndices: Set<Int>? = nil,
             scoreFloor: Double = 0.2,
@@ -88,10 +89,13 @@ public struct YOLOPlateDetector: ObjectDetector {
         "expected one input [1, 3, H, W] (RGB) and one output [1, 4 + C, N] (YOLOv8/v9/v11) "
         + "or [1, N, 5 + C] (YOLOv5/v7)"
 
+    /// "yolo-plates".
     public let name = "yolo-plates"
     /// The letterbox canvas's longer side.
     public var workingSide: Int? { max(inputSize.width, inputSize.height) }
+    /// The model file and its SHA-256.
     public let models: [ModelFingerprint]
+    /// Input size and thresholds.
     public let configuration: Configuration
     /// The model's input size (width × height) after resolving symbolic dimensions.
     public let inputSize: PixelSize
@@ -111,6 +115,7 @@ public struct YOLOPlateDetector: ObjectDetector {
     ///   - modelURL: the ONNX file.
     ///   - sha256: the file's SHA-256 for reports; nil computes it.
     ///   - configuration: classes, thresholds and input size.
+    ///   - options: inference options (threads, GPU).
     /// - Throws: ``DetectionError/unexpectedOutput(model:reason:)`` naming the shapes found
     ///   when the model's input or output is not a YOLO layout;
     ///   ``DetectionError/modelLoadFailed(path:reason:)`` when the file cannot be loaded or the
@@ -171,6 +176,7 @@ public struct YOLOPlateDetector: ObjectDetector {
         self.configuration = configuration
     }
 
+    /// Plates in `image`.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let letterbox = Letterbox(image: image.size, canvas: inputSize)
         let resized: Image

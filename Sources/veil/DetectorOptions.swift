@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import VeilDetection
+import VeilGeometry
+import VeilPipeline
+
+/// What to detect and with which models: `anonymize`, `detect` and `evaluate`.
+struct DetectorOptions: ParsableArguments {
+    @Option(help: "What to mask: face, plate, or both (comma-separated).")
+    var targets = TargetList(argument: "face,plate")!
+
+    @Option(help: "Minimum detector score (0–1). Lower finds more faces and masks more false positives.")
+    var threshold: Double = AnonymizationSettings().threshold
+
+    @Option(help: "Face detector (video: ensemble means CenterFace alone).")
+    var detector: DetectorChoice = .ensemble
+
+    @Option(help: "Directory holding the models (default: where `make setup` installs them).")
+    var modelsDir: String?
+
+    @Option(
+        help:
+            "Use your own YOLO plate model (ONNX export of YOLOv5/v8/v11, without built-in NMS) instead of Veil's plate detector."
+    )
+    var plateModel: String?
+
+    @Flag(help: "Run inference on an NVIDIA GPU (ONNX Runtime CUDA provider); fails if none.")
+    var gpu = false
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+    }
+
+    var store: ModelStore {
+        modelsDir.map { ModelStore(directories: [URL(fileURLWithPath: $0)]) } ?? ModelStore()
+    }
+
+    var inference: InferenceOptions { InferenceOptions(usesGPU: gpu) }
+
+    var plateModelURL: URL? { plateModel.map { URL(fileURLWithPath: $0) } }
+
+    func makeDetector(profile: DetectionProfile, targets: Set<ObjectClass>? = nil) throws -> any ObjectDetector {
+        try detector.makeDetector(
+            targets: targets ?? self.targets.classes,
+            threshold: threshold,
+            profile: profile,
+            store: store,
+            options: inference,
+            plateModel: plateModelURL
+        )
+    }
+
+    /// The video detectors on `video`'s schedule (the library's, see VideoSettings.detectors).
+    func videoDetectors(_ video: VideoSettings) throws -> [VideoAnonymizer.ClassDetector] {
+        try video.detectors(
+            targets: targets.classes, choice: detector, threshold: threshold, store: store, options: inference,
+            plateModel: plateModelURL)
+    }
+}
+
+/// How stills are searched: `anonymize` and `evaluate`.
+struct StillDetectionOptions: ParsableArguments {
+    @Option(help: "Smallest face (pixels) photos must find; smaller adds tiles on large photos.")
+    var minFace: Double = DetectionProfile.stills.smallestFace
+
+    func validate() throws {
+        guard minFace >= 4 else { throw ValidationError("--min-face must be at least 4 pixels") }
+    }
+
+    var profile: DetectionProfile {
+        var profile = DetectionProfile.stills
+        profile.smallestFace = minFace
+        return profile
+    }
+}
