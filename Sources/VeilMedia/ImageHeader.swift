@@ -104,7 +104,14 @@ public struct ImageHeader: Sendable, Equatable {
     /// Headers live at the start; a TIFF's later IFDs are followed through the whole data.
     static let readLimit = 1 << 20
 
-    public var pixelCount: Int? { size.map { $0.width * $0.height } }
+    /// Width × height; `Int.max` when the product overflows (JPEG 2000 sides are 32-bit, so a
+    /// header can declare more pixels than `Int` holds: found by fuzzing).
+    public var pixelCount: Int? {
+        size.map { size in
+            let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+            return overflow ? Int.max : pixels
+        }
+    }
 
     // MARK: - JPEG
 
