@@ -1,6 +1,9 @@
 #include "CVeilSystem.h"
 
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 int CVeilSystem_keepLargeAllocationsInHeap(int bytes) {
@@ -17,4 +20,34 @@ int CVeilSystem_terminalColumns(int fd) {
     struct winsize size;
     if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
+}
+
+static volatile sig_atomic_t receivedInterrupt = 0;
+
+static void recordInterrupt(int signalNumber) {
+    if (!receivedInterrupt) receivedInterrupt = signalNumber;
+}
+
+void CVeilSystem_armInterrupts(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = recordInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    // A parent may have started Veil with these signals blocked (Foundation's Process passes on
+    // its threads' mask): blocked, they would wait forever instead of reaching the handler.
+    sigset_t interrupts;
+    sigemptyset(&interrupts);
+    sigaddset(&interrupts, SIGINT);
+    sigaddset(&interrupts, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &interrupts, NULL);
+}
+
+int CVeilSystem_receivedInterrupt(void) { return receivedInterrupt; }
+
+void CVeilSystem_disarmInterrupts(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
 }

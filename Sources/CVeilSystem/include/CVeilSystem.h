@@ -11,4 +11,18 @@ int CVeilSystem_keepLargeAllocationsInHeap(int bytes);
 /// cannot call. Writes only into a local `struct winsize`.
 int CVeilSystem_terminalColumns(int fd);
 
+/// Installs a handler for SIGINT and SIGTERM (sigaction, SA_RESTART) that only records the first
+/// signal received, replacing their default (terminate), and unblocks both on the calling
+/// thread (a parent may have passed them on blocked). Armed synchronously: unlike a dispatch
+/// signal source, which is registered on libdispatch's manager thread some time after it is
+/// resumed, there is no window in which a Ctrl-C is ignored. Exists because a Swift closure
+/// cannot be an async-signal-safe handler.
+void CVeilSystem_armInterrupts(void);
+
+/// The first SIGINT/SIGTERM received since CVeilSystem_armInterrupts, or 0.
+int CVeilSystem_receivedInterrupt(void);
+
+/// Restores the default disposition of SIGINT and SIGTERM.
+void CVeilSystem_disarmInterrupts(void);
+
 #endif
