@@ -43,7 +43,7 @@ import VeilMedia
     @Test func badInputsGiveClearErrors() throws {
         let directory = try Fixtures.directory()
         let empty = directory.appendingPathComponent("empty.jpg")
-        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        try Data().write(to: empty)
         #expect(throws: MediaError.emptyFile(path: empty.path)) { try ImageCodec.read(empty) }
 
         let text = directory.appendingPathComponent("notes.jpg")
