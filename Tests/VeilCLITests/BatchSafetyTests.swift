@@ -246,21 +246,9 @@ import Testing
     /// Starts a long video run into `output`, waits until its temporary file exists, and sends
     /// `signal`; returns the process after it ended.
     static func interruptedRun(input: URL, output: URL, signal: Int32) throws -> Process {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["anonymize", input.path, "-o", output.path, "--quiet", "--detect-stride", "1"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let folder = output.deletingLastPathComponent()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning,
-            !((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains(where: {
-                $0.contains(".veil-tmp-")
-            })
-        {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        try #require(process.isRunning, "the run finished before it could be interrupted")
+        let process = try CLI.startUntilTemporaryOutput(
+            ["anonymize", input.path, "-o", output.path, "--quiet", "--detect-stride", "1"],
+            in: output.deletingLastPathComponent())
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         return process

@@ -208,29 +208,44 @@ import Testing
             try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["in.mp4", "out.mp4", "r.json"])
     }
 
-    @Test func ctrlCLeavesNothingUnderTheOutputName() throws {
-        let root = try Self.directory()
-        let input = root.appendingPathComponent("long.mp4")
-        try Self.ffmpeg([
-            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
-            "-c:v", "libx264", "-preset", "ultrafast", input.path,
-        ])
-        let output = root.appendingPathComponent("out.mp4")
+    /// Starts `veil` and returns once its temporary output exists in `folder` (the run is then
+    /// truly under way), still running: the moment the interruption tests send their signal.
+    static func startUntilTemporaryOutput(
+        _ arguments: [String], in folder: URL, standardError: Any = FileHandle.nullDevice
+    ) throws -> Process {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["anonymize", input.path, "-o", output.path, "--quiet", "--detect-stride", "1"]
-        process.standardError = FileHandle.nullDevice
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardError = standardError
         try process.run()
-        // Wait until the run has written its temporary output, then interrupt it.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, process.isRunning,
-            !((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).contains(where: {
-                $0.hasPrefix(".out")
+            !((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains(where: {
+                $0.contains(".veil-tmp-")
             })
         {
             Thread.sleep(forTimeInterval: 0.05)
         }
         try #require(process.isRunning, "the run finished before it could be interrupted")
+        return process
+    }
+
+    /// A 30 s 640×480 clip: long enough that a run is still going when it is interrupted.
+    static func longClip(in root: URL) throws -> URL {
+        let input = root.appendingPathComponent("long.mp4")
+        try ffmpeg([
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
+            "-c:v", "libx264", "-preset", "ultrafast", input.path,
+        ])
+        return input
+    }
+
+    @Test func ctrlCLeavesNothingUnderTheOutputName() throws {
+        let root = try Self.directory()
+        let input = try Self.longClip(in: root)
+        let output = root.appendingPathComponent("out.mp4")
+        let process = try Self.startUntilTemporaryOutput(
+            ["anonymize", input.path, "-o", output.path, "--quiet", "--detect-stride", "1"], in: root)
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
@@ -377,27 +392,12 @@ import Testing
 
     @Test func sigtermExits143AndEndsTheEventStreamWithFailed() throws {
         let root = try Self.directory()
-        let input = root.appendingPathComponent("long.mp4")
-        try Self.ffmpeg([
-            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=30",
-            "-c:v", "libx264", "-preset", "ultrafast", input.path,
-        ])
+        let input = try Self.longClip(in: root)
         let output = root.appendingPathComponent("out.mp4")
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["anonymize", input.path, "-o", output.path, "--json-progress", "--detect-stride", "1"]
         let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, process.isRunning,
-            !((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).contains(where: {
-                $0.hasPrefix(".out")
-            })
-        {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        try #require(process.isRunning, "the run finished before it could be terminated")
+        let process = try Self.startUntilTemporaryOutput(
+            ["anonymize", input.path, "-o", output.path, "--json-progress", "--detect-stride", "1"], in: root,
+            standardError: err)
         process.terminate()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
