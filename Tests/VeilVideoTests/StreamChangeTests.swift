@@ -37,17 +37,23 @@ import VeilVideo
         #expect(note.contains("25 frame(s) from frame 25") && note.contains("176x144"), "\(note)")
     }
 
-    @Test(arguments: ["1x1", "1x64", "64x1"])
-    func aVideoTooSmallToEncodeSaysSo(size: String) throws {
-        let scratch = try Scratch()
+    /// Five frames of `source` (a lavfi video source and its option separator, e.g. "testsrc2=") scaled to `size` ("WxH"), in AVI: mpeg4 in
+    /// AVI stores any size, down to a single pixel.
+    static func tinyClip(_ scratch: Scratch, size: String, source: String) throws -> URL {
         let input = scratch.url("tiny.avi")
-        // mpeg4 in AVI stores any size, down to a single pixel.
         try runTool(
             "ffmpeg",
             [
-                "-v", "error", "-f", "lavfi", "-i", "color=c=red:size=64x64:rate=25:duration=0.2", "-vf",
+                "-v", "error", "-f", "lavfi", "-i", "\(source)size=64x64:rate=25:duration=0.2", "-vf",
                 "scale=\(size.replacingOccurrences(of: "x", with: ":"))", "-c:v", "mpeg4", input.path,
             ])
+        return input
+    }
+
+    @Test(arguments: ["1x1", "1x64", "64x1"])
+    func aVideoTooSmallToEncodeSaysSo(size: String) throws {
+        let scratch = try Scratch()
+        let input = try Self.tinyClip(scratch, size: size, source: "color=c=red:")
         let output = scratch.url("out.mp4")
         #expect {
             _ = try VideoTranscoderTests.roundTrip(input, output)
@@ -61,13 +67,7 @@ import VeilVideo
     @Test(arguments: ["2x2", "3x3", "2x5", "7x2"])
     func tinyVideosEncode(size: String) throws {
         let scratch = try Scratch()
-        let input = scratch.url("tiny.avi")
-        try runTool(
-            "ffmpeg",
-            [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=25:duration=0.2", "-vf",
-                "scale=\(size.replacingOccurrences(of: "x", with: ":"))", "-c:v", "mpeg4", input.path,
-            ])
+        let input = try Self.tinyClip(scratch, size: size, source: "testsrc2=")
         let output = scratch.url("out.mp4")
         _ = try VideoTranscoderTests.roundTrip(input, output)
         #expect(try Probe.framePTS(output).count == 5)
