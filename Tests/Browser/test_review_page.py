@@ -1,0 +1,378 @@
+"""The `veil review` editor driven in a real browser (issue 13, "In a real browser").
+
+Headless Debian chromium through chromium-driver and Selenium (installed by scripts/setup.sh),
+offline. A generated clip carries a burned-in frame counter (a row of black/white blocks, the
+frame number in binary) and three moving white squares: tracks 1 and 2 (the tracks file is
+written here, as `veil detect` would, so the test does not depend on the face detector), and
+one the "detector missed", which the test masks by drawing a manual region on two keyframes.
+
+Run: `make test-browser` (after `swift build`), or
+`$VENV/bin/python Tests/Browser/test_review_page.py` with VEIL pointing at a built veil.
+Screenshots of each step go to .build/browser-artifacts/ (not committed).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+VEIL = Path(os.environ.get("VEIL", ROOT / ".build" / "debug" / "veil"))
+ARTIFACTS = ROOT / ".build" / "browser-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+
+WIDTH, HEIGHT, FPS, FRAMES = 320, 240, 25, 50
+BITS, BLOCK = 8, 16  # the counter: bit i is the block at x = 16 i … 16 i + 15, y = 0 … 15
+SIDE = 40  # the white squares' side
+
+
+def track_x(track, n):
+    """Left edge of track 1's or 2's square on frame n (both at y = 60)."""
+    return 40 + 1.6 * n if track == 1 else 240 - 1.6 * n
+
+
+def missed_x(n):
+    """Left edge of the missed square on frame n (y = 160)."""
+    return 60 + 3.2 * n
+
+
+MISSED_Y = 160
+REGION_FIRST, REGION_LAST = 5, 40
+MARGIN = 6  # the drawn region reaches this far around the missed square
+
+
+def make_clip(folder):
+    clip = folder / "clip.mp4"
+    counter = (
+        f"geq=lum='if(lt(Y,{BLOCK})*lt(X,{BITS * BLOCK}),255*mod(floor(N/pow(2,floor(X/{BLOCK}))),2),lum(X,Y))'"
+        ":cb='cb(X,Y)':cr='cr(X,Y)'"
+    )
+    graph = (
+        f"[0:v]format=yuv444p,{counter},format=yuv420p[bg];"
+        "[bg][1:v]overlay=x='40+t*40':y=60[a];"
+        "[a][1:v]overlay=x='240-t*40':y=60[b];"
+        "[b][1:v]overlay=x='60+t*80':y=160[v]"
+    )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", f"color=c=0x404040:size={WIDTH}x{HEIGHT}:rate={FPS}:duration={FRAMES / FPS}",
+         "-f", "lavfi", "-i", f"color=c=white:size={SIDE}x{SIDE}:rate={FPS}:duration={FRAMES / FPS}",
+         "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12",
+         "-pix_fmt", "yuv420p", "-g", str(FPS), "-movflags", "+faststart", str(clip)],
+        check=True)
+    return clip
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_tracks(clip):
+    """Tracks 1 and 2 as `veil detect` writes them: a detected box on every frame."""
+    tracks = []
+    for track in (1, 2):
+        boxes = [{"frame": n, "source": "detected", "score": 0.9,
+                  "box": {"x": round(track_x(track, n), 2), "y": 60.0, "width": float(SIDE), "height": float(SIDE)}}
+                 for n in range(FRAMES)]
+        tracks.append({"id": track, "objectClass": "face", "boxes": boxes})
+    document = {
+        "format": "veil-tracks", "version": 1,
+        "media": {"fileName": clip.name, "sha256": sha256(clip), "bytes": clip.stat().st_size,
+                  "width": WIDTH, "height": HEIGHT, "frames": FRAMES, "durationSeconds": FRAMES / FPS},
+        "provenance": {"tool": "browser test", "models": [], "threshold": 0.5, "targets": ["face"],
+                       "detectionStride": 1, "plateDetectionStride": 1, "lookAheadSeconds": 1.0},
+        "tracks": tracks, "looseBoxes": [],
+    }
+    path = clip.with_name("clip.tracks.json")
+    path.write_text(json.dumps(document))
+    return path
+
+
+def decode_gray(video):
+    """Every frame of a video as 8-bit luma, WIDTH × HEIGHT."""
+    raw = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                         check=True, capture_output=True).stdout
+    size = WIDTH * HEIGHT
+    return [raw[i:i + size] for i in range(0, len(raw), size)]
+
+
+def bright(frame, x0, y0, x1, y1, threshold=200):
+    """Pixels brighter than threshold in [x0, x1) × [y0, y1)."""
+    return sum(1 for y in range(int(y0), int(y1)) for x in range(int(x0), int(x1)) if frame[y * WIDTH + x] > threshold)
+
+
+# The options the export and the replay share: a deterministic mask, lossless-ish output.
+RENDER_OPTIONS = ["--mask", "fill", "--preset", "ultrafast"]
+
+
+class ReviewPageTest(unittest.TestCase):
+    def setUp(self):
+        if not VEIL.exists():
+            self.fail(f"{VEIL} is missing: build first (swift build)")
+        self.folder = Path(tempfile.mkdtemp(prefix="veil-browser-"))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for old in ARTIFACTS.glob("*.png"):
+            old.unlink()
+        self.server = None
+        self.driver = None
+        self.addCleanup(self.cleanUp)
+
+    def cleanUp(self):
+        if self.driver is not None:
+            self.driver.quit()
+        if self.server is not None and self.server.poll() is None:
+            self.server.send_signal(signal.SIGINT)
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # ---- helpers ----
+
+    def start_server(self, clip, tracks, output):
+        self.server = subprocess.Popen(
+            [str(VEIL), "review", str(clip), "--tracks", str(tracks), "-o", str(output), *RENDER_OPTIONS],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.append(self.server.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=90)
+        url = lines[0].strip() if lines else ""
+        if not url.startswith("http://127.0.0.1:"):
+            self.server.kill()
+            _, err = self.server.communicate(timeout=10)
+            self.fail(f"veil review printed no address (got {url!r}): {err[-2000:]}")
+        # Drain stderr so the server never blocks on a full pipe.
+        threading.Thread(target=self.server.stderr.read, daemon=True).start()
+        return url
+
+    def start_browser(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1400,1100", "--autoplay-policy=no-user-gesture-required",
+                         "--disable-extensions", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        os.environ.setdefault("SE_OFFLINE", "true")
+        self.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        self.driver.set_page_load_timeout(60)
+        return self.driver
+
+    def wait(self, condition, what, timeout=30):
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: condition())
+        except Exception:
+            self.shot("failure")
+            self.fail(f"timed out waiting for {what}; page status: {self.page_text('status')!r}, "
+                      f"error: {self.page_text('error')!r}")
+
+    def page_text(self, element_id):
+        try:
+            return self.driver.find_element(By.ID, element_id).text
+        except Exception:
+            return ""
+
+    def shot(self, name):
+        self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+    def console_errors(self):
+        return [entry for entry in self.driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+    def shown_frame(self):
+        value = self.driver.find_element(By.TAG_NAME, "body").get_attribute("data-frame")
+        return int(value) if value not in (None, "") else None
+
+    def read_counter(self):
+        """The frame number burned into the pixels the canvas shows now."""
+        bits = self.driver.execute_script(
+            """
+            const canvas = document.getElementById('canvas');
+            const k = canvas.width / arguments[0];
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, Math.ceil(arguments[2] * k)).data;
+            const out = [];
+            for (let i = 0; i < arguments[1]; i++) {
+              const x = Math.floor((i * arguments[2] + arguments[2] / 2) * k);
+              const y = Math.floor((arguments[2] / 2) * k);
+              out.push(data[(y * canvas.width + x) * 4]);
+            }
+            return out;
+            """, WIDTH, BITS, BLOCK)
+        return sum(1 << i for i, value in enumerate(bits) if value > 128)
+
+    def canvas_luma(self, x, y):
+        """The canvas's red channel at original pixel (x, y)."""
+        return self.driver.execute_script(
+            """
+            const canvas = document.getElementById('canvas');
+            const k = canvas.width / arguments[0];
+            return canvas.getContext('2d').getImageData(Math.floor(arguments[1] * k), Math.floor(arguments[2] * k), 1, 1).data[0];
+            """, WIDTH, x, y)
+
+    def press(self, *keys):
+        self.driver.execute_script("document.activeElement && document.activeElement.blur()")
+        ActionChains(self.driver).send_keys(*keys).perform()
+
+    def key_with_shift(self, key):
+        self.driver.execute_script("document.activeElement && document.activeElement.blur()")
+        ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(key).key_up(Keys.SHIFT).perform()
+
+    def go_to_frame(self, n):
+        field = self.driver.find_element(By.ID, "frame-input")
+        field.clear()
+        field.send_keys(str(n), Keys.ENTER)
+        self.driver.execute_script("document.activeElement && document.activeElement.blur()")
+        self.wait(lambda: self.shown_frame() == n, f"frame {n}")
+
+    def drag(self, x0, y0, x1, y1):
+        """Drags on the canvas from original pixel (x0, y0) to (x1, y1)."""
+        canvas = self.driver.find_element(By.ID, "canvas")
+        rect = self.driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+        def offset(x, y):  # Selenium 4 offsets are from the element's centre
+            return round(x * rect[0] / WIDTH - rect[0] / 2), round(y * rect[1] / HEIGHT - rect[1] / 2)
+        (ax, ay), (bx, by) = offset(x0, y0), offset(x1, y1)
+        chain = ActionChains(self.driver)
+        chain.move_to_element_with_offset(canvas, ax, ay).click_and_hold()
+        chain.move_to_element_with_offset(canvas, (ax + bx) // 2, (ay + by) // 2)
+        chain.move_to_element_with_offset(canvas, bx, by).release().perform()
+
+    def log_entries(self, log):
+        if not log.exists():
+            return []
+        return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+    # ---- the test ----
+
+    def test_review_in_the_browser(self):
+        clip = make_clip(self.folder)
+        tracks = write_tracks(clip)
+        log = self.folder / "clip.edits.jsonl"
+        output = self.folder / "clip.reviewed.mp4"
+        url = self.start_server(clip, tracks, output)
+        driver = self.start_browser()
+
+        # 1. The page loads (the token is exchanged for the cookie), asks the reviewer's name once.
+        driver.get(url)
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1", "the page")
+        self.wait(lambda: self.shown_frame() == 0, "frame 0")
+        self.shot("01-loaded")
+        self.assertEqual(self.console_errors(), [], "console errors after loading")
+
+        # 2. Frame-exact stepping: the counter burned into the frame equals the frame number.
+        driver.find_element(By.ID, "view-original").click()
+        self.wait(lambda: self.shown_frame() == 0, "frame 0 again")
+        self.assertEqual(self.read_counter(), 0)
+        for _ in range(7):
+            self.press(Keys.ARROW_RIGHT)
+        self.wait(lambda: self.shown_frame() == 7, "frame 7")
+        self.assertEqual(self.read_counter(), 7, "→ seven times shows frame 7")
+        self.key_with_shift(Keys.ARROW_RIGHT)
+        self.wait(lambda: self.shown_frame() == 7 + FPS, "frame 32")
+        self.assertEqual(self.read_counter(), 7 + FPS, "Shift+→ steps one second")
+        self.press(Keys.ARROW_LEFT)
+        self.wait(lambda: self.shown_frame() == 6 + FPS, "frame 31")
+        self.assertEqual(self.read_counter(), 6 + FPS, "← steps back one frame")
+        self.go_to_frame(13)
+        self.assertEqual(self.read_counter(), 13)
+        self.shot("02-stepped-to-frame-13")
+
+        # 3. Track 1 kept visible: the masked view shows it, the log records it.
+        driver.find_element(By.ID, "view-masked").click()
+        centre = (track_x(1, 13) + SIDE / 2, 60 + SIDE / 2)
+        self.wait(lambda: self.canvas_luma(*centre) < 60, "track 1 masked in the masked view")
+        driver.find_element(By.CSS_SELECTOR, '#track-list li[data-track="1"]').click()
+        driver.find_element(By.ID, "visible-reason").send_keys("consented")
+        driver.find_element(By.ID, "keep-visible").click()
+        self.wait(lambda: any(e["what"]["op"] == "keepVisible" for e in self.log_entries(log)), "keepVisible in the log")
+        entry = [e for e in self.log_entries(log) if e["what"]["op"] == "keepVisible"][-1]
+        self.assertEqual(entry["what"], {"op": "keepVisible", "track": 1, "reason": "consented"})
+        self.assertEqual(entry["who"], "Browser Test")
+        self.wait(lambda: self.canvas_luma(*centre) > 200, "track 1 unmasked in the masked view")
+        self.assertLess(self.canvas_luma(track_x(2, 13) + SIDE / 2, 80), 60, "track 2 still masked")
+        self.shot("03-track-1-visible")
+
+        # 4. A manual region drawn with the mouse on two keyframes.
+        self.go_to_frame(REGION_FIRST)
+        driver.find_element(By.ID, "region-label").send_keys("missed person")
+        driver.find_element(By.ID, "region-first").send_keys(str(REGION_FIRST))
+        driver.find_element(By.ID, "region-last").send_keys(str(REGION_LAST))
+        driver.find_element(By.ID, "draw-region").click()
+        x = missed_x(REGION_FIRST)
+        self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
+        self.wait(lambda: any(e["what"]["op"] == "addRegion" for e in self.log_entries(log)), "addRegion in the log")
+        self.shot("04-region-drawn")
+        self.go_to_frame(REGION_LAST)
+        driver.find_element(By.ID, "draw-keyframe").click()
+        x = missed_x(REGION_LAST)
+        self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
+        self.wait(lambda: any(e["what"]["op"] == "setRegionKeyframe" for e in self.log_entries(log)),
+                  "setRegionKeyframe in the log")
+        region = [e for e in self.log_entries(log) if e["what"]["op"] == "addRegion"][-1]["what"]["region"]
+        self.assertEqual((region["firstFrame"], region["lastFrame"]), (REGION_FIRST, REGION_LAST))
+        keyframe = [e for e in self.log_entries(log) if e["what"]["op"] == "setRegionKeyframe"][-1]["what"]
+        self.assertEqual(keyframe["frame"], REGION_LAST)
+        self.assertAlmostEqual(keyframe["box"]["x"], missed_x(REGION_LAST) - MARGIN, delta=3)
+        self.go_to_frame(20)  # between the keyframes: the masked view covers the square
+        self.assertLess(self.canvas_luma(missed_x(20) + SIDE / 2, MISSED_Y + SIDE / 2), 60)
+        self.shot("05-region-keyframe-2-frame-20")
+
+        # 5. Sign off and export; the page reports the output.
+        driver.find_element(By.ID, "sign-off").click()
+        self.wait(lambda: any(e["what"]["op"] == "setVideoReviewed" for e in self.log_entries(log)), "the sign-off")
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
+        self.shot("06-exported")
+        self.assertEqual(self.console_errors(), [], "console errors during the review")
+        self.assertTrue(output.exists())
+
+        # 6. The exported pixels follow the decisions.
+        frames = decode_gray(output)
+        self.assertEqual(len(frames), FRAMES)
+        for n, frame in enumerate(frames):
+            t1, t2, m = track_x(1, n), track_x(2, n), missed_x(n)
+            self.assertGreater(bright(frame, t1 + 6, 66, t1 + SIDE - 6, 94), 500, f"track 1 (visible) masked on frame {n}")
+            self.assertEqual(bright(frame, t2 + 6, 66, t2 + SIDE - 6, 94), 0, f"track 2 visible on frame {n}")
+            missed = bright(frame, m + 6, MISSED_Y + 6, m + SIDE - 6, MISSED_Y + SIDE - 6)
+            if REGION_FIRST <= n <= REGION_LAST:
+                self.assertEqual(missed, 0, f"the region is not masked on frame {n}")
+            else:
+                self.assertGreater(missed, 500, f"the region masks frame {n}, outside its span")
+
+        # 7. The export equals `veil render --edits` of the same log.
+        replay = self.folder / "replay.mp4"
+        run = subprocess.run([str(VEIL), "render", str(clip), "--tracks", str(tracks), "--edits", str(log),
+                              "-o", str(replay), "--quiet", *RENDER_OPTIONS], capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        if sha256(replay) != sha256(output):
+            # Bytes may differ only in container metadata; the pixels must not.
+            self.assertEqual(decode_gray(replay), frames, "export and render --edits differ in pixels")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
