@@ -48,7 +48,7 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
 .PHONY: all setup build test lint coverage docs demo eval bench bench-memory install clean \
-	sanitize-build test-sanitized fuzz fuzz-smoke
+	sanitize-build test-sanitized fuzz fuzz-smoke test-browser browser-tests
 
 all: build
 
@@ -64,8 +64,19 @@ lint:
 test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+	$(MAKE) browser-tests
 	$(MAKE) test-sanitized
 	$(MAKE) fuzz-smoke
+
+# The review editor in headless Chromium (Tests/Browser, Selenium from setup's venv): drives the
+# debug `veil review` on a generated clip. `make test` runs it after the Swift tests.
+BROWSER_PYTHON ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/veil-setup/venv-browser/bin/python
+test-browser: setup
+	$(SWIFT) build --product veil
+	$(MAKE) browser-tests
+
+browser-tests:
+	VEIL=$(CURDIR)/.build/debug/veil $(BROWSER_PYTHON) Tests/Browser/test_review_page.py
 
 # The sanitizer build: tests, the CLI and veil-fuzz, all instrumented.
 sanitize-build: setup
