@@ -1281,6 +1281,8 @@
     $('transport').hidden = grid;
     $('timeline-box').hidden = photos;
     $('back-to-grid').hidden = !S.photo;
+    $('sign-off').hidden = grid;
+    document.querySelector('.views').hidden = grid;
     for (const id of ['step-back-second', 'step-back', 'play', 'step-forward', 'step-forward-second']) $(id).hidden = photos;
     $('frame-input').parentElement.hidden = photos;
     document.querySelector('.jumps').hidden = photos;
