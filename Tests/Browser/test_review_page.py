@@ -298,6 +298,13 @@ class ReviewPageTest(unittest.TestCase):
         self.press(Keys.ARROW_LEFT)
         self.wait(lambda: self.shown_frame() == 6 + FPS, "frame 31")
         self.assertEqual(self.read_counter(), 6 + FPS, "← steps back one frame")
+        # Space plays, K pauses: the pause lands on a whole frame, and the canvas shows it.
+        self.press(" ")
+        time.sleep(0.4)
+        self.press("k")
+        self.wait(lambda: self.shown_frame() is not None, "a frame after pausing")
+        paused = self.shown_frame()
+        self.assertEqual(self.read_counter(), paused, "the frame shown after a pause")
         self.go_to_frame(13)
         self.assertEqual(self.read_counter(), 13)
         self.shot("02-stepped-to-frame-13")

@@ -475,6 +475,7 @@
     stopReverse();
     video.playbackRate = rate;
     S.playing = true;
+    document.body.dataset.frame = ''; // no single frame is shown until playing stops
     $('play').textContent = 'Pause';
     video.play().catch((e) => {
       S.playing = false;
@@ -507,6 +508,7 @@
     const faster = S.reverseTimer !== null;
     stopPlaying();
     S.reverseSpeed = faster ? Math.min(8, S.reverseSpeed * 2) : 1;
+    document.body.dataset.frame = '';
     $('play').textContent = 'Pause';
     S.reverseTimer = setInterval(() => {
       if (S.frame <= 0) {
