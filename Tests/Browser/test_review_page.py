@@ -316,8 +316,8 @@ class ReviewPageTest(unittest.TestCase):
         driver.find_element(By.CSS_SELECTOR, '#track-list li[data-track="1"]').click()
         driver.find_element(By.ID, "visible-reason").send_keys("consented")
         driver.find_element(By.ID, "keep-visible").click()
-        self.wait(lambda: any(e["what"]["op"] == "keepVisible" for e in self.log_entries(log)), "keepVisible in the log")
-        entry = [e for e in self.log_entries(log) if e["what"]["op"] == "keepVisible"][-1]
+        self.wait(lambda: any(e["what"].get("op") == "keepVisible" for e in self.log_entries(log)), "keepVisible in the log")
+        entry = [e for e in self.log_entries(log) if e["what"].get("op") == "keepVisible"][-1]
         self.assertEqual(entry["what"], {"op": "keepVisible", "track": 1, "reason": "consented"})
         self.assertEqual(entry["who"], "Browser Test")
         self.wait(lambda: self.canvas_luma(*centre) > 200, "track 1 unmasked in the masked view")
@@ -332,33 +332,60 @@ class ReviewPageTest(unittest.TestCase):
         driver.find_element(By.ID, "draw-region").click()
         x = missed_x(REGION_FIRST)
         self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
-        self.wait(lambda: any(e["what"]["op"] == "addRegion" for e in self.log_entries(log)), "addRegion in the log")
+        self.wait(lambda: any(e["what"].get("op") == "addRegion" for e in self.log_entries(log)), "addRegion in the log")
         self.shot("04-region-drawn")
         self.go_to_frame(REGION_LAST)
         driver.find_element(By.ID, "draw-keyframe").click()
         x = missed_x(REGION_LAST)
         self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
-        self.wait(lambda: any(e["what"]["op"] == "setRegionKeyframe" for e in self.log_entries(log)),
+        self.wait(lambda: any(e["what"].get("op") == "setRegionKeyframe" for e in self.log_entries(log)),
                   "setRegionKeyframe in the log")
-        region = [e for e in self.log_entries(log) if e["what"]["op"] == "addRegion"][-1]["what"]["region"]
+        region = [e for e in self.log_entries(log) if e["what"].get("op") == "addRegion"][-1]["what"]["region"]
         self.assertEqual((region["firstFrame"], region["lastFrame"]), (REGION_FIRST, REGION_LAST))
-        keyframe = [e for e in self.log_entries(log) if e["what"]["op"] == "setRegionKeyframe"][-1]["what"]
+        keyframe = [e for e in self.log_entries(log) if e["what"].get("op") == "setRegionKeyframe"][-1]["what"]
         self.assertEqual(keyframe["frame"], REGION_LAST)
         self.assertAlmostEqual(keyframe["box"]["x"], missed_x(REGION_LAST) - MARGIN, delta=3)
         self.go_to_frame(20)  # between the keyframes: the masked view covers the square
         self.assertLess(self.canvas_luma(missed_x(20) + SIDE / 2, MISSED_Y + SIDE / 2), 60)
         self.shot("05-region-keyframe-2-frame-20")
 
-        # 5. Sign off and export; the page reports the output.
+        # 5. A box dragged on the frame is a moveBox; Ctrl+Z appends its undo (the export below
+        #    is then as if it never happened).
+        driver.find_element(By.ID, "view-outline").click()
+        driver.find_element(By.CSS_SELECTOR, '#track-list li[data-track="2"]').click()
+        x2 = track_x(2, 20)
+        self.drag(x2 + SIDE / 2, 80, x2 + SIDE / 2 + 12, 86)
+        self.wait(lambda: any(e["what"].get("op") == "moveBox" for e in self.log_entries(log)), "moveBox in the log")
+        moved = [e for e in self.log_entries(log) if e["what"].get("op") == "moveBox"][-1]
+        self.assertEqual((moved["what"]["track"], moved["what"]["frame"]), (2, 20))
+        self.assertAlmostEqual(moved["what"]["box"]["x"], x2 + 12, delta=2)
+        self.shot("06-box-moved")
+        self.driver.execute_script("document.activeElement && document.activeElement.blur()")
+        ActionChains(driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+        self.wait(lambda: self.log_entries(log)[-1]["action"] == "undo", "the undo in the log")
+        self.assertEqual(self.log_entries(log)[-1]["target"], moved["seq"])
+        driver.find_element(By.ID, "view-masked").click()
+
+        # 6. Export while tracks are unreviewed asks first; cancelled, nothing is exported.
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.ID, "export-dialog").get_attribute("open") is not None,
+                  "the unreviewed-tracks question")
+        self.assertIn("#1", driver.find_element(By.ID, "export-question").text)
+        self.shot("07-export-asks")
+        driver.find_element(By.ID, "export-cancel").click()
+        time.sleep(0.3)
+        self.assertFalse(output.exists(), "a cancelled export wrote the output")
+
+        # 7. Sign off and export; the page reports the output.
         driver.find_element(By.ID, "sign-off").click()
-        self.wait(lambda: any(e["what"]["op"] == "setVideoReviewed" for e in self.log_entries(log)), "the sign-off")
+        self.wait(lambda: any(e["what"].get("op") == "setVideoReviewed" for e in self.log_entries(log)), "the sign-off")
         driver.find_element(By.ID, "export").click()
         self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
-        self.shot("06-exported")
+        self.shot("08-exported")
         self.assertEqual(self.console_errors(), [], "console errors during the review")
         self.assertTrue(output.exists())
 
-        # 6. The exported pixels follow the decisions.
+        # 8. The exported pixels follow the decisions.
         frames = decode_gray(output)
         self.assertEqual(len(frames), FRAMES)
         for n, frame in enumerate(frames):
@@ -371,7 +398,7 @@ class ReviewPageTest(unittest.TestCase):
             else:
                 self.assertGreater(missed, 500, f"the region masks frame {n}, outside its span")
 
-        # 7. The export equals `veil render --edits` of the same log.
+        # 9. The export equals `veil render --edits` of the same log.
         replay = self.folder / "replay.mp4"
         run = subprocess.run([str(VEIL), "render", str(clip), "--tracks", str(tracks), "--edits", str(log),
                               "-o", str(replay), "--quiet", *RENDER_OPTIONS], capture_output=True, text=True)

@@ -12,7 +12,7 @@
   const FACE_MARGIN = { horizontal: 0.4, top: 0.45, bottom: 0.4 };
   const PLATE_MARGIN = { horizontal: 0.15, top: 0.3, bottom: 0.3 };
   const MASK_COLOUR = '#101010';
-  const HANDLE = 8; // canvas pixels around a corner that resize a box
+  const HANDLE = 8; // CSS pixels around a corner that resize a box
   const NAME_KEY = 'veil-review.who';
 
   const $ = (id) => document.getElementById(id);
@@ -311,10 +311,17 @@
     drawTool(k);
   }
 
+  /** Canvas pixels per CSS pixel: labels and handles keep their size on screen. */
+  function pixelRatio() {
+    const width = canvas.getBoundingClientRect().width;
+    return width > 0 ? canvas.width / width : 1;
+  }
+
   function drawOutlines(d, frame, k) {
+    const r = pixelRatio();
     ctx.save();
-    ctx.lineWidth = 2;
-    ctx.font = '13px system-ui, sans-serif';
+    ctx.lineWidth = 2 * r;
+    ctx.font = Math.round(13 * r) + 'px system-ui, sans-serif';
     for (const t of d.tracksFile.tracks) {
       const b = boxAt(t, frame);
       if (!b) continue;
@@ -325,21 +332,21 @@
       ctx.setLineDash([]);
       const label = '#' + t.id + (visible ? ' visible' : '') + (isReviewed(t.id) ? ' \u2713' : '') +
         (b.score !== null && b.score !== undefined ? ' ' + b.score.toFixed(2) : b.source === 'detected' ? '' : ' ' + b.source);
-      const w = ctx.measureText(label).width + 6;
-      const y = Math.max(0, b.box.y * k - 17);
+      const w = ctx.measureText(label).width + 6 * r;
+      const y = Math.max(0, b.box.y * k - 17 * r);
       ctx.fillStyle = ctx.strokeStyle;
-      ctx.fillRect(b.box.x * k, y, w, 17);
+      ctx.fillRect(b.box.x * k, y, w, 17 * r);
       ctx.fillStyle = '#fff';
-      ctx.fillText(label, b.box.x * k + 3, y + 13);
+      ctx.fillText(label, b.box.x * k + 3 * r, y + 13 * r);
     }
-    for (const r of d.regions) {
-      const box = regionBox(r, frame);
+    for (const region of d.regions) {
+      const box = regionBox(region, frame);
       if (!box) continue;
       ctx.strokeStyle = '#1e88e5';
-      shapePath(ctx, r.shape, box, r.shape === 'polygon' ? regionPoints(r, box) : null, k);
+      shapePath(ctx, region.shape, box, region.shape === 'polygon' ? regionPoints(region, box) : null, k);
       ctx.stroke();
       ctx.fillStyle = '#1e88e5';
-      ctx.fillText('R' + r.id + ' ' + r.label, box.x * k + 3, box.y * k + box.height * k + 14);
+      ctx.fillText('R' + region.id + ' ' + region.label, box.x * k + 3 * r, box.y * k + box.height * k + 14 * r);
     }
     ctx.restore();
   }
@@ -357,14 +364,15 @@
       box = b ? b.box : null;
     }
     if (!box) return;
+    const r = pixelRatio();
     ctx.save();
     ctx.strokeStyle = '#ffd600';
-    ctx.lineWidth = 2;
-    ctx.setLineDash([6, 3]);
+    ctx.lineWidth = 2 * r;
+    ctx.setLineDash([6 * r, 3 * r]);
     ctx.strokeRect(box.x * k, box.y * k, box.width * k, box.height * k);
     ctx.setLineDash([]);
     ctx.fillStyle = '#ffd600';
-    for (const [x, y] of corners(box)) ctx.fillRect(x * k - 4, y * k - 4, 8, 8);
+    for (const [x, y] of corners(box)) ctx.fillRect(x * k - 4 * r, y * k - 4 * r, 8 * r, 8 * r);
     ctx.restore();
   }
 
@@ -945,7 +953,7 @@
   }
 
   function hit(box, p) {
-    const tolerance = HANDLE / scale();
+    const tolerance = (HANDLE * pixelRatio()) / scale();
     for (const [i, [x, y]] of corners(box).entries()) {
       if (Math.abs(p.x - x) <= tolerance && Math.abs(p.y - y) <= tolerance) return { corner: i };
     }
@@ -966,7 +974,7 @@
     if (S.tool === 'region' && $('region-shape').value === 'polygon') {
       if (S.polygon.length >= 3) {
         const first = S.polygon[0];
-        if (Math.hypot(first.x - p.x, first.y - p.y) * scale() <= HANDLE) {
+        if (Math.hypot(first.x - p.x, first.y - p.y) * scale() <= HANDLE * pixelRatio()) {
           finishPolygon();
           return;
         }
