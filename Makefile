@@ -27,6 +27,11 @@ SANITIZE_FLAGS := --scratch-path $(SANITIZE_SCRATCH) \
 	-Xswiftc -DVEIL_LIBFUZZER \
 	$(foreach flag,$(SANITIZE_C),-Xcc $(flag) -Xcxx $(flag)) \
 	-Xlinker $(CLANG_RT)/libclang_rt.fuzzer_no_main-x86_64.a -Xlinker -lstdc++
+# The sanitizer build leaves out the review server (Hummingbird/SwiftNIO, the `VeilReviewServer`
+# target, its tests and `veil review`): Package.swift reads this internal variable. Building NIO
+# under ASan would add minutes to `make test`, and the server's own code calls no native
+# library (docs/DECISIONS.md, "The review server").
+SANITIZE_MANIFEST := VEIL_SANITIZE=1
 # Leaks are not checked in the test run (DECISIONS.md, "Sanitizers and fuzzing"); every report
 # aborts the run, so a finding fails `make test`.
 SANITIZE_ENV := ASAN_OPTIONS=detect_leaks=0:suppressions=$(CURDIR)/Fuzz/asan.supp SWIFT_BACKTRACE=enable=no \
@@ -80,11 +85,11 @@ browser-tests:
 
 # The sanitizer build: tests, the CLI and veil-fuzz, all instrumented.
 sanitize-build: setup
-	$(SWIFT) build --build-tests $(SANITIZE_FLAGS)
+	$(SANITIZE_MANIFEST) $(SWIFT) build --build-tests $(SANITIZE_FLAGS)
 
 # The native-facing suites under AddressSanitizer + UBSan, CLI tests running the sanitized veil.
 test-sanitized: sanitize-build
-	$(SANITIZE_ENV) $(SWIFT) test --skip-build --parallel $(SANITIZE_FLAGS) \
+	$(SANITIZE_MANIFEST) $(SANITIZE_ENV) $(SWIFT) test --skip-build --parallel $(SANITIZE_FLAGS) \
 		$(foreach tests,$(SANITIZED_TESTS),--filter $(tests)) $(foreach test,$(SANITIZE_SKIP),--skip '$(test)')
 
 # Each libFuzzer target for FUZZ_SECONDS (default 300 s); findings land in FUZZ_WORK.

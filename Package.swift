@@ -8,6 +8,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The review server (`veil review`, Hummingbird) is left out of the sanitizer and fuzz build:
+/// the Makefile's sanitizer targets set VEIL_SANITIZE=1 (internal, not a user setting), because
+/// building SwiftNIO and Hummingbird under AddressSanitizer would add minutes to `make test`
+/// and none of the server's code reaches a native library (docs/DECISIONS.md).
+let includesReviewServer = Context.environment["VEIL_SANITIZE"] != "1"
+
 let package = Package(
     name: "Veil",
     platforms: [.macOS(.v13)],
@@ -75,7 +81,7 @@ let package = Package(
         // Review: the edit model and decision log a review editor sits on; compiles to render's inputs.
         .target(
             name: "VeilReview",
-            dependencies: ["VeilGeometry", "VeilTracking", "VeilPipeline"],
+            dependencies: ["VeilGeometry", "VeilTracking", "VeilPipeline", "VeilMedia", "VeilVideo"],
             swiftSettings: swiftSettings
         ),
 
@@ -177,3 +183,36 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+if includesReviewServer {
+    // No default traits: swift-configuration is not used, and the full-Foundation form
+    // coding is not needed (the API speaks JSON only).
+    package.dependencies.append(
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []))
+    package.targets.append(contentsOf: [
+        // The review editor's HTTP layer (`veil review`): loopback, token, byte ranges, a JSON
+        // API over VeilReview; the page ships as resources (Page/, no build step).
+        .target(
+            name: "VeilReviewServer",
+            dependencies: [
+                "VeilGeometry", "VeilMedia", "VeilPipeline", "VeilReview", "VeilVideo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Page")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilReviewServerTests",
+            dependencies: [
+                "VeilReviewServer", "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ])
+    for target in package.targets where target.name == "VeilCLI" {
+        target.dependencies.append("VeilReviewServer")
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("VEIL_REVIEW_SERVER")]
+    }
+}

@@ -58,6 +58,13 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     // 4:2:0 encoders take even sizes only: an odd last column or row is left out (with a note).
     encoder->width = session->width & ~1;
     encoder->height = session->height & ~1;
+    if (options->maximumHeight > 1 && session->height > options->maximumHeight) {
+        // Scaled down, aspect kept; both sides even and at least 2.
+        int height = options->maximumHeight & ~1;
+        int64_t width = ((int64_t)session->width * height / session->height) & ~1;
+        encoder->height = height;
+        encoder->width = width < 2 ? 2 : (int)width;
+    }
     encoder->pix_fmt = AV_PIX_FMT_YUV420P;
     // The input's time base and pts pass straight through: no frame is duplicated or dropped and
     // variable frame rates survive.
@@ -200,6 +207,14 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     session->toEncode->width = session->encoder->width;
     session->toEncode->height = session->encoder->height;
     if (av_frame_get_buffer(session->toEncode, 0) < 0) return CVeilAV_fail(error, errorLength, "out of memory");
+    if (session->encoder->width != (session->width & ~1) || session->encoder->height != (session->height & ~1)) {
+        // Reads the written frame's even-sized part (session size) and writes toEncode's planes,
+        // which av_frame_get_buffer sized (and padded) for the encoder's size.
+        session->toEncodeScaler = sws_getContext(session->width & ~1, session->height & ~1, AV_PIX_FMT_YUV420P,
+                                                 session->encoder->width, session->encoder->height, AV_PIX_FMT_YUV420P,
+                                                 SWS_BILINEAR, NULL, NULL, NULL);
+        if (!session->toEncodeScaler) return CVeilAV_fail(error, errorLength, "cannot scale the video for encoding");
+    }
 
     mark = CVeilAV_logMark();
     status = avio_open(&session->output->pb, path, AVIO_FLAG_WRITE);
@@ -273,11 +288,19 @@ int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t leng
     uint8_t *planes[4];
     int strides[4];
     CVeilAV_planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
-    // The encoded size is the picture's, rounded down to even (see addVideoStream).
-    int width = frame->width, height = frame->height;
-    av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], width, height);
-    av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], width / 2, height / 2);
-    av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], width / 2, height / 2);
+    if (session->toEncodeScaler) {
+        // Source: the caller's planes (`needed` bytes, checked above), read over the even-sized
+        // part; destination: toEncode's own buffer, sized by av_frame_get_buffer for the encoder.
+        const uint8_t *source[4] = {planes[0], planes[1], planes[2], NULL};
+        int sourceStrides[4] = {strides[0], strides[1], strides[2], 0};
+        sws_scale(session->toEncodeScaler, source, sourceStrides, 0, session->height & ~1, frame->data, frame->linesize);
+    } else {
+        // The encoded size is the picture's, rounded down to even (see addVideoStream).
+        int width = frame->width, height = frame->height;
+        av_image_copy_plane(frame->data[0], frame->linesize[0], planes[0], strides[0], width, height);
+        av_image_copy_plane(frame->data[1], frame->linesize[1], planes[1], strides[1], width / 2, height / 2);
+        av_image_copy_plane(frame->data[2], frame->linesize[2], planes[2], strides[2], width / 2, height / 2);
+    }
     frame->pts = pts;
     frame->pkt_duration = duration;
     DurationSlot *slot = &session->durations[(uint64_t)pts % CVEILAV_DURATION_SLOTS];

@@ -143,6 +143,10 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
         if (type == AVMEDIA_TYPE_SUBTITLE) info->subtitleStreamCount += 1;
     }
     snprintf(info->codecName, sizeof info->codecName, "%s", avcodec_get_name(parameters->codec_id));
+    const char *pixelFormat = av_get_pix_fmt_name((enum AVPixelFormat)parameters->format);
+    snprintf(info->pixelFormatName, sizeof info->pixelFormatName, "%s", pixelFormat ? pixelFormat : "");
+    info->baseFrameRateNumerator = stream->r_frame_rate.num;
+    info->baseFrameRateDenominator = stream->r_frame_rate.den;
     *result = session;
     return 0;
 }
@@ -345,6 +349,7 @@ void CVeilAV_close(CVeilAV_Session *session) {
     }
     avcodec_free_context(&session->encoder);
     av_frame_free(&session->toEncode);
+    sws_freeContext(session->toEncodeScaler);
     av_packet_free(&session->writePacket);
     avcodec_free_context(&session->decoder);
     av_frame_free(&session->decoded);

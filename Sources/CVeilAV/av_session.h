@@ -75,6 +75,9 @@ struct CVeilAV_Session {
     AVStream *outputVideo;
     AVCodecContext *encoder;
     AVFrame *toEncode;
+    /// With `maximumHeight`: scales the written 4:2:0 frame (input size) into `toEncode`
+    /// (encoder size); NULL when the sizes agree.
+    struct SwsContext *toEncodeScaler;
     AVPacket *writePacket;
     DurationSlot durations[CVEILAV_DURATION_SLOTS];
     int64_t writtenCount;

@@ -49,6 +49,11 @@ public enum EditOperation: Sendable, Hashable {
     /// merge, delete and move (what undo appends for them). A session accepts it only in an
     /// undo entry, never as a new decision.
     case restoreTracks(remove: [Int], tracks: [TrackSnapshot])
+    /// A reviewer's explicit permission to export although `tracks` are not marked reviewed
+    /// (they must be exactly the unreviewed tracks at that point of the log). It changes
+    /// nothing in the document and is not undoable; an export compiled right after it (no
+    /// later entry) is allowed without being asked again, so `veil render --edits` replays it.
+    case allowUnreviewedExport(tracks: [Int])
 
     /// One line for reports ("keep track 3 visible").
     public var summary: String {
@@ -73,6 +78,8 @@ public enum EditOperation: Sendable, Hashable {
         case .restoreTracks(let remove, let tracks):
             "restore track(s) \(tracks.map { String($0.track.id) }.joined(separator: ", "))"
                 + (remove.isEmpty ? "" : " in place of \(remove.map(String.init).joined(separator: ", "))")
+        case .allowUnreviewedExport(let tracks):
+            "allow an export with unreviewed track(s) \(tracks.map(String.init).joined(separator: ", "))"
         }
     }
 
@@ -92,6 +99,7 @@ public enum EditOperation: Sendable, Hashable {
         case .setTrackReviewed: "setTrackReviewed"
         case .setVideoReviewed: "setVideoReviewed"
         case .restoreTracks: "restoreTracks"
+        case .allowUnreviewedExport: "allowUnreviewedExport"
         }
     }
 }
@@ -133,6 +141,8 @@ extension EditOperation: Codable {
             self = .restoreTracks(
                 remove: try container.decode([Int].self, forKey: .remove),
                 tracks: try container.decode([TrackSnapshot].self, forKey: .tracks))
+        case "allowUnreviewedExport":
+            self = .allowUnreviewedExport(tracks: try container.decode([Int].self, forKey: .tracks))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .op, in: container, debugDescription: "unknown operation '\(op.prefix(40))'")
@@ -179,6 +189,8 @@ extension EditOperation: Codable {
             try container.encode(isReviewed, forKey: .isReviewed)
         case .restoreTracks(let remove, let tracks):
             try container.encode(remove, forKey: .remove)
+            try container.encode(tracks, forKey: .tracks)
+        case .allowUnreviewedExport(let tracks):
             try container.encode(tracks, forKey: .tracks)
         }
     }

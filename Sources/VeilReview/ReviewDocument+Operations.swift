@@ -65,6 +65,13 @@ extension ReviewDocument {
             for snapshot in tracks { try insert(snapshot) }
             return .restoreTracks(
                 remove: tracks.map(\.track.id).sorted(), tracks: removed.sorted { $0.track.id < $1.track.id })
+        case .allowUnreviewedExport(let tracks):
+            guard tracks == unreviewedTrackIDs else {
+                throw .malformedEntry(
+                    "the export override names track(s) \(tracks.map(String.init).joined(separator: ", ")), "
+                        + "but the unreviewed ones are \(unreviewedTrackIDs.map(String.init).joined(separator: ", "))")
+            }
+            return operation
         }
     }
 

@@ -4,12 +4,15 @@ extension ReviewSession {
     /// Compiles the review for `render`.
     ///
     /// - Parameter allowingUnreviewed: export even though tracks are not marked reviewed (the
-    ///   result lists them); otherwise that is refused.
+    ///   result lists them); otherwise that is refused, unless the log's latest entry is an
+    ///   export override for exactly these tracks (``isUnreviewedExportAllowed``).
     /// - Throws: ``ReviewError/unreviewedTracks(_:)``.
     /// - Complexity: O(*frames* × *regions*) for the per-frame masks.
     public func compile(allowingUnreviewed: Bool = false) throws(ReviewError) -> CompiledReview {
         let unreviewed = document.unreviewedTrackIDs
-        guard unreviewed.isEmpty || allowingUnreviewed else { throw .unreviewedTracks(unreviewed) }
+        guard unreviewed.isEmpty || allowingUnreviewed || isUnreviewedExportAllowed else {
+            throw .unreviewedTracks(unreviewed)
+        }
         var masks: [Int: [MaskRegion]] = [:]
         let lastFrame = document.frames - 1
         for region in document.regions {

@@ -64,6 +64,13 @@ public struct ReviewSession: Sendable {
         return highest + 1
     }
 
+    /// Whether the latest entry is an export override (``EditOperation/allowUnreviewedExport(tracks:)``)
+    /// that still names exactly the unreviewed tracks: an export compiled now is allowed.
+    public var isUnreviewedExportAllowed: Bool {
+        guard case .allowUnreviewedExport(let tracks) = entries.last?.what else { return false }
+        return tracks == document.unreviewedTrackIDs
+    }
+
     /// Applies a new decision and returns its log entry.
     @discardableResult
     public mutating func perform(
@@ -136,6 +143,12 @@ public struct ReviewSession: Sendable {
             // injects boxes wholesale, so every box in a log traces to a detection or a move.
             if case .restoreTracks = entry.what {
                 throw .malformedEntry("restoreTracks is written by undo only, not as a decision")
+            }
+            // An export override records a permission, not a change: nothing to undo or redo.
+            if case .allowUnreviewedExport = entry.what {
+                try document.apply(entry.what)
+                entries.append(entry)
+                return entry
             }
             let inverse = try document.apply(entry.what)
             undoable.append(Done(seq: entry.seq, forward: entry.what, inverse: inverse))

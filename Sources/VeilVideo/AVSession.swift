@@ -38,7 +38,8 @@ final class AVSession {
                     preset: preset,
                     keepMetadata: options.keepsHarmlessMetadata ? 1 : 0,
                     keepAudio: options.keepsAudio ? 1 : 0,
-                    keepSubtitles: options.keepsSubtitles ? 1 : 0
+                    keepSubtitles: options.keepsSubtitles ? 1 : 0,
+                    maximumHeight: Int32(clamping: options.maximumHeight ?? 0)
                 )
                 return CVeilAV_openOutput(
                     handle, path, &settings, &notes.bytes, notes.bytes.count, &error.bytes, error.bytes.count)
@@ -136,6 +137,9 @@ extension VideoInfo {
         let codecName = withUnsafeBytes(of: raw.codecName) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
+        let pixelFormatName = withUnsafeBytes(of: raw.pixelFormatName) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
         self.init(
             size: PixelSize(width: Int(raw.width), height: Int(raw.height)),
             timeBase: Rational(Int(raw.timeBaseNumerator), Int(raw.timeBaseDenominator)),
@@ -149,7 +153,10 @@ extension VideoInfo {
             audioStreamCount: Int(raw.audioStreamCount),
             subtitleStreamCount: Int(raw.subtitleStreamCount),
             codecName: codecName,
-            colorMatrix: ColorMatrix(ffmpegColorspace: Int(raw.colorspace), isFullRange: raw.isFullRange != 0)
+            colorMatrix: ColorMatrix(ffmpegColorspace: Int(raw.colorspace), isFullRange: raw.isFullRange != 0),
+            pixelFormatName: pixelFormatName,
+            baseFrameRate: raw.baseFrameRateNumerator > 0 && raw.baseFrameRateDenominator > 0
+                ? Rational(Int(raw.baseFrameRateNumerator), Int(raw.baseFrameRateDenominator)) : nil
         )
     }
 }

@@ -27,6 +27,19 @@ public struct VideoInfo: Sendable, Hashable {
     public var codecName: String
     /// How the stream's Y′CbCr samples map to RGB (matrix and range).
     public var colorMatrix: ColorMatrix = .bt601
+    /// FFmpeg's name of the pixel format ("yuv420p", ...); empty when unknown.
+    public var pixelFormatName: String = ""
+    /// The base frame rate (FFmpeg's `r_frame_rate`), nil when unknown. For constant-frame-rate
+    /// video it equals ``averageFrameRate``; when they differ the timestamps are irregular.
+    public var baseFrameRate: Rational?
+
+    /// Whether the timestamps look evenly spaced: the base and average rates are known and
+    /// equal. A container-level hint (FFmpeg's own), not a check of every timestamp.
+    public var isLikelyConstantFrameRate: Bool {
+        guard let baseFrameRate, let averageFrameRate else { return false }
+        return baseFrameRate.numerator * averageFrameRate.denominator
+            == averageFrameRate.numerator * baseFrameRate.denominator
+    }
 
     /// The size a player shows: width and height swapped for 90° and 270° rotations.
     public var displaySize: PixelSize {

@@ -48,6 +48,10 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// Copy the subtitle streams the container can hold. Off by default: drones and dashcams
     /// write GPS positions, and people write names, into subtitle tracks that no mask touches.
     public var keepsSubtitles: Bool
+    /// Encode at most this many rows, scaling each frame down (aspect kept, sizes even) when the
+    /// input is taller; nil (the default) keeps the input's size. For previews such as the
+    /// review editor's browser proxy, never for an anonymized output.
+    public var maximumHeight: Int? = nil
 
     /// Options; the defaults are `veil anonymize`'s.
     public init(

@@ -30,13 +30,33 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
 
     func run() throws {
-        let url = URL(fileURLWithPath: input)
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        let (file, frames) = try Self.writeTracks(
+            of: URL(fileURLWithPath: input), to: URL(fileURLWithPath: tracks), detection: detection,
+            videoDetection: videoDetection, progress: progress)
+        progress.done(
+            exitCode: 0,
+            summary: "\(file.tracks.count) track(s) over \(frames) frames → \(tracks)",
+            fields: ["tracks": file.tracks.count, "frames": frames, "sha256": file.media.sha256]
+        )
+    }
+}
+
+extension DetectCommand {
+    /// Detects and tracks, and writes the tracks file: what `veil detect` does, and what
+    /// `veil review` runs when a video has no tracks file yet.
+    ///
+    /// - Returns: the file written and the number of frames read.
+    static func writeTracks(
+        of url: URL, to tracksURL: URL, detection: DetectorOptions, videoDetection: VideoDetectionOptions,
+        progress: ProgressReporter
+    ) throws -> (file: TracksFile, frames: Int) {
+        let tracks = tracksURL.path
         var settings = VideoSettings()
         videoDetection.apply(to: &settings)
         var anonymization = AnonymizationSettings()
         anonymization.targets = detection.targets.classes
         anonymization.threshold = detection.threshold
-        let progress = ProgressReporter(mode: progressOptions.mode)
         let detectors: [VideoAnonymizer.ClassDetector]
         do {
             detectors = try detection.videoDetectors(settings)
@@ -78,14 +98,10 @@ struct DetectCommand: ParsableCommand {
             plans: result.plans
         )
         do {
-            try file.jsonData().write(to: URL(fileURLWithPath: tracks), options: .atomic)
+            try file.jsonData().write(to: tracksURL, options: .atomic)
         } catch {
             throw CommandFailure("cannot write \(tracks): \(error.localizedDescription)")
         }
-        progress.done(
-            exitCode: 0,
-            summary: "\(file.tracks.count) track(s) over \(result.outcome.frames) frames → \(tracks)",
-            fields: ["tracks": file.tracks.count, "frames": result.outcome.frames, "sha256": file.media.sha256]
-        )
+        return (file, result.outcome.frames)
     }
 }

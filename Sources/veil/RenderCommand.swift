@@ -75,116 +75,84 @@ struct RenderCommand: ParsableCommand {
         let reportTarget = try ReportTarget(report)
         AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
         let tracksURL = URL(fileURLWithPath: tracks)
-        let file: TracksFile
+        let outputURL = URL(fileURLWithPath: output)
         var settings = maskOptions.settings
         do {
-            file = try TracksFile.load(from: tracksURL)
-            try file.verify(mediaAt: inputURL)
             settings.userRegions = try regions.userRegions()
         } catch {
             throw CommandFailure("\(error)")
         }
-        let tracksSHA256 = try? SHA256.hex(ofFileAt: tracksURL)
-        var plans = file.plansByFrame
-        var masks: [Int: [MaskRegion]] = [:]
-        var review: ReviewRecord?
+        var video = VideoSettings()
+        video.output = encoding.output(keepsMetadata: keepMetadata)
+        video = streams.applied(to: video)
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        let cancellation = CancellationFlag()
+        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
+        defer { interrupt.restore() }
+        let renderReport: RenderReport
         if let edits {
-            guard settings.userRegions.exclusions.isEmpty else {
-                throw CommandFailure(
-                    "with --edits, exclusions belong in the log (keepVisible); remove them from the regions file")
-            }
-            let editsURL = URL(fileURLWithPath: edits)
-            let document: ReviewDocument
-            let entries: [EditLogEntry]
-            let session: ReviewSession
-            let compiled: CompiledReview
+            // The same function as the review editor's export (one renderer).
+            let render = ReviewedRender(
+                input: inputURL, tracks: tracksURL, edits: URL(fileURLWithPath: edits), output: outputURL,
+                settings: settings, video: video, allowsUnreviewed: allowUnreviewed)
+            let prepared: ReviewedRender.Prepared
             do {
-                document = try ReviewDocument(tracksFile: file)
+                prepared = try render.prepare()
             } catch {
-                throw CommandFailure("tracks \(tracks): \(error)")
+                throw CommandFailure(error.description)
             }
+            progress.start(command: "render", inputs: 1)
             do {
-                entries = try EditLog.load(from: editsURL)
+                renderReport = try render.run(prepared, version: Veil.version, cancellation: cancellation) {
+                    progress.video(inputURL.lastPathComponent, $0)
+                }
+            } catch {
+                progress.clearLine()
+                if let interrupted = interrupt.exitCode { throw interrupted }
+                throw CommandFailure("\(error)")
+            }
+        } else {
+            let file: TracksFile
+            do {
+                file = try TracksFile.load(from: tracksURL)
+                try file.verify(mediaAt: inputURL)
             } catch {
                 throw CommandFailure("\(error)")
             }
-            do {
-                session = try ReviewSession.replay(
-                    entries, onto: document, mediaSHA256: file.media.sha256,
-                    tracksSHA256: tracksSHA256 ?? "unreadable")
-            } catch {
-                throw CommandFailure("edits log \(editsURL.lastPathComponent): \(error)")
-            }
-            do {
-                compiled = try session.compile(allowingUnreviewed: allowUnreviewed)
-            } catch {
-                throw CommandFailure("\(error) (--allow-unreviewed)")
-            }
-            plans = compiled.plansByFrame
-            masks = compiled.masksByFrame
-            settings.excludedTrackIDs = compiled.excludedTrackIDs
-            review = ReviewRecord(
-                editsFile: editsURL.lastPathComponent,
-                editsSHA256: (try? SHA256.hex(ofFileAt: editsURL)) ?? "unreadable",
-                decisions: compiled.decisions,
-                visibleTracks: compiled.visibleTracks,
-                manualRegionLabels: compiled.regionLabels,
-                isVideoReviewed: compiled.isVideoReviewed,
-                unreviewedTrackIDs: compiled.unreviewedTrackIDs,
-                unreviewedExportAllowed: allowUnreviewed
-            )
-        } else {
             let known = Set(file.tracks.map(\.id))
             if let unknown = excludeTrack.first(where: { !known.contains($0) }) {
                 throw CommandFailure("--exclude-track \(unknown): no such track in \(tracks)")
             }
             settings.excludedTrackIDs = Set(excludeTrack)
-        }
-        let outputURL = URL(fileURLWithPath: output)
-        var video = VideoSettings()
-        video.output = encoding.output(keepsMetadata: keepMetadata)
-        video = streams.applied(to: video)
-        let anonymizer = VideoAnonymizer(detectors: [], settings: settings, video: video)
-        let progress = ProgressReporter(mode: progressOptions.mode)
-        let cancellation = CancellationFlag()
-        let interrupt = InterruptHandler(cancellation: cancellation, reporter: progress)
-        defer { interrupt.restore() }
-        progress.start(command: "render", inputs: 1)
-        let outcome: VideoOutcome
-        do {
-            outcome = try anonymizer.render(
-                input: inputURL,
-                output: outputURL,
-                plans: plans,
-                masks: masks,
-                cancellation: cancellation
-            ) { progress.video(inputURL.lastPathComponent, $0) }
-        } catch {
-            progress.clearLine()
-            if let interrupted = interrupt.exitCode { throw interrupted }
-            throw CommandFailure("\(error)")
-        }
-        progress.clearLine()
-        if reportTarget.isWanted {
-            let document = RenderReport(
-                version: Veil.version,
-                tracksFile: tracksURL.lastPathComponent,
-                mediaSHA256: file.media.sha256,
-                tracksSHA256: tracksSHA256 ?? "unreadable",
-                outputSHA256: outcome.outputSHA256 ?? "unreadable",
-                mask: settings.masker.style.rawValue,
-                encoding: RenderReport.Encoding(video.output),
-                excludedTrackIDs: settings.excludedTrackIDs.sorted(),
+            let anonymizer = VideoAnonymizer(detectors: [], settings: settings, video: video)
+            progress.start(command: "render", inputs: 1)
+            let outcome: VideoOutcome
+            do {
+                outcome = try anonymizer.render(
+                    input: inputURL, output: outputURL, plans: file.plansByFrame, cancellation: cancellation
+                ) { progress.video(inputURL.lastPathComponent, $0) }
+            } catch {
+                progress.clearLine()
+                if let interrupted = interrupt.exitCode { throw interrupted }
+                throw CommandFailure("\(error)")
+            }
+            renderReport = RenderReport(
+                version: Veil.version, tracksFile: tracksURL.lastPathComponent, mediaSHA256: file.media.sha256,
+                tracksSHA256: (try? SHA256.hex(ofFileAt: tracksURL)) ?? "unreadable",
+                outputSHA256: outcome.outputSHA256 ?? "unreadable", mask: settings.masker.style.rawValue,
+                encoding: RenderReport.Encoding(video.output), excludedTrackIDs: settings.excludedTrackIDs.sorted(),
                 manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
                 exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
-                review: review,
-                video: outcome
-            )
+                review: nil, video: outcome)
+        }
+        progress.clearLine()
+        let outcome = renderReport.video
+        if reportTarget.isWanted {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try reportTarget.write { try encoder.encode(document) }
+            try reportTarget.write { try encoder.encode(renderReport) }
         }
-        if let review, !review.unreviewedTrackIDs.isEmpty {
+        if let review = renderReport.review, !review.unreviewedTrackIDs.isEmpty {
             progress.notice(
                 .warning, path: nil,
                 "rendered with unreviewed track(s) "
@@ -199,54 +167,4 @@ struct RenderCommand: ParsableCommand {
             ]
         )
     }
-}
-
-/// What `veil render --report` writes: what was excluded and why (the user's labels), the
-/// SHA-256 of every file in and out, the encoding, and the run's counts. No boxes, no pixels.
-struct RenderReport: Encodable {
-    var schema = "veil-render-report"
-    var schemaVersion = 2
-    var tool = "veil"
-    var version: String
-    var tracksFile: String
-    /// The input's SHA-256, as recorded in the tracks file and verified before rendering.
-    var mediaSHA256: String
-    var tracksSHA256: String
-    var outputSHA256: String
-    var mask: String
-    /// How the output was encoded (detection settings are in the tracks file's provenance).
-    var encoding: Encoding
-    var excludedTrackIDs: [Int]
-    var manualRegionLabels: [String]
-    var exclusionLabels: [String]
-    /// With `--edits`: the decisions rendered.
-    var review: ReviewRecord?
-    var video: VideoOutcome
-
-    struct Encoding: Encodable {
-        var codec: String
-        var crf: Int
-        var preset: String
-        var keepsHarmlessMetadata: Bool
-
-        init(_ options: VideoOutputOptions) {
-            codec = options.codec.rawValue
-            crf = options.effectiveCRF
-            preset = options.preset.rawValue
-            keepsHarmlessMetadata = options.keepsHarmlessMetadata
-        }
-    }
-}
-
-/// The review behind a render: every decision in log order with who, when, what and why.
-struct ReviewRecord: Encodable {
-    var editsFile: String
-    var editsSHA256: String
-    var decisions: [CompiledReview.Decision]
-    var visibleTracks: [CompiledReview.VisibleTrack]
-    var manualRegionLabels: [String]
-    var isVideoReviewed: Bool
-    /// Tracks rendered without being marked reviewed (only with `--allow-unreviewed`).
-    var unreviewedTrackIDs: [Int]
-    var unreviewedExportAllowed: Bool
 }

@@ -17,9 +17,16 @@ struct Veil: ParsableCommand {
         version: version,
         subcommands: [
             AnonymizeCommand.self, DetectCommand.self, RenderCommand.self, EvaluateCommand.self, AuditCommand.self,
-        ],
+        ] + reviewSubcommands,
         defaultSubcommand: nil
     )
+
+    /// `veil review` exists in builds with the review server (not in the sanitizer build).
+    #if VEIL_REVIEW_SERVER
+        static let reviewSubcommands: [any ParsableCommand.Type] = [ReviewCommand.self]
+    #else
+        static let reviewSubcommands: [any ParsableCommand.Type] = []
+    #endif
 
     /// Parses, runs, and maps every outcome to one exit status and one way of saying it: usage
     /// errors exit 2 (not swift-argument-parser's 64), errors start with "error:", and in JSON

@@ -56,6 +56,13 @@ typedef struct {
     int colorspace;
     /// 1 when samples use the full 0…255 range (JPEG-style), 0 for the usual 16…235.
     int isFullRange;
+    /// FFmpeg's name of the stream's pixel format ("yuv420p", "yuv444p", ...), "" when unknown.
+    /// Written with snprintf, so it is cut at 31 bytes and always NUL-terminated.
+    char pixelFormatName[32];
+    /// The stream's base ("real") frame rate, the lowest rate that represents every timestamp
+    /// exactly; 0/0 when unknown. Equal to the average rate for constant-frame-rate video.
+    int baseFrameRateNumerator;
+    int baseFrameRateDenominator;
 } CVeilAV_VideoInfo;
 
 /// How the output is encoded.
@@ -74,6 +81,10 @@ typedef struct {
     /// Non-zero: copy the subtitle streams the container can hold; zero: leave every subtitle out
     /// (drones and dashcams store GPS positions and names in subtitle tracks).
     int keepSubtitles;
+    /// Greater than zero: encode at most this many rows, scaling every frame down (aspect kept,
+    /// sizes even) when the input is taller; the frames written are still the input's size (a
+    /// browser proxy, see VeilReviewServer). Zero: encode at the input's size.
+    int maximumHeight;
 } CVeilAV_OutputOptions;
 
 /// What became of one input stream once the output is open (see CVeilAV_describeStream).
