@@ -335,6 +335,18 @@ class ReviewPageTest(unittest.TestCase):
         self.assertLess(self.canvas_luma(track_x(2, 13) + SIDE / 2, 80), 60, "track 2 still masked")
         self.shot("03-track-1-visible")
 
+        # A refused edit (merging two tracks that share frames) shows the server's one-line
+        # reason and writes nothing.
+        before = len(self.log_entries(log))
+        driver.find_element(By.ID, "merge-track").click()
+        self.wait(lambda: driver.find_element(By.ID, "error").is_displayed(), "the refusal")
+        refusal = driver.find_element(By.ID, "error").text
+        self.assertTrue(refusal and "\n" not in refusal, repr(refusal))
+        self.assertEqual(len(self.log_entries(log)), before, "a refused edit was logged")
+        # Chromium logs every non-2xx answer to fetch as a console error: this one is expected.
+        unexpected = [e for e in self.console_errors() if "/api/edits" not in e["message"] or "409" not in e["message"]]
+        self.assertEqual(unexpected, [], "console errors up to the refusal")
+
         # 4. A manual region drawn with the mouse on two keyframes.
         self.go_to_frame(REGION_FIRST)
         driver.find_element(By.ID, "region-label").send_keys("missed person")
@@ -408,6 +420,10 @@ class ReviewPageTest(unittest.TestCase):
                 self.assertEqual(missed, 0, f"the region is not masked on frame {n}")
             else:
                 self.assertGreater(missed, 500, f"the region masks frame {n}, outside its span")
+
+        # Ctrl-C stops the server cleanly.
+        self.server.send_signal(signal.SIGINT)
+        self.assertEqual(self.server.wait(timeout=20), 0, "veil review did not exit 0 on SIGINT")
 
         # 9. The export equals `veil render --edits` of the same log.
         replay = self.folder / "replay.mp4"
