@@ -89,7 +89,7 @@ public struct BatchManifest: Sendable {
     }
 
     /// Every way the plan would lose data, found before any work: two items with one output, an
-    /// output that is an input (``BatchPlan/conflicts(in:extraOutputs:)``). Empty when safe.
+    /// output that is an input (`BatchPlan.conflicts(in:extraOutputs:)` (VeilPipeline)). Empty when safe.
     public var conflicts: [String] { BatchPlan.conflicts(in: items.map(\.job)) }
 
     /// The items of `shard`.
@@ -187,6 +187,10 @@ public struct BatchManifest: Sendable {
                 parts.append(part)
             }
         }
-        return parts.isEmpty ? nil : parts.joined(separator: "/")
+        // Veil's own bookkeeping and the merged report are not outputs.
+        guard let first = parts.first, first != BatchLayout.folderName,
+            !(parts.count == 1 && first == BatchLayout.mergedReportName)
+        else { return nil }
+        return parts.joined(separator: "/")
     }
 }

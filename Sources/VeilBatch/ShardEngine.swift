@@ -1,6 +1,6 @@
 public import VeilPipeline
 
-/// What runs one group of items that share their options: the same ``BatchRunner`` that
+/// What runs one group of items that share their options: the same `BatchRunner` that
 /// `veil anonymize` uses (stills `--jobs` at a time, videos one after another), and the
 /// fingerprint of each kind's settings.
 public struct ShardEngine: Sendable {

@@ -11,7 +11,7 @@ public import VeilPipeline
 /// 2. Check each item against its done-record (``DoneRecord/staleness(of:fingerprint:input:output:)``).
 /// 3. Remove the temporary files that killed runs left beside the pending outputs, and the
 ///    stale records of pending items.
-/// 4. Run the pending items, grouped by their options, through ``BatchRunner``.
+/// 4. Run the pending items, grouped by their options, through `BatchRunner`.
 /// 5. As each item finishes: sync its output, write its done-record, append its report line.
 /// 6. End the report with the counts.
 public struct ShardRun: Sendable {
@@ -80,7 +80,15 @@ public struct ShardRun: Sendable {
             for item in group {
                 let recordURL = layout.doneRecordURL(relativeOutput: item.relativeOutput)
                 let record = DoneRecord.read(from: recordURL)
-                guard let fingerprint = engine.fingerprint(for: item.job.kind) else { continue }
+                guard let fingerprint = engine.fingerprint(for: item.job.kind) else {
+                    // The engine was asked for this kind; reaching here is a bug, reported as one.
+                    var line = Self.line(for: item, status: ShardReportLine.failed)
+                    line.error = "no \(item.job.kind.rawValue) settings to run this item with (a bug in veil)"
+                    try writer.append(line)
+                    tally.add(line)
+                    finished(line)
+                    continue
+                }
                 if let reason = DoneRecord.staleness(
                     of: record, fingerprint: fingerprint, input: item.job.input, output: item.job.output)
                 {

@@ -51,6 +51,8 @@ import VeilGeometry
         ("{\"input\": \"b.jpg\", \"output\": \"../x.jpg\"}", "must be a relative path inside the output folder"),
         ("{\"input\": \"b.jpg\", \"output\": \"/x.jpg\"}", "must be a relative path inside the output folder"),
         ("{not json", "m.txt:1: not a JSON object"),
+        ("{\"input\": \"b.jpg\", \"output\": \".veil-batch/done/x.jpg\"}", "inside the output folder"),
+        ("{\"input\": \"b.jpg\", \"output\": \"batch-report.json\"}", "inside the output folder"),
         ("# only a comment\n\n", "names no input"),
     ])
     func badLinesAreNamedByNumber(text: String, message: String) {
