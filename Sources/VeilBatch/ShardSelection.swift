@@ -4,7 +4,8 @@ internal import Foundation
 ///
 /// The index comes from `--shard`, else `SLURM_ARRAY_TASK_ID` (a Slurm job array), else
 /// `JOB_COMPLETION_INDEX` (a Kubernetes Indexed Job); the count from `--shards`, else
-/// `SLURM_ARRAY_TASK_COUNT`. Veil never schedules anything: the scheduler starts one process
+/// `SLURM_ARRAY_TASK_COUNT`. With none of these the manifest is one shard; with `--shards 1` the
+/// index is 0. Veil never schedules anything: the scheduler starts one process
 /// per index and each process works out its share from these.
 public struct ShardSelection: Sendable, Hashable, Codable {
     /// This shard, `0..<count`.
@@ -38,6 +39,11 @@ public struct ShardSelection: Sendable, Hashable, Codable {
     public static func resolve(index: Int?, count: Int?, environment: [String: String]) throws(BatchError)
         -> ShardSelection
     {
+        let environmentIndex = indexVariables.first { !(environment[$0] ?? "").isEmpty }
+        // Nothing about shards anywhere: the whole manifest is one shard (a run by hand).
+        if index == nil, count == nil, environmentIndex == nil, (environment[countVariable] ?? "").isEmpty {
+            return try ShardSelection(index: 0, count: 1)
+        }
         let resolvedCount: Int
         if let count {
             resolvedCount = count
@@ -50,6 +56,7 @@ public struct ShardSelection: Sendable, Hashable, Codable {
             throw .shardSelection("the shard count is missing: give --shards N (or run in a Slurm array)")
         }
         if let index { return try ShardSelection(index: index, count: resolvedCount) }
+        if resolvedCount == 1, environmentIndex == nil { return try ShardSelection(index: 0, count: 1) }
         for name in indexVariables {
             // An empty variable counts as unset (a wrapper that clears it).
             guard let text = environment[name], !text.isEmpty else { continue }

@@ -31,7 +31,7 @@ struct BatchRunCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder (mirrors the inputs; shared by all shards).")
     var output: String
 
-    @Option(help: "Number of shards (default: SLURM_ARRAY_TASK_COUNT).")
+    @Option(help: "Number of shards (default: SLURM_ARRAY_TASK_COUNT; without any shard setting, 1).")
     var shards: Int?
 
     @Option(help: "This shard, 0…shards-1 (default: SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX).")

@@ -19,7 +19,8 @@ import VeilBatch
 
     @Test(
         arguments: [
-            (nil, nil, [String: String](), "shard count is missing"),
+            (2, nil, [String: String](), "shard count is missing"),
+            (nil, nil, ["JOB_COMPLETION_INDEX": "1"], "shard count is missing"),
             (nil, 4, [String: String](), "shard index is missing"),
             (4, 4, [String: String](), "out of range"),
             (-1, 4, [String: String](), "out of range"),
@@ -34,6 +35,16 @@ import VeilBatch
             guard case .shardSelection(let reason) = error as? BatchError else { return false }
             return reason.contains(message)
         }
+    }
+
+    @Test func withoutShardsTheManifestIsOneShard() throws {
+        #expect(
+            try ShardSelection.resolve(index: nil, count: nil, environment: [:]) == ShardSelection(index: 0, count: 1))
+        #expect(
+            try ShardSelection.resolve(index: nil, count: 1, environment: [:]) == ShardSelection(index: 0, count: 1))
+        #expect(
+            try ShardSelection.resolve(index: nil, count: nil, environment: ["SLURM_ARRAY_TASK_ID": ""])
+                == ShardSelection(index: 0, count: 1))
     }
 
     @Test func itemsAreDealtRoundRobin() throws {

@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ([String](), [String: String](), "shard count is missing"),
+        (["--shard", "1"], [String: String](), "shard count is missing"),
         (["--shards", "4"], [String: String](), "shard index is missing"),
         (["--shards", "4"], ["SLURM_ARRAY_TASK_ID": "4"], "out of range"),
         (["--shards", "2", "--shard", "5"], [String: String](), "out of range"),
