@@ -52,7 +52,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
-.PHONY: all setup build test lint coverage docs demo eval bench bench-memory install clean \
+.PHONY: all setup build test lint coverage docs demo eval bench bench-memory install uninstall test-deploy clean \
 	sanitize-build test-sanitized fuzz fuzz-smoke test-browser browser-tests
 
 all: build
@@ -70,6 +70,7 @@ test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	$(MAKE) browser-tests
+	$(MAKE) test-deploy
 	$(MAKE) test-sanitized
 	$(MAKE) fuzz-smoke
 
@@ -112,7 +113,7 @@ coverage: setup
 # DocC for the umbrella module and every library module (swift-docc-plugin); any DocC warning
 # (a broken symbol link, an undocumented parameter) fails the build.
 DOC_TARGETS := Veil VeilGeometry VeilMedia VeilDetection VeilMasking VeilTracking VeilVideo VeilEvaluation \
-	VeilAudit VeilPipeline VeilReview
+	VeilAudit VeilPipeline VeilReview VeilBatch
 docs: setup
 	$(SWIFT) package --disable-sandbox generate-documentation --warnings-as-errors \
 		$(addprefix --target ,$(DOC_TARGETS))
@@ -132,8 +133,47 @@ LONG_MINUTES ?= 20
 bench-memory: build
 	@bash scripts/bench_memory.sh "$(VEIL)" .bench "$(EVAL_ROOT)" "$(LONG_MINUTES)"
 
+# `make install`: the release binary, the models (verified by setup.sh, copied and compared when
+# PREFIX is not setup's /usr/local), the man pages generated from the argument parser
+# (swift-argument-parser's generate-manual plugin: one page per subcommand) and bash/zsh/fish
+# completions from `veil --generate-completion-script`. DESTDIR stages a package.
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+MODELDIR := $(DESTDIR)$(PREFIX)/share/veil/models
+SETUP_MODELS := /usr/local/share/veil/models
+BASH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+MAN_BUILD := .build/man
+
 install: build
-	install -m 0755 $(VEIL) $(PREFIX)/bin/veil
+	install -d $(BINDIR) $(MANDIR) $(BASH_COMPLETIONS) $(ZSH_COMPLETIONS) $(FISH_COMPLETIONS)
+	install -m 0755 $(VEIL) $(BINDIR)/veil
+	@if [ "$$(realpath -m $(MODELDIR))" != "$(SETUP_MODELS)" ]; then \
+		install -d $(MODELDIR) && for model in $(SETUP_MODELS)/*; do \
+			install -m 0644 "$$model" $(MODELDIR)/ && cmp -s "$$model" "$(MODELDIR)/$$(basename "$$model")" \
+				|| { echo "model $$model: copy differs" >&2; exit 1; }; \
+		done; echo "models: copied to $(MODELDIR)"; \
+	else echo "models: verified by setup in $(SETUP_MODELS)"; fi
+	rm -rf $(MAN_BUILD) && mkdir -p $(MAN_BUILD)
+	$(SWIFT) package --disable-sandbox --allow-writing-to-directory $(MAN_BUILD) generate-manual --multi-page \
+		--authors "The Veil authors" -o $(MAN_BUILD)
+	install -m 0644 $(MAN_BUILD)/*.1 $(MANDIR)/
+	$(VEIL) --generate-completion-script bash > $(BASH_COMPLETIONS)/veil
+	$(VEIL) --generate-completion-script zsh > $(ZSH_COMPLETIONS)/_veil
+	$(VEIL) --generate-completion-script fish > $(FISH_COMPLETIONS)/veil.fish
+
+# Removes what `make install` put in place (models only when it copied them outside setup's folder).
+uninstall:
+	rm -f $(BINDIR)/veil $(MANDIR)/veil.1 $(MANDIR)/veil.*.1 $(BASH_COMPLETIONS)/veil $(ZSH_COMPLETIONS)/_veil \
+		$(FISH_COMPLETIONS)/veil.fish
+	@if [ "$$(realpath -m $(MODELDIR))" != "$(SETUP_MODELS)" ]; then rm -rf $(MODELDIR); fi
+
+# `veil batch` on a real single-node Slurm cluster and the Kubernetes Job (schemas, meaning, its
+# command once per index); both use the debug binary `swift build` just made.
+test-deploy:
+	@bash scripts/test_slurm.sh .build/debug/veil
+	@bash scripts/test_kubernetes.sh .build/debug/veil
 
 clean:
 	rm -rf .build $(SANITIZE_SCRATCH) $(DEMO)

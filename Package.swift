@@ -24,7 +24,7 @@ let package = Package(
             name: "Veil",
             targets: [
                 "Veil", "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
-                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview", "VeilBatch",
             ]
         ),
         .executable(name: "veil", targets: ["VeilCLI"]),
@@ -78,6 +78,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Batch: manifests, shards, done-records and shard reports for `veil batch` on a cluster.
+        .target(
+            name: "VeilBatch",
+            dependencies: ["VeilGeometry", "VeilMedia", "VeilDetection", "VeilPipeline"],
+            swiftSettings: swiftSettings
+        ),
+
         // Review: the edit model and decision log a review editor sits on; compiles to render's inputs.
         .target(
             name: "VeilReview",
@@ -91,7 +98,7 @@ let package = Package(
             name: "Veil",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilTracking", "VeilVideo",
-                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview",
+                "VeilEvaluation", "VeilAudit", "VeilPipeline", "VeilReview", "VeilBatch",
             ],
             path: "Sources/VeilLibrary",
             swiftSettings: swiftSettings
@@ -108,7 +115,7 @@ let package = Package(
             name: "VeilCLI",
             dependencies: [
                 "VeilGeometry", "VeilMedia", "VeilDetection", "VeilMasking", "VeilPipeline", "VeilEvaluation",
-                "VeilAudit", "VeilVideo", "VeilTracking", "VeilReview", "CVeilSystem",
+                "VeilAudit", "VeilVideo", "VeilTracking", "VeilReview", "VeilBatch", "CVeilSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/veil",
@@ -168,6 +175,11 @@ let package = Package(
             dependencies: [
                 "VeilTestSupport", "VeilReview", "VeilPipeline", "VeilTracking", "VeilGeometry", "VeilMedia",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VeilBatchTests",
+            dependencies: ["VeilBatch", "VeilPipeline", "VeilGeometry", "VeilDetection", "VeilMedia"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `veil` binary: exit codes, messages, what lands on disk. The review

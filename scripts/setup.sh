@@ -98,6 +98,27 @@ apt_download_from_release() { # release package destdir
   rm -rf "$APTX"
 }
 
+# ---- 1b. Slurm, for the single-node cluster test of `veil batch` ------------------------------
+# The daemons are not started here (no systemd in CI): the test starts slurmctld and slurmd on
+# a throw-away configuration and stops them itself (Tests/Deploy/slurm_test.sh).
+SLURM_PACKAGES="slurmctld slurmd slurm-client munge"
+install_slurm() {
+  local missing=()
+  for p in $SLURM_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then say "Slurm packages: present"; return; fi
+  say "Slurm packages: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  # policy-rc.d 101: the packages' scripts must not start daemons while installing.
+  local policy=/usr/sbin/policy-rc.d added=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && added=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$added" ]; then $SUDO rm -f "$policy"; fi
+}
+
 # ---- 2. ONNX Runtime ----------------------------------------------------------------------
 install_ort() {
   local lib="$PREFIX/lib/libonnxruntime.so.$ORT_VERSION"
@@ -247,6 +268,20 @@ Cflags: -I/usr/include/opencv4"
 
 # The onnx package in a venv: converts CenterFace once, and builds the synthetic YOLO models the
 # bring-your-own-model tests load.
+# kubernetes-validate in its own venv: the deploy test checks deploy/kubernetes/*.yaml against the
+# Kubernetes schemas it bundles (no cluster, no network).
+KUBERNETES_VALIDATE_VERSION=1.37.0
+install_kubernetes_validate() {
+  local venv="$CACHE/venv-k8s"
+  if [ -x "$venv/bin/kubernetes-validate" ] \
+    && [ "$("$venv/bin/kubernetes-validate" --version 2>/dev/null | awk '{print $NF}')" = "$KUBERNETES_VALIDATE_VERSION" ]; then
+    return
+  fi
+  say "kubernetes-validate $KUBERNETES_VALIDATE_VERSION: installing into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+}
+
 install_onnx_venv() {
   local venv="$CACHE/venv"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
@@ -254,6 +289,8 @@ install_onnx_venv() {
 }
 
 install_apt
+install_slurm
+install_kubernetes_validate
 install_onnx_venv
 install_opencv_pc
 install_ort

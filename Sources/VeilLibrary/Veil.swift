@@ -3,6 +3,7 @@
 // geometry without FFmpeg or ONNX Runtime).
 
 @_exported public import VeilAudit
+@_exported public import VeilBatch
 @_exported public import VeilDetection
 @_exported public import VeilEvaluation
 @_exported public import VeilGeometry

@@ -81,7 +81,7 @@ public enum BatchPlan {
 
     /// A mirrored output path: videos in containers Veil cannot write become `.mp4`, stills in
     /// formats it cannot write (HEIC, AVIF, JPEG 2000, PNM) become `.jpg`.
-    static func outputURL(for mirrored: URL) -> URL {
+    public static func outputURL(for mirrored: URL) -> URL {
         if MediaKind(url: mirrored) == .image, ImageFormat(fileExtension: mirrored.pathExtension) == nil {
             return mirrored.deletingPathExtension().appendingPathExtension("jpg")
         }

@@ -17,6 +17,7 @@ struct Veil: ParsableCommand {
         version: version,
         subcommands: [
             AnonymizeCommand.self, DetectCommand.self, RenderCommand.self, EvaluateCommand.self, AuditCommand.self,
+            BatchCommand.self,
         ] + reviewSubcommands,
         defaultSubcommand: nil
     )

@@ -8,7 +8,7 @@ import Testing
 @Suite struct HelpGoldenTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help")
 
-    @Test(arguments: ["", "anonymize", "detect", "render", "evaluate", "audit", "review"])
+    @Test(arguments: ["", "anonymize", "detect", "render", "evaluate", "audit", "batch", "review"])
     func helpMatchesTheGoldenFile(command: String) throws {
         let arguments = command.isEmpty ? ["--help"] : [command, "--help"]
         // A fixed width: swift-argument-parser wraps help to COLUMNS.
