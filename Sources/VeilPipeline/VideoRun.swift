@@ -69,7 +69,8 @@ final class VideoRun: @unchecked Sendable {
     let framesPerSecond: Double
     let cancellation: CancellationFlag
     let progress: @Sendable (VideoProgress) -> Void
-    let decoded = BoundedQueue<VideoFrame>(capacity: VideoAnonymizer.queueCapacity)
+    /// Decoded frames on their way to the detectors (fewer when they come from the scout).
+    let decoded: BoundedQueue<VideoFrame>
     let planned = BoundedQueue<(PlannedFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
     let lock = NSLock()
     var failure: PipelineError?
@@ -124,6 +125,8 @@ final class VideoRun: @unchecked Sendable {
         self.anonymizer = anonymizer
         self.media = media
         self.scout = scout
+        decoded = BoundedQueue(
+            capacity: scout == nil ? VideoAnonymizer.queueCapacity : VideoAnonymizer.scoutQueueCapacity)
         self.givenPlans = givenPlans
         self.givenMasks = givenMasks
         self.framesPerSecond = framesPerSecond

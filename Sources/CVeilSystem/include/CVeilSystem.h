@@ -6,6 +6,12 @@
 /// twice that free at the top of the heap. Returns 0 on success.
 int CVeilSystem_keepLargeAllocationsInHeap(int bytes);
 
+/// Starts one detached thread that hands the allocator's free pages back to the system
+/// (glibc's malloc_trim) every `milliseconds`, for the rest of the process. Freed blocks in the
+/// middle of a heap otherwise stay resident until reused. Returns 0 once the thread runs; 1
+/// where there is no such call, or the thread could not start; a second call does nothing.
+int CVeilSystem_returnFreePagesPeriodically(int milliseconds);
+
 /// The width in columns of the terminal behind `fd` (TIOCGWINSZ), or 0 when `fd` is not a
 /// terminal or the terminal does not say. Exists because `ioctl` is variadic, which Swift
 /// cannot call. Writes only into a local `struct winsize`.
