@@ -63,6 +63,10 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var isReidentified: Bool
     /// nil when no detector was given.
     public var residualDetection: ResidualDetection?
+    /// Best rank of the face's own identity in the identification gallery over all attempts
+    /// (1 = identified, see ``GalleryIdentification``); nil for faces too small to judge or
+    /// reports made without identification.
+    public var galleryRank: Int?
     /// The face is smaller than ``AuditConfiguration/minimumFaceSide``: no descriptor was
     /// compared (``distances`` is empty), it is neither re-identified nor cleared, and it is
     /// left out of every rate.
@@ -200,15 +204,42 @@ public struct AuditReport: Sendable, Hashable, Codable {
     public var models: [ModelFingerprint]
     /// Time spent over all pairs.
     public var timing: AuditTiming
+    /// Identification against a gallery (rank-1/rank-5 beside chance, and the reference-photo
+    /// ROC): the measure to read on small faces, where a fixed distance threshold means little.
+    public var identification: GalleryIdentification?
+    /// The mask the anonymized media was declared to be made with (`veil audit --mask`), and
+    /// its ISO/IEC 20889:2018 technique; nil when not declared (any tool's output).
+    public var mask: String?
+    /// ``MaskStyle/technique`` of ``mask``.
+    public var maskTechnique: String?
 
     /// The report of the given pairs.
+    ///
+    /// - Parameters:
+    ///   - identification: the gallery ranking of the judged faces; each face's
+    ///     ``FaceAudit/galleryRank`` is filled from it.
+    ///   - mask: the declared mask style and its technique label.
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
         unpairedOriginals: [String] = [],
         unpairedAnonymized: [String] = [],
-        models: [ModelFingerprint] = []
+        models: [ModelFingerprint] = [],
+        identification: GalleryIdentification? = nil,
+        mask: (style: String, technique: String)? = nil
     ) {
+        var files = files
+        if let identification {
+            for rank in identification.ranks {
+                guard let file = files.firstIndex(where: { $0.path == rank.path }),
+                    files[file].faces.indices.contains(rank.faceIndex)
+                else { continue }
+                files[file].faces[rank.faceIndex].galleryRank = rank.rank
+            }
+        }
+        self.identification = identification
+        self.mask = mask?.style
+        self.maskTechnique = mask?.technique
         let all = files.flatMap(\.faces)
         let faces = all.filter { !$0.isTooSmallToJudge }
         self.files = files

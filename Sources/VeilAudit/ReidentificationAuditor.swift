@@ -27,6 +27,11 @@ public final class ReidentificationAuditor {
     /// Run on the anonymized image to see whether faces can still be found; nil skips the check.
     public let residualDetector: (any ObjectDetector)?
     private let recognizer: FaceRecognizer
+    /// Every judged face audited so far, with its descriptors (memory only), for
+    /// ``identification()``.
+    public private(set) var probes: [GalleryProbe] = []
+    /// Descriptors of distractor faces added with ``addDistractors(in:faces:)``.
+    public private(set) var distractors: [FaceDescriptor] = []
 
     /// - Throws: ``AuditError`` when a model is missing or unloadable, or the configuration
     ///   is invalid.
@@ -102,12 +107,41 @@ public final class ReidentificationAuditor {
         let residual = try residualFaces(in: anonymized, skip: faceBoxes.isEmpty)
         var audits: [FaceAudit] = []
         for box in faceBoxes {
-            var audit = try auditFace(
+            var (audit, probe) = try auditFace(
                 box, original: original, anonymized: anonymized, residual: residual, timing: &timing)
             audit.maskCoverage = masks.map { $0.coverage(of: box) }
+            if var probe {
+                probe.path = path
+                probe.faceIndex = audits.count
+                probes.append(probe)
+            }
             audits.append(audit)
         }
         return ImageAudit(path: path, faces: audits, timing: timing)
+    }
+
+    /// Adds the faces of an image of other people to the identification gallery as
+    /// distractors (impostors a masked face must out-rank its own original against). Faces
+    /// under ``AuditConfiguration/minimumFaceSide`` are skipped, as they are when judging.
+    ///
+    /// - Returns: the number of faces added.
+    @discardableResult
+    public func addDistractors(in image: Image, faces: [Detection]) throws(AuditError) -> Int {
+        let boxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: image.size.bounds) }.filter {
+            !$0.isEmpty && min($0.width, $0.height) >= configuration.minimumFaceSide
+        }
+        for box in boxes {
+            let landmarks = try recognizer.landmarks(in: image, face: box)
+            distractors.append(try recognizer.descriptor(in: image, face: box, landmarks: landmarks))
+        }
+        return boxes.count
+    }
+
+    /// Ranks every judged face audited so far against the gallery of their originals plus the
+    /// distractors (``GalleryIdentification``).
+    public func identification() -> GalleryIdentification {
+        GalleryIdentification(
+            probes: probes, distractors: distractors, sameIdentityThreshold: configuration.matchThreshold)
     }
 
     // MARK: - One face
@@ -118,12 +152,12 @@ public final class ReidentificationAuditor {
         anonymized: Image,
         residual: [Detection]?,
         timing: inout AuditTiming
-    ) throws(AuditError) -> FaceAudit {
+    ) throws(AuditError) -> (FaceAudit, GalleryProbe?) {
         let clock = ContinuousClock()
         let residualDetection = residualDetection(of: box, among: residual)
         // 0. Too small for the recogniser: say so instead of a verdict it cannot give.
         if min(box.width, box.height) < configuration.minimumFaceSide {
-            return FaceAudit(
+            let audit = FaceAudit(
                 box: box,
                 changedFraction: changedFraction(of: box, original: original, anonymized: anonymized),
                 distances: [],
@@ -131,6 +165,7 @@ public final class ReidentificationAuditor {
                 residualDetection: residualDetection,
                 isTooSmallToJudge: true
             )
+            return (audit, nil)
         }
         // 1. The reference: the original face, aligned by its own landmarks.
         let start = clock.now
@@ -149,6 +184,7 @@ public final class ReidentificationAuditor {
         let localBox = box.offsetBy(dx: -origin.x, dy: -origin.y)
         let localLandmarks = landmarks.offsetBy(dx: -origin.x, dy: -origin.y)
         var distances: [AttackDistance] = []
+        var probeAttempts: [GalleryProbe.Attempt] = []
         let attempts: [ImageAttack?] = [nil] + configuration.attacks
         for attack in attempts {
             var attacked = crop
@@ -157,8 +193,10 @@ public final class ReidentificationAuditor {
                 try attack.apply(to: &attacked)
                 timing.attackSeconds += (clock.now - attackStart).seconds
             }
-            let distance = try closestDistance(
+            let (distance, descriptor) = try closestDescriptor(
                 to: reference, in: attacked, face: localBox, originalLandmarks: localLandmarks, timing: &timing)
+            probeAttempts.append(
+                GalleryProbe.Attempt(attack: attack?.description ?? AttackDistance.unattacked, descriptor: descriptor))
             distances.append(
                 AttackDistance(
                     attack: attack?.description ?? AttackDistance.unattacked,
@@ -168,13 +206,14 @@ public final class ReidentificationAuditor {
             )
         }
 
-        return FaceAudit(
+        let audit = FaceAudit(
             box: box,
             changedFraction: changed,
             distances: distances,
             isReidentified: distances.contains { $0.isReidentified },
             residualDetection: residualDetection
         )
+        return (audit, GalleryProbe(path: "", faceIndex: 0, reference: reference, attempts: probeAttempts))
     }
 
     /// Whether the residual detector still finds the face at `box`; nil when none ran.
@@ -191,14 +230,15 @@ public final class ReidentificationAuditor {
         }
     }
 
-    /// The descriptor distance for one (attacked) crop, under the configured alignment.
-    private func closestDistance(
+    /// The descriptor of one (attacked) crop nearest the reference under the configured
+    /// alignment, and its distance.
+    private func closestDescriptor(
         to reference: FaceDescriptor,
         in image: Image,
         face: Box,
         originalLandmarks: FaceLandmarks,
         timing: inout AuditTiming
-    ) throws(AuditError) -> Double {
+    ) throws(AuditError) -> (Double, FaceDescriptor) {
         var alignments: [FaceLandmarks] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -210,14 +250,15 @@ public final class ReidentificationAuditor {
         case .worstOfBoth:
             alignments = [originalLandmarks, try recognizer.landmarks(in: image, face: face)]
         }
-        var best = Double.infinity
+        var best: (Double, FaceDescriptor)?
         for landmarks in alignments {
             let descriptor = try recognizer.descriptor(in: image, face: face, landmarks: landmarks)
-            best = min(best, descriptor.distance(to: reference))
+            let distance = descriptor.distance(to: reference)
+            if distance < best?.0 ?? .infinity { best = (distance, descriptor) }
         }
         timing.descriptorSeconds += (clock.now - start).seconds
         timing.descriptorCount += alignments.count
-        return best
+        return best ?? (.infinity, reference)
     }
 
     /// Faces the residual detector finds in the anonymized image; nil without a detector.

@@ -22,10 +22,7 @@ struct MaskShapeOptions: ParsableArguments {
 
 /// What masks look like: `anonymize` and `render`.
 struct MaskOptions: ParsableArguments {
-    @Option(
-        help:
-            "Mask style: layered (irreversible, default), fill, pixelate, surrogate (synthetic face), or blur (reversible by AI)."
-    )
+    @Option(help: "Mask style (each with its ISO/IEC 20889:2018 de-identification technique).")
     var mask: MaskStyle = .layered
 
     @OptionGroup var geometry: MaskShapeOptions

@@ -173,6 +173,7 @@ struct RenderCommand: ParsableCommand {
                 tracksSHA256: tracksSHA256 ?? "unreadable",
                 outputSHA256: outcome.outputSHA256 ?? "unreadable",
                 mask: settings.masker.style.rawValue,
+                maskTechnique: settings.masker.style.technique,
                 encoding: RenderReport.Encoding(video.output),
                 excludedTrackIDs: settings.excludedTrackIDs.sorted(),
                 manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
@@ -214,6 +215,8 @@ struct RenderReport: Encodable {
     var tracksSHA256: String
     var outputSHA256: String
     var mask: String
+    /// The mask's ISO/IEC 20889:2018 classification (`MaskStyle.technique`).
+    var maskTechnique: String
     /// How the output was encoded (detection settings are in the tracks file's provenance).
     var encoding: Encoding
     var excludedTrackIDs: [Int]
