@@ -31,6 +31,10 @@ public struct ResidualDetection: Sendable, Hashable, Codable {
     public var bestIoU: Double
     /// Score of that best-overlapping face, when there is one.
     public var score: Double?
+    /// When the face is still detected and both detections have five landmarks: their mean
+    /// displacement ÷ the original's eye distance. What `surrogate` keeps for analytics (head
+    /// pose, gaze): small is kept, above ~0.3 the points have moved off their features.
+    public var landmarkError: Double?
 
     /// A residual detection result.
     public init(detector: String, isDetected: Bool, bestIoU: Double, score: Double?) {
@@ -130,6 +134,56 @@ public struct AuditTiming: Sendable, Hashable, Codable {
     }
 }
 
+/// What one anonymized image is still good for.
+public struct ImageUtility: Sendable, Hashable, Codable {
+    /// Faces found in the original (judged or not).
+    public var originalFaceCount: Int
+    /// Faces the residual detector finds anywhere in the anonymized image (score ≥ the
+    /// configured minimum); nil without a detector. For `surrogate` the synthetic faces are
+    /// found, so face counting keeps working; other masks hide the face from the detector.
+    public var anonymizedFaceCount: Int?
+    /// Fraction of the image's pixels left within the change tolerance: what anonymization
+    /// left for any other use.
+    public var untouchedFraction: Double
+
+    /// Utility figures of one pair.
+    public init(originalFaceCount: Int, anonymizedFaceCount: Int?, untouchedFraction: Double) {
+        self.originalFaceCount = originalFaceCount
+        self.anonymizedFaceCount = anonymizedFaceCount
+        self.untouchedFraction = untouchedFraction
+    }
+}
+
+/// Utility over all pairs (``AuditReport/utility``).
+public struct UtilitySummary: Sendable, Hashable, Codable {
+    /// Faces found in the originals.
+    public var originalFaceCount: Int
+    /// Faces found in the anonymized images; nil without a detector.
+    public var anonymizedFaceCount: Int?
+    /// Mean over pairs of ``ImageUtility/untouchedFraction`` (1 without pairs).
+    public var meanUntouchedFraction: Double
+    /// Mean ``ResidualDetection/landmarkError`` over faces still detected with landmarks; nil
+    /// when none was.
+    public var meanLandmarkError: Double?
+    /// Faces the landmark error was measured on.
+    public var landmarkFaceCount: Int
+    /// Mask steadiness over a video's tracks, when a tracks file was given.
+    public var temporalStability: TemporalStability?
+
+    init(files: [ImageAudit], temporalStability: TemporalStability?) {
+        let utilities = files.compactMap(\.utility)
+        originalFaceCount = files.map(\.faces.count).reduce(0, +)
+        let anonymized = utilities.compactMap(\.anonymizedFaceCount)
+        anonymizedFaceCount = anonymized.isEmpty ? nil : anonymized.reduce(0, +)
+        meanUntouchedFraction =
+            utilities.isEmpty ? 1 : utilities.map(\.untouchedFraction).reduce(0, +) / Double(utilities.count)
+        let errors = files.flatMap(\.faces).compactMap { $0.residualDetection?.landmarkError }
+        meanLandmarkError = errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
+        landmarkFaceCount = errors.count
+        self.temporalStability = temporalStability
+    }
+}
+
 /// The audit of one original/anonymized image pair.
 public struct ImageAudit: Sendable, Hashable, Codable {
     /// The pair's relative path (empty for images audited from memory).
@@ -138,13 +192,16 @@ public struct ImageAudit: Sendable, Hashable, Codable {
     public var faces: [FaceAudit]
     /// Time spent on this pair.
     public var timing: AuditTiming
+    /// What the anonymized image is still good for; nil for audits made without it.
+    public var utility: ImageUtility?
 
     /// Re-identified faces ÷ faces judged (worst case over attacks); nil when the image has no
     /// face large enough to judge.
     public var reidentificationRate: Double?
 
     /// The audit of one pair; the rate is computed from `faces`.
-    public init(path: String, faces: [FaceAudit], timing: AuditTiming) {
+    public init(path: String, faces: [FaceAudit], timing: AuditTiming, utility: ImageUtility? = nil) {
+        self.utility = utility
         self.path = path
         self.faces = faces
         self.timing = timing
@@ -212,6 +269,10 @@ public struct AuditReport: Sendable, Hashable, Codable {
     public var mask: String?
     /// ``MaskStyle/technique`` of ``mask``.
     public var maskTechnique: String?
+    /// What the anonymized media is still good for: face counts before and after, the
+    /// untouched fraction of the image, landmark retention, and (with a tracks file) how steady
+    /// the masks are over time.
+    public var utility: UtilitySummary
 
     /// The report of the given pairs.
     ///
@@ -226,7 +287,8 @@ public struct AuditReport: Sendable, Hashable, Codable {
         unpairedAnonymized: [String] = [],
         models: [ModelFingerprint] = [],
         identification: GalleryIdentification? = nil,
-        mask: (style: String, technique: String)? = nil
+        mask: (style: String, technique: String)? = nil,
+        temporalStability: TemporalStability? = nil
     ) {
         var files = files
         if let identification {
@@ -240,6 +302,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
         self.identification = identification
         self.mask = mask?.style
         self.maskTechnique = mask?.technique
+        self.utility = UtilitySummary(files: files, temporalStability: temporalStability)
         let all = files.flatMap(\.faces)
         let faces = all.filter { !$0.isTooSmallToJudge }
         self.files = files

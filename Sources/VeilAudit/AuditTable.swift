@@ -63,6 +63,21 @@ public enum AuditTable {
                     .joined(separator: ", ")
                     + "; advantage over guessing \(number(identification.verificationAdvantage))")
         }
+        let utility = report.utility
+        var kept =
+            "utility: \(percent(utility.meanUntouchedFraction)) of the image untouched; faces found "
+            + "\(utility.originalFaceCount) before, \(utility.anonymizedFaceCount.map(String.init) ?? "-") after"
+        if let error = utility.meanLandmarkError {
+            kept += "; landmarks of faces still found off by \(number(error)) eye distances"
+        }
+        lines.append(kept)
+        if let stability = utility.temporalStability {
+            lines.append(
+                "mask stability over \(stability.tracks.count) tracks: jitter \(number(stability.meanJitter)) "
+                    + "(95th percentile \(number(stability.jitter95))) of the box side per frame, box change "
+                    + "\(number(stability.meanBoxChange)) (1 − IoU), \(stability.flickerCount) flickers in "
+                    + "\(stability.flickeringTrackCount) tracks")
+        }
         if let technique = report.maskTechnique, let mask = report.mask {
             lines.append("mask declared: \(mask) (ISO/IEC 20889: \(technique))")
         }

@@ -100,16 +100,22 @@ public final class ReidentificationAuditor {
             throw .sizeMismatch(original: original.size.description, anonymized: anonymized.size.description)
         }
         let bounds = original.size.bounds
-        let faceBoxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: bounds) }.filter {
-            !$0.isEmpty
-        }
+        let faceDetections = faces.filter { $0.objectClass == .face }.map { face in
+            var clamped = face
+            clamped.box = face.box.clamped(to: bounds)
+            return clamped
+        }.filter { !$0.box.isEmpty }
         var timing = AuditTiming()
-        let residual = try residualFaces(in: anonymized, skip: faceBoxes.isEmpty)
+        let residual = try residualFaces(in: anonymized)
         var audits: [FaceAudit] = []
-        for box in faceBoxes {
+        for face in faceDetections {
+            let box = face.box
             var (audit, probe) = try auditFace(
                 box, original: original, anonymized: anonymized, residual: residual, timing: &timing)
             audit.maskCoverage = masks.map { $0.coverage(of: box) }
+            if let found = residual, audit.residualDetection?.isDetected == true {
+                audit.residualDetection?.landmarkError = Self.landmarkError(of: face, among: found)
+            }
             if var probe {
                 probe.path = path
                 probe.faceIndex = audits.count
@@ -117,7 +123,15 @@ public final class ReidentificationAuditor {
             }
             audits.append(audit)
         }
-        return ImageAudit(path: path, faces: audits, timing: timing)
+        let utility = ImageUtility(
+            originalFaceCount: audits.count,
+            anonymizedFaceCount: residual?.count,
+            untouchedFraction: 1
+                - changedFraction(
+                    of: Box(x: 0, y: 0, width: Double(original.width), height: Double(original.height)),
+                    original: original, anonymized: anonymized)
+        )
+        return ImageAudit(path: path, faces: audits, timing: timing, utility: utility)
     }
 
     /// Adds the faces of an image of other people to the identification gallery as
@@ -261,9 +275,21 @@ public final class ReidentificationAuditor {
         return best ?? (.infinity, reference)
     }
 
+    /// Mean distance between a face's landmarks and those of the best-overlapping face found in
+    /// the anonymized image, ÷ the distance between the eyes; nil without five landmarks on both.
+    public static func landmarkError(of face: Detection, among found: [Detection]) -> Double? {
+        guard let best = found.max(by: { face.box.iou($0.box) < face.box.iou($1.box) }),
+            face.landmarks.count == 5, best.landmarks.count == 5
+        else { return nil }
+        let eyes = hypot(face.landmarks[0].x - face.landmarks[1].x, face.landmarks[0].y - face.landmarks[1].y)
+        guard eyes > 0 else { return nil }
+        let total = zip(face.landmarks, best.landmarks).map { hypot($0.x - $1.x, $0.y - $1.y) }.reduce(0, +)
+        return total / 5 / eyes
+    }
+
     /// Faces the residual detector finds in the anonymized image; nil without a detector.
-    private func residualFaces(in anonymized: Image, skip: Bool) throws(AuditError) -> [Detection]? {
-        guard let residualDetector, !skip else { return residualDetector == nil ? nil : [] }
+    private func residualFaces(in anonymized: Image) throws(AuditError) -> [Detection]? {
+        guard let residualDetector else { return nil }
         do {
             return try residualDetector.detect(in: anonymized).filter {
                 $0.objectClass == .face && $0.score >= configuration.residualDetectionScore

@@ -69,6 +69,12 @@ struct AuditCommand: ParsableCommand {
         help: "The Veil mask the anonymized media was made with, to name its ISO/IEC 20889 technique in the report.")
     var mask: MaskStyle?
 
+    @Option(
+        help: ArgumentHelp(
+            "Videos: the tracks file `veil detect` wrote for the original; adds mask jitter and flicker per track.",
+            valueName: "tracks-file"))
+    var tracks: String?
+
     func validate() throws {
         guard sampleEvery >= 1 else { throw ValidationError("--sample-every must be at least 1") }
         guard (0...2).contains(matchThreshold) else { throw ValidationError("--match-threshold must be 0–2") }
@@ -121,7 +127,8 @@ struct AuditCommand: ParsableCommand {
             unpairedAnonymized: unpairedAnonymized,
             models: models.fingerprints + detector.models,
             identification: auditor.identification(),
-            mask: mask.map { ($0.rawValue, $0.technique) }
+            mask: mask.map { ($0.rawValue, $0.technique) },
+            temporalStability: try tracks.map(Self.temporalStability)
         )
         print(AuditTable.render(report))
         if let json {
@@ -146,6 +153,14 @@ struct AuditCommand: ParsableCommand {
             minimumScore: faceThreshold,
             path: path
         )
+    }
+
+    /// Mask steadiness from a tracks file: each track's planned boxes, the ones masks are drawn on.
+    private static func temporalStability(_ path: String) throws -> TemporalStability {
+        let file = try TracksFile.load(from: URL(fileURLWithPath: path))
+        return TemporalStability(
+            tracks: file.tracks.map { track in (id: track.id, boxes: track.boxes.map { (frame: $0.frame, box: $0.box) })
+            })
     }
 
     /// Adds every face found in the photos under `directory` to the gallery as distractors.
