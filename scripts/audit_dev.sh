@@ -5,6 +5,8 @@
 # GALLERY: an optional folder of photos of other people (distractors in the identification
 # gallery). Writes .audit/NAME/<mask>/ and .audit/NAME/<mask>.json and prints one Markdown row
 # per mask. Weak blurs come from ffmpeg's gblur (another tool's output, as a user would audit).
+# MASKS overrides the list; `layered-C-N` is the layered mask with --layered-cells C and
+# --layered-noise N (the strength sweep in docs/AUDIT.md).
 set -euo pipefail
 VEIL="$1"
 PHOTOS="$2"
@@ -16,7 +18,7 @@ mkdir -p "$OUT/original"
 find "$PHOTOS" -maxdepth 1 -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) -print0 |
   while IFS= read -r -d '' file; do cp -n "$file" "$OUT/original/"; done
 
-masks="gblur2 gblur8 layered fill pixelate surrogate blur"
+masks="${MASKS:-gblur2 gblur8 layered fill pixelate surrogate blur}"
 for mask in $masks; do
   dir="$OUT/$mask"
   if [ ! -d "$dir" ]; then
@@ -27,12 +29,16 @@ for mask in $masks; do
         for file in "$OUT"/original/*; do
           ffmpeg -loglevel error -y -i "$file" -vf "gblur=sigma=$sigma" -q:v 2 "$dir.tmp/$(basename "$file")"
         done ;;
+      layered-*)
+        IFS=- read -r _ cells noise <<< "$mask"
+        "$VEIL" anonymize "$OUT/original" -o "$dir.tmp" --targets face --mask layered \
+          --layered-cells "$cells" --layered-noise "$noise" --quiet ;;
       *) "$VEIL" anonymize "$OUT/original" -o "$dir.tmp" --targets face --mask "$mask" --quiet ;;
     esac
     mv "$dir.tmp" "$dir"
   fi
   declared=()
-  case "$mask" in gblur*) ;; *) declared=(--mask "$mask") ;; esac
+  case "$mask" in gblur*) ;; layered-*) declared=(--mask layered) ;; *) declared=(--mask "$mask") ;; esac
   gallery=()
   [ -n "$GALLERY" ] && gallery=(--gallery "$GALLERY")
   "$VEIL" audit "$OUT/original" "$dir" --json "$OUT/$mask.json" "${declared[@]}" "${gallery[@]}" > "$OUT/$mask.txt"
@@ -50,6 +56,9 @@ for mask in masks:
     g = r["identification"]
     at06 = next(p for p in g["roc"] if abs(p["threshold"] - 0.6) < 1e-6)
     label = {"gblur2": "ffmpeg gblur σ = 2", "gblur8": "ffmpeg gblur σ = 8"}.get(mask, f"Veil `{mask}`")
+    if mask.startswith("layered-"):
+        _, cells, noise = mask.split("-")
+        label = f"Veil `layered`, {cells} cells, noise ±{noise}"
     best = g["bestSingleAttack"]
     print(f"| {name} | {label} | {r['judgedFaceCount']} / {r['tooSmallFaceCount']} "
           f"| {r['reidentifiedFaceCount']}/{r['judgedFaceCount']} ({100*r['reidentificationRate']:.0f} %) "

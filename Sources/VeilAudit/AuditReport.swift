@@ -59,7 +59,8 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var maskCoverage: Double?
     /// No attack first, then each configured attack, in order.
     public var distances: [AttackDistance]
-    /// The smallest distance over ``distances``: the adversary's best attempt.
+    /// The smallest distance over ``distances``: the adversary's best attempt; infinity for a
+    /// face too small to judge (written as `null` in JSON, which has no infinity).
     public var minimumDistance: Double
     /// The attack that achieved ``minimumDistance``.
     public var closestAttack: String
@@ -101,6 +102,45 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     /// The distance under one attack ("none" for no attack).
     public func distance(under attack: String) -> Double? {
         distances.first { $0.attack == attack }?.distance
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case box, changedFraction, maskCoverage, distances, minimumDistance, closestAttack, isReidentified
+        case residualDetection, galleryRank, isTooSmallToJudge
+    }
+
+    /// Decodes a face; a missing or null `minimumDistance` is infinity (no distance measured).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        box = try container.decode(Box.self, forKey: .box)
+        changedFraction = try container.decode(Double.self, forKey: .changedFraction)
+        maskCoverage = try container.decodeIfPresent(Double.self, forKey: .maskCoverage)
+        distances = try container.decode([AttackDistance].self, forKey: .distances)
+        minimumDistance = try container.decodeIfPresent(Double.self, forKey: .minimumDistance) ?? .infinity
+        closestAttack = try container.decode(String.self, forKey: .closestAttack)
+        isReidentified = try container.decode(Bool.self, forKey: .isReidentified)
+        residualDetection = try container.decodeIfPresent(ResidualDetection.self, forKey: .residualDetection)
+        galleryRank = try container.decodeIfPresent(Int.self, forKey: .galleryRank)
+        isTooSmallToJudge = try container.decode(Bool.self, forKey: .isTooSmallToJudge)
+    }
+
+    /// Encodes the face; an infinite `minimumDistance` (too small to judge) becomes `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(box, forKey: .box)
+        try container.encode(changedFraction, forKey: .changedFraction)
+        try container.encodeIfPresent(maskCoverage, forKey: .maskCoverage)
+        try container.encode(distances, forKey: .distances)
+        if minimumDistance.isFinite {
+            try container.encode(minimumDistance, forKey: .minimumDistance)
+        } else {
+            try container.encodeNil(forKey: .minimumDistance)
+        }
+        try container.encode(closestAttack, forKey: .closestAttack)
+        try container.encode(isReidentified, forKey: .isReidentified)
+        try container.encodeIfPresent(residualDetection, forKey: .residualDetection)
+        try container.encodeIfPresent(galleryRank, forKey: .galleryRank)
+        try container.encode(isTooSmallToJudge, forKey: .isTooSmallToJudge)
     }
 }
 
