@@ -120,6 +120,25 @@ public struct GalleryIdentification: Sendable, Hashable, Codable {
     /// carry no identity, 1 when a threshold separates them perfectly.
     public var verificationAdvantage: Double
 
+    /// Histogram of the best-attempt distances, 0.05 wide from 0 (the last bin holds everything
+    /// from 1.45 on): masked face ↔ own identity (genuine) and ↔ every other identity (impostor).
+    public var distanceBins: [DistanceBin]
+
+    /// One bin of ``distanceBins``.
+    public struct DistanceBin: Sendable, Hashable, Codable {
+        /// The bin's lower edge.
+        public var lowerDistance: Double
+        /// Probes whose best distance to their own original falls in the bin.
+        public var genuineCount: Int
+        /// (Probe, other identity) pairs whose best distance falls in the bin.
+        public var impostorCount: Int
+    }
+
+    /// The width of a ``DistanceBin``.
+    public static let binWidth = 0.05
+    /// The number of ``DistanceBin``s.
+    public static let binCount = 30
+
     /// The thresholds the ROC is measured at.
     public static let rocThresholds: [Double] = stride(from: 0.30, through: 0.9001, by: 0.05).map { $0 }
 
@@ -193,6 +212,13 @@ public struct GalleryIdentification: Sendable, Hashable, Codable {
             )
         }
         verificationAdvantage = max(0, roc.map { $0.trueMatchRate - $0.falseMatchRate }.max() ?? 0)
+        func bin(_ distance: Double) -> Int { min(Self.binCount - 1, max(0, Int(distance / Self.binWidth))) }
+        var bins = (0..<Self.binCount).map {
+            DistanceBin(lowerDistance: Double($0) * Self.binWidth, genuineCount: 0, impostorCount: 0)
+        }
+        for distance in genuine where distance.isFinite { bins[bin(distance)].genuineCount += 1 }
+        for distance in impostor where distance.isFinite { bins[bin(distance)].impostorCount += 1 }
+        distanceBins = bins
     }
 
     /// The chance that a random ordering of `total` entries puts one of `matching` among the

@@ -75,6 +75,12 @@ struct AuditCommand: ParsableCommand {
             valueName: "tracks-file"))
     var tracks: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write SVG plots here: the distance histogram and the reference-photo ROC (numbers only, no faces).",
+            valueName: "directory"))
+    var plots: String?
+
     func validate() throws {
         guard sampleEvery >= 1 else { throw ValidationError("--sample-every must be at least 1") }
         guard (0...2).contains(matchThreshold) else { throw ValidationError("--match-threshold must be 0–2") }
@@ -135,6 +141,13 @@ struct AuditCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        if let plots {
+            let directory = URL(fileURLWithPath: plots)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for plot in AuditPlots.all(report) {
+                try Data(plot.svg.utf8).write(to: directory.appendingPathComponent(plot.name), options: .atomic)
+            }
         }
         if let failAbove, report.reidentificationRate > failAbove { throw ExitStatus.auditAboveThreshold }
     }

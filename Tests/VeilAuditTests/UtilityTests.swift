@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VeilAudit
 import VeilGeometry
@@ -70,5 +71,35 @@ import VeilGeometry
         var without = face
         without.landmarks = []
         #expect(ReidentificationAuditor.landmarkError(of: face, among: [without]) == nil)
+    }
+}
+
+/// The audit's SVG plots: well-formed, numbers only, one bar per non-empty bin.
+@Suite struct AuditPlotsTests {
+    @Test func plotsAreSVGWithTheThresholdTheSeriesAndNoImages() throws {
+        let people = GalleryIdentificationTests.people(6, seed: 21)
+        let probes = people.enumerated().map { index, reference in
+            GalleryIdentificationTests.probe(
+                index, reference, [GalleryIdentificationTests.near(reference, distance: 0.4, seed: UInt64(index))])
+        }
+        let identification = GalleryIdentification(probes: probes)
+        #expect(identification.distanceBins.map(\.genuineCount).reduce(0, +) == 6)
+        #expect(identification.distanceBins[8].genuineCount == 6, "all at 0.40")
+        #expect(identification.distanceBins.map(\.impostorCount).reduce(0, +) == 30)
+        let report = AuditReport(
+            files: [], configuration: AuditConfiguration(attacks: []), identification: identification)
+        let plots = AuditPlots.all(report)
+        #expect(plots.map(\.name) == ["audit-distances.svg", "audit-roc.svg"])
+        for plot in plots {
+            #expect(plot.svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+            #expect(plot.svg.hasSuffix("</svg>\n"))
+            #expect(!plot.svg.contains("<image"))
+            let opened = plot.svg.components(separatedBy: "<text").count
+            #expect(opened > 10, "axis ticks and labels")
+            #expect(opened == plot.svg.components(separatedBy: "</text>").count, "\(plot.name): every text closed")
+        }
+        #expect(plots[0].svg.contains("threshold 0.60"))
+        #expect(plots[1].svg.contains("advantage 1.00"))
+        #expect(AuditPlots.all(AuditReport(files: [], configuration: AuditConfiguration())).isEmpty)
     }
 }
