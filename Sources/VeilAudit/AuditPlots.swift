@@ -52,7 +52,7 @@ public enum AuditPlots {
         let points = [(0.0, 0.0)] + identification.roc.map { ($0.falseMatchRate, $0.trueMatchRate) } + [(1, 1)]
         chart.polyline(points, colour: Chart.red, dashed: false)
         chart.legend([
-            (Chart.red, "masked faces (advantage \(format(identification.verificationAdvantage)))"),
+            (Chart.red, "masked faces (advantage \(identification.verificationAdvantage.map(format) ?? "-"))"),
             (Chart.grey, "chance"),
         ])
         return chart.svg

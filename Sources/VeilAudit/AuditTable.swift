@@ -50,18 +50,29 @@ public enum AuditTable {
         ]
         if let identification = report.identification, identification.probeCount > 0 {
             let best = identification.bestSingleAttack
-            lines.append(
-                "identification against a gallery of \(identification.gallerySize) faces "
-                    + "(\(identification.distractorCount) distractors), best single attack (\(best.attack)): "
-                    + "rank-1 \(percent(best.rank1Rate)), rank-5 \(percent(best.rank5Rate)); "
-                    + "chance \(percent(identification.chanceRank1Rate)) / \(percent(identification.chanceRank5Rate)); "
-                    + "any attack rank-1 \(percent(identification.anyAttack.rank1Rate))")
-            lines.append(
-                "reference-photo match (true / false match rate): "
-                    + identification.roc.filter { [0.4, 0.5, 0.6, 0.7].contains(($0.threshold * 100).rounded() / 100) }
-                    .map { "at \(number($0.threshold)) \(percent($0.trueMatchRate)) / \(percent($0.falseMatchRate))" }
-                    .joined(separator: ", ")
-                    + "; advantage over guessing \(number(identification.verificationAdvantage))")
+            if identification.chanceRank1Rate >= 1 {
+                lines.append(
+                    "identification: every face in the gallery is one person; add --gallery photos of other "
+                        + "people to rank against")
+            } else {
+                lines.append(
+                    "identification against a gallery of \(identification.gallerySize) faces "
+                        + "(\(identification.distractorCount) distractors), best single attack (\(best.attack)): "
+                        + "rank-1 \(percent(best.rank1Rate)), rank-5 \(percent(best.rank5Rate)); chance "
+                        + "\(percent(identification.chanceRank1Rate)) / \(percent(identification.chanceRank5Rate)); "
+                        + "any attack rank-1 \(percent(identification.anyAttack.rank1Rate))")
+            }
+            if let advantage = identification.verificationAdvantage {
+                lines.append(
+                    "reference-photo match (true / false match rate): "
+                        + identification.roc.filter {
+                            [0.4, 0.5, 0.6, 0.7].contains(($0.threshold * 100).rounded() / 100)
+                        }
+                        .map {
+                            "at \(number($0.threshold)) \(percent($0.trueMatchRate)) / \(percent($0.falseMatchRate))"
+                        }
+                        .joined(separator: ", ") + "; advantage over guessing \(number(advantage))")
+            }
         }
         let utility = report.utility
         var kept =

@@ -117,8 +117,10 @@ public struct GalleryIdentification: Sendable, Hashable, Codable {
     /// Reference-photo verification at thresholds 0.30, 0.35 … 0.90 (best attempt per pair).
     public var roc: [ROCPoint]
     /// max over thresholds of true − false match rate (Youden's J): 0 when the masked faces
-    /// carry no identity, 1 when a threshold separates them perfectly.
-    public var verificationAdvantage: Double
+    /// carry no identity, 1 when a threshold separates them perfectly; nil when the gallery has
+    /// no other identity to falsely match (one person on every sampled frame of a video: add
+    /// `--gallery` photos of other people).
+    public var verificationAdvantage: Double?
 
     /// Histogram of the best-attempt distances, 0.05 wide from 0 (the last bin holds everything
     /// from 1.45 on): masked face ↔ own identity (genuine) and ↔ every other identity (impostor).
@@ -211,7 +213,9 @@ public struct GalleryIdentification: Sendable, Hashable, Codable {
                     ? 0 : Double(impostor.count { $0 < threshold }) / Double(impostor.count)
             )
         }
-        verificationAdvantage = max(0, roc.map { $0.trueMatchRate - $0.falseMatchRate }.max() ?? 0)
+        verificationAdvantage =
+            impostor.isEmpty || genuine.isEmpty
+            ? nil : max(0, roc.map { $0.trueMatchRate - $0.falseMatchRate }.max() ?? 0)
         func bin(_ distance: Double) -> Int { min(Self.binCount - 1, max(0, Int(distance / Self.binWidth))) }
         var bins = (0..<Self.binCount).map {
             DistanceBin(lowerDistance: Double($0) * Self.binWidth, genuineCount: 0, impostorCount: 0)
