@@ -31,6 +31,10 @@ public struct ResidualDetection: Sendable, Hashable, Codable {
     public var bestIoU: Double
     /// Score of that best-overlapping face, when there is one.
     public var score: Double?
+    /// When the face is still detected and both detections have five landmarks: their mean
+    /// displacement ÷ the original's eye distance. What `surrogate` keeps for analytics (head
+    /// pose, gaze): small is kept, above ~0.3 the points have moved off their features.
+    public var landmarkError: Double?
 
     /// A residual detection result.
     public init(detector: String, isDetected: Bool, bestIoU: Double, score: Double?) {
@@ -55,7 +59,8 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var maskCoverage: Double?
     /// No attack first, then each configured attack, in order.
     public var distances: [AttackDistance]
-    /// The smallest distance over ``distances``: the adversary's best attempt.
+    /// The smallest distance over ``distances``: the adversary's best attempt; infinity for a
+    /// face too small to judge (written as `null` in JSON, which has no infinity).
     public var minimumDistance: Double
     /// The attack that achieved ``minimumDistance``.
     public var closestAttack: String
@@ -63,6 +68,10 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     public var isReidentified: Bool
     /// nil when no detector was given.
     public var residualDetection: ResidualDetection?
+    /// Best rank of the face's own identity in the identification gallery over all attempts
+    /// (1 = identified, see ``GalleryIdentification``); nil for faces too small to judge or
+    /// reports made without identification.
+    public var galleryRank: Int?
     /// The face is smaller than ``AuditConfiguration/minimumFaceSide``: no descriptor was
     /// compared (``distances`` is empty), it is neither re-identified nor cleared, and it is
     /// left out of every rate.
@@ -93,6 +102,45 @@ public struct FaceAudit: Sendable, Hashable, Codable {
     /// The distance under one attack ("none" for no attack).
     public func distance(under attack: String) -> Double? {
         distances.first { $0.attack == attack }?.distance
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case box, changedFraction, maskCoverage, distances, minimumDistance, closestAttack, isReidentified
+        case residualDetection, galleryRank, isTooSmallToJudge
+    }
+
+    /// Decodes a face; a missing or null `minimumDistance` is infinity (no distance measured).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        box = try container.decode(Box.self, forKey: .box)
+        changedFraction = try container.decode(Double.self, forKey: .changedFraction)
+        maskCoverage = try container.decodeIfPresent(Double.self, forKey: .maskCoverage)
+        distances = try container.decode([AttackDistance].self, forKey: .distances)
+        minimumDistance = try container.decodeIfPresent(Double.self, forKey: .minimumDistance) ?? .infinity
+        closestAttack = try container.decode(String.self, forKey: .closestAttack)
+        isReidentified = try container.decode(Bool.self, forKey: .isReidentified)
+        residualDetection = try container.decodeIfPresent(ResidualDetection.self, forKey: .residualDetection)
+        galleryRank = try container.decodeIfPresent(Int.self, forKey: .galleryRank)
+        isTooSmallToJudge = try container.decode(Bool.self, forKey: .isTooSmallToJudge)
+    }
+
+    /// Encodes the face; an infinite `minimumDistance` (too small to judge) becomes `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(box, forKey: .box)
+        try container.encode(changedFraction, forKey: .changedFraction)
+        try container.encodeIfPresent(maskCoverage, forKey: .maskCoverage)
+        try container.encode(distances, forKey: .distances)
+        if minimumDistance.isFinite {
+            try container.encode(minimumDistance, forKey: .minimumDistance)
+        } else {
+            try container.encodeNil(forKey: .minimumDistance)
+        }
+        try container.encode(closestAttack, forKey: .closestAttack)
+        try container.encode(isReidentified, forKey: .isReidentified)
+        try container.encodeIfPresent(residualDetection, forKey: .residualDetection)
+        try container.encodeIfPresent(galleryRank, forKey: .galleryRank)
+        try container.encode(isTooSmallToJudge, forKey: .isTooSmallToJudge)
     }
 }
 
@@ -126,6 +174,56 @@ public struct AuditTiming: Sendable, Hashable, Codable {
     }
 }
 
+/// What one anonymized image is still good for.
+public struct ImageUtility: Sendable, Hashable, Codable {
+    /// Faces found in the original (judged or not).
+    public var originalFaceCount: Int
+    /// Faces the residual detector finds anywhere in the anonymized image (score ≥ the
+    /// configured minimum); nil without a detector. For `surrogate` the synthetic faces are
+    /// found, so face counting keeps working; other masks hide the face from the detector.
+    public var anonymizedFaceCount: Int?
+    /// Fraction of the image's pixels left within the change tolerance: what anonymization
+    /// left for any other use.
+    public var untouchedFraction: Double
+
+    /// Utility figures of one pair.
+    public init(originalFaceCount: Int, anonymizedFaceCount: Int?, untouchedFraction: Double) {
+        self.originalFaceCount = originalFaceCount
+        self.anonymizedFaceCount = anonymizedFaceCount
+        self.untouchedFraction = untouchedFraction
+    }
+}
+
+/// Utility over all pairs (``AuditReport/utility``).
+public struct UtilitySummary: Sendable, Hashable, Codable {
+    /// Faces found in the originals.
+    public var originalFaceCount: Int
+    /// Faces found in the anonymized images; nil without a detector.
+    public var anonymizedFaceCount: Int?
+    /// Mean over pairs of ``ImageUtility/untouchedFraction`` (1 without pairs).
+    public var meanUntouchedFraction: Double
+    /// Mean ``ResidualDetection/landmarkError`` over faces still detected with landmarks; nil
+    /// when none was.
+    public var meanLandmarkError: Double?
+    /// Faces the landmark error was measured on.
+    public var landmarkFaceCount: Int
+    /// Mask steadiness over a video's tracks, when a tracks file was given.
+    public var temporalStability: TemporalStability?
+
+    init(files: [ImageAudit], temporalStability: TemporalStability?) {
+        let utilities = files.compactMap(\.utility)
+        originalFaceCount = files.map(\.faces.count).reduce(0, +)
+        let anonymized = utilities.compactMap(\.anonymizedFaceCount)
+        anonymizedFaceCount = anonymized.isEmpty ? nil : anonymized.reduce(0, +)
+        meanUntouchedFraction =
+            utilities.isEmpty ? 1 : utilities.map(\.untouchedFraction).reduce(0, +) / Double(utilities.count)
+        let errors = files.flatMap(\.faces).compactMap { $0.residualDetection?.landmarkError }
+        meanLandmarkError = errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
+        landmarkFaceCount = errors.count
+        self.temporalStability = temporalStability
+    }
+}
+
 /// The audit of one original/anonymized image pair.
 public struct ImageAudit: Sendable, Hashable, Codable {
     /// The pair's relative path (empty for images audited from memory).
@@ -134,13 +232,16 @@ public struct ImageAudit: Sendable, Hashable, Codable {
     public var faces: [FaceAudit]
     /// Time spent on this pair.
     public var timing: AuditTiming
+    /// What the anonymized image is still good for; nil for audits made without it.
+    public var utility: ImageUtility?
 
     /// Re-identified faces ÷ faces judged (worst case over attacks); nil when the image has no
     /// face large enough to judge.
     public var reidentificationRate: Double?
 
     /// The audit of one pair; the rate is computed from `faces`.
-    public init(path: String, faces: [FaceAudit], timing: AuditTiming) {
+    public init(path: String, faces: [FaceAudit], timing: AuditTiming, utility: ImageUtility? = nil) {
+        self.utility = utility
         self.path = path
         self.faces = faces
         self.timing = timing
@@ -200,15 +301,48 @@ public struct AuditReport: Sendable, Hashable, Codable {
     public var models: [ModelFingerprint]
     /// Time spent over all pairs.
     public var timing: AuditTiming
+    /// Identification against a gallery (rank-1/rank-5 beside chance, and the reference-photo
+    /// ROC): the measure to read on small faces, where a fixed distance threshold means little.
+    public var identification: GalleryIdentification?
+    /// The mask the anonymized media was declared to be made with (`veil audit --mask`), and
+    /// its ISO/IEC 20889:2018 technique; nil when not declared (any tool's output).
+    public var mask: String?
+    /// ``MaskStyle/technique`` of ``mask``.
+    public var maskTechnique: String?
+    /// What the anonymized media is still good for: face counts before and after, the
+    /// untouched fraction of the image, landmark retention, and (with a tracks file) how steady
+    /// the masks are over time.
+    public var utility: UtilitySummary
 
     /// The report of the given pairs.
+    ///
+    /// - Parameters:
+    ///   - identification: the gallery ranking of the judged faces; each face's
+    ///     ``FaceAudit/galleryRank`` is filled from it.
+    ///   - mask: the declared mask style and its technique label.
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
         unpairedOriginals: [String] = [],
         unpairedAnonymized: [String] = [],
-        models: [ModelFingerprint] = []
+        models: [ModelFingerprint] = [],
+        identification: GalleryIdentification? = nil,
+        mask: (style: String, technique: String)? = nil,
+        temporalStability: TemporalStability? = nil
     ) {
+        var files = files
+        if let identification {
+            for rank in identification.ranks {
+                guard let file = files.firstIndex(where: { $0.path == rank.path }),
+                    files[file].faces.indices.contains(rank.faceIndex)
+                else { continue }
+                files[file].faces[rank.faceIndex].galleryRank = rank.rank
+            }
+        }
+        self.identification = identification
+        self.mask = mask?.style
+        self.maskTechnique = mask?.technique
+        self.utility = UtilitySummary(files: files, temporalStability: temporalStability)
         let all = files.flatMap(\.faces)
         let faces = all.filter { !$0.isTooSmallToJudge }
         self.files = files

@@ -48,6 +48,50 @@ public enum AuditTable {
             "re-identification rate (worst case over attacks, threshold \(number(report.matchThreshold))): "
                 + "\(percent(report.reidentificationRate)) (\(report.reidentifiedFaceCount)/\(report.judgedFaceCount) faces)"
         ]
+        if let identification = report.identification, identification.probeCount > 0 {
+            let best = identification.bestSingleAttack
+            if identification.chanceRank1Rate >= 1 {
+                lines.append(
+                    "identification: every face in the gallery is one person; add --gallery photos of other "
+                        + "people to rank against")
+            } else {
+                lines.append(
+                    "identification against a gallery of \(identification.gallerySize) faces "
+                        + "(\(identification.distractorCount) distractors), best single attack (\(best.attack)): "
+                        + "rank-1 \(percent(best.rank1Rate)), rank-5 \(percent(best.rank5Rate)); chance "
+                        + "\(percent(identification.chanceRank1Rate)) / \(percent(identification.chanceRank5Rate)); "
+                        + "any attack rank-1 \(percent(identification.anyAttack.rank1Rate))")
+            }
+            if let advantage = identification.verificationAdvantage {
+                lines.append(
+                    "reference-photo match (true / false match rate): "
+                        + identification.roc.filter {
+                            [0.4, 0.5, 0.6, 0.7].contains(($0.threshold * 100).rounded() / 100)
+                        }
+                        .map {
+                            "at \(number($0.threshold)) \(percent($0.trueMatchRate)) / \(percent($0.falseMatchRate))"
+                        }
+                        .joined(separator: ", ") + "; advantage over guessing \(number(advantage))")
+            }
+        }
+        let utility = report.utility
+        var kept =
+            "utility: \(percent(utility.meanUntouchedFraction)) of the image untouched; faces found "
+            + "\(utility.originalFaceCount) before, \(utility.anonymizedFaceCount.map(String.init) ?? "-") after"
+        if let error = utility.meanLandmarkError {
+            kept += "; landmarks of faces still found off by \(number(error)) eye distances"
+        }
+        lines.append(kept)
+        if let stability = utility.temporalStability {
+            lines.append(
+                "mask stability over \(stability.tracks.count) tracks: jitter \(number(stability.meanJitter)) "
+                    + "(95th percentile \(number(stability.jitter95))) of the box side per frame, box change "
+                    + "\(number(stability.meanBoxChange)) (1 − IoU), \(stability.flickerCount) flickers in "
+                    + "\(stability.flickeringTrackCount) tracks")
+        }
+        if let technique = report.maskTechnique, let mask = report.mask {
+            lines.append("mask declared: \(mask) (ISO/IEC 20889: \(technique))")
+        }
         if report.tooSmallFaceCount > 0 {
             lines.append(
                 "too small to judge (under \(Int(report.minimumFaceSide)) px, not counted): "

@@ -68,7 +68,7 @@ public struct DirectoryPairing: Sendable, Hashable {
     }
 
     /// Relative paths of the still images under `root`, sorted.
-    static func images(under root: URL) throws(AuditError) -> [String] {
+    public static func images(under root: URL) throws(AuditError) -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {

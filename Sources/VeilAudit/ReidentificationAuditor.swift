@@ -27,6 +27,11 @@ public final class ReidentificationAuditor {
     /// Run on the anonymized image to see whether faces can still be found; nil skips the check.
     public let residualDetector: (any ObjectDetector)?
     private let recognizer: FaceRecognizer
+    /// Every judged face audited so far, with its descriptors (memory only), for
+    /// ``identification()``.
+    public private(set) var probes: [GalleryProbe] = []
+    /// Descriptors of distractor faces added with ``addDistractors(in:faces:)``.
+    public private(set) var distractors: [FaceDescriptor] = []
 
     /// - Throws: ``AuditError`` when a model is missing or unloadable, or the configuration
     ///   is invalid.
@@ -95,19 +100,62 @@ public final class ReidentificationAuditor {
             throw .sizeMismatch(original: original.size.description, anonymized: anonymized.size.description)
         }
         let bounds = original.size.bounds
-        let faceBoxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: bounds) }.filter {
-            !$0.isEmpty
-        }
+        let faceDetections = faces.filter { $0.objectClass == .face }.map { face in
+            var clamped = face
+            clamped.box = face.box.clamped(to: bounds)
+            return clamped
+        }.filter { !$0.box.isEmpty }
         var timing = AuditTiming()
-        let residual = try residualFaces(in: anonymized, skip: faceBoxes.isEmpty)
+        let residual = try residualFaces(in: anonymized)
         var audits: [FaceAudit] = []
-        for box in faceBoxes {
-            var audit = try auditFace(
+        for face in faceDetections {
+            let box = face.box
+            var (audit, probe) = try auditFace(
                 box, original: original, anonymized: anonymized, residual: residual, timing: &timing)
             audit.maskCoverage = masks.map { $0.coverage(of: box) }
+            if let found = residual, audit.residualDetection?.isDetected == true {
+                audit.residualDetection?.landmarkError = Self.landmarkError(of: face, among: found)
+            }
+            if var probe {
+                probe.path = path
+                probe.faceIndex = audits.count
+                probes.append(probe)
+            }
             audits.append(audit)
         }
-        return ImageAudit(path: path, faces: audits, timing: timing)
+        let utility = ImageUtility(
+            originalFaceCount: audits.count,
+            anonymizedFaceCount: residual?.count,
+            untouchedFraction: 1
+                - changedFraction(
+                    of: Box(x: 0, y: 0, width: Double(original.width), height: Double(original.height)),
+                    original: original, anonymized: anonymized)
+        )
+        return ImageAudit(path: path, faces: audits, timing: timing, utility: utility)
+    }
+
+    /// Adds the faces of an image of other people to the identification gallery as
+    /// distractors (impostors a masked face must out-rank its own original against). Faces
+    /// under ``AuditConfiguration/minimumFaceSide`` are skipped, as they are when judging.
+    ///
+    /// - Returns: the number of faces added.
+    @discardableResult
+    public func addDistractors(in image: Image, faces: [Detection]) throws(AuditError) -> Int {
+        let boxes = faces.filter { $0.objectClass == .face }.map { $0.box.clamped(to: image.size.bounds) }.filter {
+            !$0.isEmpty && min($0.width, $0.height) >= configuration.minimumFaceSide
+        }
+        for box in boxes {
+            let landmarks = try recognizer.landmarks(in: image, face: box)
+            distractors.append(try recognizer.descriptor(in: image, face: box, landmarks: landmarks))
+        }
+        return boxes.count
+    }
+
+    /// Ranks every judged face audited so far against the gallery of their originals plus the
+    /// distractors (``GalleryIdentification``).
+    public func identification() -> GalleryIdentification {
+        GalleryIdentification(
+            probes: probes, distractors: distractors, sameIdentityThreshold: configuration.matchThreshold)
     }
 
     // MARK: - One face
@@ -118,12 +166,12 @@ public final class ReidentificationAuditor {
         anonymized: Image,
         residual: [Detection]?,
         timing: inout AuditTiming
-    ) throws(AuditError) -> FaceAudit {
+    ) throws(AuditError) -> (FaceAudit, GalleryProbe?) {
         let clock = ContinuousClock()
         let residualDetection = residualDetection(of: box, among: residual)
         // 0. Too small for the recogniser: say so instead of a verdict it cannot give.
         if min(box.width, box.height) < configuration.minimumFaceSide {
-            return FaceAudit(
+            let audit = FaceAudit(
                 box: box,
                 changedFraction: changedFraction(of: box, original: original, anonymized: anonymized),
                 distances: [],
@@ -131,6 +179,7 @@ public final class ReidentificationAuditor {
                 residualDetection: residualDetection,
                 isTooSmallToJudge: true
             )
+            return (audit, nil)
         }
         // 1. The reference: the original face, aligned by its own landmarks.
         let start = clock.now
@@ -149,6 +198,7 @@ public final class ReidentificationAuditor {
         let localBox = box.offsetBy(dx: -origin.x, dy: -origin.y)
         let localLandmarks = landmarks.offsetBy(dx: -origin.x, dy: -origin.y)
         var distances: [AttackDistance] = []
+        var probeAttempts: [GalleryProbe.Attempt] = []
         let attempts: [ImageAttack?] = [nil] + configuration.attacks
         for attack in attempts {
             var attacked = crop
@@ -157,8 +207,10 @@ public final class ReidentificationAuditor {
                 try attack.apply(to: &attacked)
                 timing.attackSeconds += (clock.now - attackStart).seconds
             }
-            let distance = try closestDistance(
+            let (distance, descriptor) = try closestDescriptor(
                 to: reference, in: attacked, face: localBox, originalLandmarks: localLandmarks, timing: &timing)
+            probeAttempts.append(
+                GalleryProbe.Attempt(attack: attack?.description ?? AttackDistance.unattacked, descriptor: descriptor))
             distances.append(
                 AttackDistance(
                     attack: attack?.description ?? AttackDistance.unattacked,
@@ -168,13 +220,14 @@ public final class ReidentificationAuditor {
             )
         }
 
-        return FaceAudit(
+        let audit = FaceAudit(
             box: box,
             changedFraction: changed,
             distances: distances,
             isReidentified: distances.contains { $0.isReidentified },
             residualDetection: residualDetection
         )
+        return (audit, GalleryProbe(path: "", faceIndex: 0, reference: reference, attempts: probeAttempts))
     }
 
     /// Whether the residual detector still finds the face at `box`; nil when none ran.
@@ -191,14 +244,15 @@ public final class ReidentificationAuditor {
         }
     }
 
-    /// The descriptor distance for one (attacked) crop, under the configured alignment.
-    private func closestDistance(
+    /// The descriptor of one (attacked) crop nearest the reference under the configured
+    /// alignment, and its distance.
+    private func closestDescriptor(
         to reference: FaceDescriptor,
         in image: Image,
         face: Box,
         originalLandmarks: FaceLandmarks,
         timing: inout AuditTiming
-    ) throws(AuditError) -> Double {
+    ) throws(AuditError) -> (Double, FaceDescriptor) {
         var alignments: [FaceLandmarks] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -210,19 +264,32 @@ public final class ReidentificationAuditor {
         case .worstOfBoth:
             alignments = [originalLandmarks, try recognizer.landmarks(in: image, face: face)]
         }
-        var best = Double.infinity
+        var best: (Double, FaceDescriptor)?
         for landmarks in alignments {
             let descriptor = try recognizer.descriptor(in: image, face: face, landmarks: landmarks)
-            best = min(best, descriptor.distance(to: reference))
+            let distance = descriptor.distance(to: reference)
+            if distance < best?.0 ?? .infinity { best = (distance, descriptor) }
         }
         timing.descriptorSeconds += (clock.now - start).seconds
         timing.descriptorCount += alignments.count
-        return best
+        return best ?? (.infinity, reference)
+    }
+
+    /// Mean distance between a face's landmarks and those of the best-overlapping face found in
+    /// the anonymized image, ÷ the distance between the eyes; nil without five landmarks on both.
+    public static func landmarkError(of face: Detection, among found: [Detection]) -> Double? {
+        guard let best = found.max(by: { face.box.iou($0.box) < face.box.iou($1.box) }),
+            face.landmarks.count == 5, best.landmarks.count == 5
+        else { return nil }
+        let eyes = hypot(face.landmarks[0].x - face.landmarks[1].x, face.landmarks[0].y - face.landmarks[1].y)
+        guard eyes > 0 else { return nil }
+        let total = zip(face.landmarks, best.landmarks).map { hypot($0.x - $1.x, $0.y - $1.y) }.reduce(0, +)
+        return total / 5 / eyes
     }
 
     /// Faces the residual detector finds in the anonymized image; nil without a detector.
-    private func residualFaces(in anonymized: Image, skip: Bool) throws(AuditError) -> [Detection]? {
-        guard let residualDetector, !skip else { return residualDetector == nil ? nil : [] }
+    private func residualFaces(in anonymized: Image) throws(AuditError) -> [Detection]? {
+        guard let residualDetector else { return nil }
         do {
             return try residualDetector.detect(in: anonymized).filter {
                 $0.objectClass == .face && $0.score >= configuration.residualDetectionScore

@@ -27,6 +27,9 @@ public struct BatchReport: Codable, Sendable {
         public var threshold: Double
         /// The mask style.
         public var mask: MaskStyle
+        /// The mask's ISO/IEC 20889:2018 classification (``MaskStyle/technique``), e.g.
+        /// "generalization with randomization (noise addition)" for `layered`.
+        public var maskTechnique: String
         /// The face mask shape.
         public var faceShape: MaskShape
         /// Growth of face boxes before masking.
@@ -242,6 +245,7 @@ public struct BatchReport: Codable, Sendable {
             targets: settings.targets.sorted(),
             threshold: settings.threshold,
             mask: settings.masker.style,
+            maskTechnique: settings.masker.style.technique,
             faceShape: settings.planner.faceShape,
             faceMargin: settings.planner.faceMargin,
             plateMargin: settings.planner.plateMargin,

@@ -1,4 +1,5 @@
 public import Foundation
+import VeilMasking
 import VeilMedia
 public import VeilPipeline
 public import VeilVideo
@@ -134,7 +135,8 @@ public struct ReviewedRender: Sendable {
         return RenderReport(
             version: version, tracksFile: tracks.lastPathComponent, mediaSHA256: prepared.tracksFile.media.sha256,
             tracksSHA256: prepared.tracksSHA256, outputSHA256: outcome.outputSHA256 ?? "unreadable",
-            mask: settings.masker.style.rawValue, encoding: RenderReport.Encoding(video.output),
+            mask: settings.masker.style.rawValue, maskTechnique: settings.masker.style.technique,
+            encoding: RenderReport.Encoding(video.output),
             excludedTrackIDs: settings.excludedTrackIDs.sorted(),
             manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
             exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },
@@ -164,6 +166,8 @@ public struct RenderReport: Encodable, Sendable {
     public var outputSHA256: String
     /// The mask style.
     public var mask: String
+    /// The mask's ISO/IEC 20889:2018 classification (`MaskStyle.technique`).
+    public var maskTechnique: String
     /// How the output was encoded (detection settings are in the tracks file's provenance).
     public var encoding: Encoding
     /// Tracks left unmasked.
@@ -180,7 +184,7 @@ public struct RenderReport: Encodable, Sendable {
     /// A report.
     public init(
         version: String, tracksFile: String, mediaSHA256: String, tracksSHA256: String, outputSHA256: String,
-        mask: String, encoding: Encoding, excludedTrackIDs: [Int], manualRegionLabels: [String],
+        mask: String, maskTechnique: String, encoding: Encoding, excludedTrackIDs: [Int], manualRegionLabels: [String],
         exclusionLabels: [String], review: ReviewRecord?, video: VideoOutcome
     ) {
         self.version = version
@@ -189,6 +193,7 @@ public struct RenderReport: Encodable, Sendable {
         self.tracksSHA256 = tracksSHA256
         self.outputSHA256 = outputSHA256
         self.mask = mask
+        self.maskTechnique = maskTechnique
         self.encoding = encoding
         self.excludedTrackIDs = excludedTrackIDs
         self.manualRegionLabels = manualRegionLabels

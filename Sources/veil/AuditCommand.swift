@@ -3,6 +3,7 @@ import Foundation
 import VeilAudit
 import VeilDetection
 import VeilGeometry
+import VeilMasking
 import VeilMedia
 import VeilPipeline
 import VeilVideo
@@ -22,6 +23,12 @@ struct AuditCommand: ParsableCommand {
             re-identification. Works on any tool's output. Pairs directories by relative path; \
             videos frame by frame. Faces under --min-face-size are listed as "too small to \
             judge" and left out of the rate.
+
+            Identification: each judged masked face is also ranked against a gallery of the \
+            originals of every judged face (its own among the others) plus the faces of \
+            --gallery photos; it is identified only when its own identity comes first. The \
+            rank-1 and rank-5 rates are shown beside chance, with the reference-photo match \
+            rates at several thresholds (ROC). A mask that leaves nothing scores at chance.
 
             Exit status: 0 done, 1 failed, 2 usage error, 3 rate above --fail-above.
             """
@@ -53,6 +60,26 @@ struct AuditCommand: ParsableCommand {
             "Faces smaller than this (shorter side, pixels) are reported as too small to judge and left out of the rate: dlib's recogniser is unreliable below about 40 px."
     )
     var minFaceSize: Double = AuditConfiguration().minimumFaceSide
+
+    @Option(
+        help: "A directory of photos of other people: their faces join the identification gallery as distractors.")
+    var gallery: String?
+
+    @Option(
+        help: "The Veil mask the anonymized media was made with, to name its ISO/IEC 20889 technique in the report.")
+    var mask: MaskStyle?
+
+    @Option(
+        help: ArgumentHelp(
+            "Videos: the tracks file `veil detect` wrote for the original; adds mask jitter and flicker per track.",
+            valueName: "tracks-file"))
+    var tracks: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write SVG plots here: the distance histogram and the reference-photo ROC (numbers only, no faces).",
+            valueName: "directory"))
+    var plots: String?
 
     func validate() throws {
         guard sampleEvery >= 1 else { throw ValidationError("--sample-every must be at least 1") }
@@ -96,18 +123,31 @@ struct AuditCommand: ParsableCommand {
                 try auditImages(originalURL, anonymizedURL, path: originalURL.lastPathComponent, auditor, detector)
             ]
         }
+        if let gallery {
+            try addDistractors(under: URL(fileURLWithPath: gallery), auditor, detector)
+        }
         let report = AuditReport(
             files: files,
             configuration: configuration,
             unpairedOriginals: unpairedOriginals,
             unpairedAnonymized: unpairedAnonymized,
-            models: models.fingerprints + detector.models
+            models: models.fingerprints + detector.models,
+            identification: auditor.identification(),
+            mask: mask.map { ($0.rawValue, $0.technique) },
+            temporalStability: try tracks.map(Self.temporalStability)
         )
         print(AuditTable.render(report))
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        if let plots {
+            let directory = URL(fileURLWithPath: plots)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for plot in AuditPlots.all(report) {
+                try Data(plot.svg.utf8).write(to: directory.appendingPathComponent(plot.name), options: .atomic)
+            }
         }
         if let failAbove, report.reidentificationRate > failAbove { throw ExitStatus.auditAboveThreshold }
     }
@@ -126,6 +166,25 @@ struct AuditCommand: ParsableCommand {
             minimumScore: faceThreshold,
             path: path
         )
+    }
+
+    /// Mask steadiness from a tracks file: each track's planned boxes, the ones masks are drawn on.
+    private static func temporalStability(_ path: String) throws -> TemporalStability {
+        let file = try TracksFile.load(from: URL(fileURLWithPath: path))
+        return TemporalStability(
+            tracks: file.tracks.map { track in (id: track.id, boxes: track.boxes.map { (frame: $0.frame, box: $0.box) })
+            })
+    }
+
+    /// Adds every face found in the photos under `directory` to the gallery as distractors.
+    private func addDistractors(
+        under directory: URL, _ auditor: ReidentificationAuditor, _ detector: any ObjectDetector
+    ) throws {
+        for path in try DirectoryPairing.images(under: directory) {
+            let image = try ImageCodec.read(directory.appendingPathComponent(path))
+            let faces = try detector.detect(in: image).filter { $0.objectClass == .face && $0.score >= faceThreshold }
+            try auditor.addDistractors(in: image, faces: faces)
+        }
     }
 
     /// Reads both videos in step and audits every `sampleEvery`-th frame pair.

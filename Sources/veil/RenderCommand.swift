@@ -140,6 +140,7 @@ struct RenderCommand: ParsableCommand {
                 version: Veil.version, tracksFile: tracksURL.lastPathComponent, mediaSHA256: file.media.sha256,
                 tracksSHA256: (try? SHA256.hex(ofFileAt: tracksURL)) ?? "unreadable",
                 outputSHA256: outcome.outputSHA256 ?? "unreadable", mask: settings.masker.style.rawValue,
+                maskTechnique: settings.masker.style.technique,
                 encoding: RenderReport.Encoding(video.output), excludedTrackIDs: settings.excludedTrackIDs.sorted(),
                 manualRegionLabels: settings.userRegions.regions.map { $0.label ?? "unlabelled" },
                 exclusionLabels: settings.userRegions.exclusions.map { $0.label ?? "unlabelled" },

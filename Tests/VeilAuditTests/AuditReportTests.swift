@@ -105,6 +105,24 @@ struct AuditReportTests {
         #expect(table.split(separator: "\n").filter { $0.contains("too small") }.count == 3)
     }
 
+    @Test func aReportWithFacesTooSmallToJudgeEncodesAsJSON() throws {
+        // JSON has no infinity: the unmeasured distance of a face too small to judge is null.
+        let small = FaceAudit(
+            box: Box(x: 5, y: 5, width: 14, height: 16), changedFraction: 1, distances: [], isReidentified: false,
+            residualDetection: nil, isTooSmallToJudge: true)
+        let report = AuditReport(
+            files: [ImageAudit(path: "a.jpg", faces: [small, face(none: 0.7, median: 0.8)], timing: AuditTiming())],
+            configuration: configuration)
+        let data = try JSONEncoder().encode(report)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let faces = try #require((json["files"] as? [[String: Any]])?.first?["faces"] as? [[String: Any]])
+        #expect(faces[0]["minimumDistance"] is NSNull)
+        #expect(faces[1]["minimumDistance"] as? Double == 0.7)
+        let decoded = try JSONDecoder().decode(AuditReport.self, from: data)
+        #expect(decoded.files[0].faces[0].minimumDistance == .infinity)
+        #expect(decoded == report)
+    }
+
     @Test func tableFitsAHundredColumnsWithEveryAttackAndLongNames() {
         let attacks = ImageAttack.standardSet
         let distances =

@@ -12,6 +12,8 @@ enum MaskMatrix {
         var mask: TestMask
         var portrait: String
         var audit: ImageAudit
+        /// The face's descriptors, for identification against a gallery.
+        var probe: GalleryProbe?
     }
 
     /// Computed on first use; a failure is kept and rethrown to every test that asks.
@@ -24,7 +26,7 @@ enum MaskMatrix {
             for mask in TestMask.allCases {
                 let masked = try mask.apply(to: image, face: face)
                 let audit = try auditor.audit(original: image, anonymized: masked, faces: [detection], path: portrait)
-                entries.append(Entry(mask: mask, portrait: portrait, audit: audit))
+                entries.append(Entry(mask: mask, portrait: portrait, audit: audit, probe: auditor.probes.last))
             }
         }
         return entries
@@ -32,6 +34,11 @@ enum MaskMatrix {
 
     static func audits(for mask: TestMask) throws -> [ImageAudit] {
         try entries.get().filter { $0.mask == mask }.map(\.audit)
+    }
+
+    /// The mask's faces ranked against the gallery of the portraits' originals.
+    static func identification(for mask: TestMask) throws -> GalleryIdentification {
+        GalleryIdentification(probes: try entries.get().filter { $0.mask == mask }.compactMap(\.probe))
     }
 
     static func report(for mask: TestMask) throws -> AuditReport {

@@ -57,6 +57,21 @@ struct ReidentificationAuditorTests {
         }
     }
 
+    @Test func aWeakBlurRanksFirstInTheGalleryAndMatchesItsReference() throws {
+        let identification = try MaskMatrix.identification(for: .blurSigma2)
+        #expect(identification.probeCount == Fixtures.all.count)
+        #expect(identification.bestSingleAttack.rank1Rate == 1)
+        let atThreshold = try #require(identification.roc.first { abs($0.threshold - 0.6) < 1e-9 })
+        #expect(atThreshold.trueMatchRate == 1)
+    }
+
+    @Test(arguments: [TestMask.solidFill, .layered])
+    func aStrongMaskMatchesNoReferenceAtTheThreshold(mask: TestMask) throws {
+        let identification = try MaskMatrix.identification(for: mask)
+        let atThreshold = try #require(identification.roc.first { abs($0.threshold - 0.6) < 1e-9 })
+        #expect(atThreshold.trueMatchRate == 0, "\(mask)")
+    }
+
     @Test(arguments: [TestMask.solidFill, .layered])
     func aStrongMaskIsNotReidentifiedUnderAnyAttack(mask: TestMask) throws {
         for audit in try MaskMatrix.audits(for: mask) {

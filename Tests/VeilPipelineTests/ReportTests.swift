@@ -34,6 +34,10 @@ import VeilVideo
         #expect(file["counts"] == nil)
         let settings = try #require(json["settings"] as? [String: Any])
         #expect((settings["image"] as? [String: Any])?["quality"] as? Int == 92)
+        #expect(settings["mask"] as? String == "layered")
+        #expect(
+            settings["maskTechnique"] as? String == "generalization with randomization (noise addition)",
+            "every report names the mask's ISO/IEC 20889 technique")
         #expect(settings["video"] == nil)
         let totals = try #require(json["totals"] as? [String: Any])
         #expect((totals["detections"] as? [String: Int])?["face"] == 1)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Re-identification audit of every mask on a folder of photos (issue 17), for docs/AUDIT.md:
+#   scripts/audit_dev.sh VEIL PHOTOS NAME [GALLERY]
+# PHOTOS: a folder of originals (e.g. ../shared/eval/faces-dlib/images); NAME: the row prefix;
+# GALLERY: an optional folder of photos of other people (distractors in the identification
+# gallery). Writes .audit/NAME/<mask>/ and .audit/NAME/<mask>.json and prints one Markdown row
+# per mask. Weak blurs come from ffmpeg's gblur (another tool's output, as a user would audit).
+# MASKS overrides the list; `layered-C-N` is the layered mask with --layered-cells C and
+# --layered-noise N (the strength sweep in docs/AUDIT.md).
+set -euo pipefail
+VEIL="$1"
+PHOTOS="$2"
+NAME="$3"
+GALLERY="${4:-}"
+OUT=".audit/$NAME"
+mkdir -p "$OUT/original"
+# Originals are copied as JPEG/PNG under one root so that both trees pair by relative path.
+find "$PHOTOS" -maxdepth 1 -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) -print0 |
+  while IFS= read -r -d '' file; do cp -n "$file" "$OUT/original/"; done
+
+masks="${MASKS:-gblur2 gblur8 layered fill pixelate surrogate blur}"
+for mask in $masks; do
+  dir="$OUT/$mask"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir.tmp"
+    case "$mask" in
+      gblur*)
+        sigma="${mask#gblur}"
+        for file in "$OUT"/original/*; do
+          ffmpeg -loglevel error -y -i "$file" -vf "gblur=sigma=$sigma" -q:v 2 "$dir.tmp/$(basename "$file")"
+        done ;;
+      layered-*)
+        IFS=- read -r _ cells noise <<< "$mask"
+        "$VEIL" anonymize "$OUT/original" -o "$dir.tmp" --targets face --mask layered \
+          --layered-cells "$cells" --layered-noise "$noise" --quiet ;;
+      *) "$VEIL" anonymize "$OUT/original" -o "$dir.tmp" --targets face --mask "$mask" --quiet ;;
+    esac
+    mv "$dir.tmp" "$dir"
+  fi
+  declared=()
+  case "$mask" in gblur*) ;; layered-*) declared=(--mask layered) ;; *) declared=(--mask "$mask") ;; esac
+  gallery=()
+  [ -n "$GALLERY" ] && gallery=(--gallery "$GALLERY")
+  "$VEIL" audit "$OUT/original" "$dir" --json "$OUT/$mask.json" "${declared[@]}" "${gallery[@]}" > "$OUT/$mask.txt"
+done
+
+python3 - "$NAME" "$OUT" $masks <<'PY'
+import json, sys
+name, out, masks = sys.argv[1], sys.argv[2], sys.argv[3:]
+print("| set | anonymization | faces judged / too small | re-identified (distance < 0.6, worst case) "
+      "| rank-1 best attack | rank-5 | chance rank-1 / rank-5 | rank-1 any attack | gallery | "
+      "true / false match at 0.6 | advantage |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for mask in masks:
+    r = json.load(open(f"{out}/{mask}.json"))
+    g = r["identification"]
+    at06 = next(p for p in g["roc"] if abs(p["threshold"] - 0.6) < 1e-6)
+    label = {"gblur2": "ffmpeg gblur σ = 2", "gblur8": "ffmpeg gblur σ = 8"}.get(mask, f"Veil `{mask}`")
+    if mask.startswith("layered-"):
+        _, cells, noise = mask.split("-")
+        label = f"Veil `layered`, {cells} cells, noise ±{noise}"
+    best = g["bestSingleAttack"]
+    print(f"| {name} | {label} | {r['judgedFaceCount']} / {r['tooSmallFaceCount']} "
+          f"| {r['reidentifiedFaceCount']}/{r['judgedFaceCount']} ({100*r['reidentificationRate']:.0f} %) "
+          f"| **{100*best['rank1Rate']:.0f} %** ({best['attack']}) | {100*best['rank5Rate']:.0f} % "
+          f"| {100*g['chanceRank1Rate']:.0f} % / {100*g['chanceRank5Rate']:.0f} % "
+          f"| {100*g['anyAttack']['rank1Rate']:.0f} % | {g['gallerySize']} ({g['distractorCount']} distractors) "
+          f"| {100*at06['trueMatchRate']:.0f} % / {100*at06['falseMatchRate']:.1f} % "
+          f"| {g['verificationAdvantage']:.2f} |")
+PY
