@@ -289,8 +289,11 @@ install_onnx_venv() {
 }
 
 install_apt
-install_slurm
-install_kubernetes_validate
+# The deploy tests' tools; an image that only runs Veil (deploy/Containerfile) leaves them out.
+if [ -z "${VEIL_SETUP_RUNTIME_ONLY:-}" ]; then
+  install_slurm
+  install_kubernetes_validate
+fi
 install_onnx_venv
 install_opencv_pc
 install_ort

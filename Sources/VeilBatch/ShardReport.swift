@@ -84,11 +84,11 @@ public struct ShardReportLine: Sendable, Codable, Hashable {
     /// An empty line of `event`; fill in the fields that event uses.
     public init(event: String) { self.event = event }
 
-    /// The item statuses.
+    /// An item's status: processed in this run.
     public static let done = "done"
-    /// See ``done``.
+    /// An item's status: done before, its record and output intact.
     public static let skipped = "skipped"
-    /// See ``done``.
+    /// An item's status: it failed (``error`` says why).
     public static let failed = "failed"
 }
 

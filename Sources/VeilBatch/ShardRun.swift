@@ -47,7 +47,7 @@ public struct ShardRun: Sendable {
     /// Runs the shard.
     ///
     /// - Parameters:
-    ///   - engine: makes the engine for items with these options and these kinds (loading
+    ///   - makeEngine: makes the engine for items with these options and these kinds (loading
     ///     models only for the kinds present); called once per distinct option set.
     ///   - finished: called with each item's report line as soon as it is written.
     /// - Throws: what `engine` throws (missing models), or ``BatchError/unwritable(path:reason:)``
