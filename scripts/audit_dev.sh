@@ -44,27 +44,7 @@ for mask in $masks; do
   "$VEIL" audit "$OUT/original" "$dir" --json "$OUT/$mask.json" "${declared[@]}" "${gallery[@]}" > "$OUT/$mask.txt"
 done
 
-python3 - "$NAME" "$OUT" $masks <<'PY'
-import json, sys
-name, out, masks = sys.argv[1], sys.argv[2], sys.argv[3:]
-print("| set | anonymization | faces judged / too small | re-identified (distance < 0.6, worst case) "
-      "| rank-1 best attack | rank-5 | chance rank-1 / rank-5 | rank-1 any attack | gallery | "
-      "true / false match at 0.6 | advantage |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for mask in masks:
-    r = json.load(open(f"{out}/{mask}.json"))
-    g = r["identification"]
-    at06 = next(p for p in g["roc"] if abs(p["threshold"] - 0.6) < 1e-6)
-    label = {"gblur2": "ffmpeg gblur σ = 2", "gblur8": "ffmpeg gblur σ = 8"}.get(mask, f"Veil `{mask}`")
-    if mask.startswith("layered-"):
-        _, cells, noise = mask.split("-")
-        label = f"Veil `layered`, {cells} cells, noise ±{noise}"
-    best = g["bestSingleAttack"]
-    print(f"| {name} | {label} | {r['judgedFaceCount']} / {r['tooSmallFaceCount']} "
-          f"| {r['reidentifiedFaceCount']}/{r['judgedFaceCount']} ({100*r['reidentificationRate']:.0f} %) "
-          f"| **{100*best['rank1Rate']:.0f} %** ({best['attack']}) | {100*best['rank5Rate']:.0f} % "
-          f"| {100*g['chanceRank1Rate']:.0f} % / {100*g['chanceRank5Rate']:.0f} % "
-          f"| {100*g['anyAttack']['rank1Rate']:.0f} % | {g['gallerySize']} ({g['distractorCount']} distractors) "
-          f"| {100*at06['trueMatchRate']:.0f} % / {100*at06['falseMatchRate']:.1f} % "
-          f"| {g['verificationAdvantage']:.2f} |")
-PY
+# shellcheck disable=SC2086
+python3 "$(dirname "$0")/audit_tables.py" reid --header "$NAME" "$OUT" $masks
+# shellcheck disable=SC2086
+python3 "$(dirname "$0")/audit_tables.py" utility --header "$NAME" "$OUT" $masks

@@ -4,6 +4,7 @@
     scripts/audit_tables.py reid [--header] NAME DIR MASK[:SUFFIX] ...
     scripts/audit_tables.py utility [--header] NAME DIR MASK[:SUFFIX] ...
     scripts/audit_tables.py video [--header] NAME REPORT.json
+    scripts/audit_tables.py strength [--header] NAME DIR layered-C-N ...
 
 DIR/MASK(SUFFIX).json are the reports scripts/audit_dev.sh writes; `layered-C-N` names the
 layered mask with C cells and noise ±N.
@@ -73,6 +74,25 @@ def video(name, path, header):
           f"| {s['flickerCount']} in {s['flickeringTrackCount']} tracks |")
 
 
+def strength(name, out, specs, header):
+    if header:
+        print("| set | layered cells | noise (± levels) | distance < 0.6 | smallest distance (any face, any attack) "
+              "| rank-1, best single attack | rank-1, any attack | rank-5 | true / false match at 0.7 |")
+        print("|---|---|---|---|---|---|---|---|---|")
+    for mask, r in reports(out, specs):
+        g = r["identification"]
+        n = g["probeCount"]
+        _, cells, noise = mask.split("-")
+        distances = [f["minimumDistance"] for file in r["files"] for f in file["faces"]
+                     if f["minimumDistance"] is not None]
+        at = next(p for p in g["roc"] if abs(p["threshold"] - 0.7) < 1e-6)
+        best = g["bestSingleAttack"]
+        print(f"| {name} | {cells} | {noise} | {r['reidentifiedFaceCount']}/{r['judgedFaceCount']} "
+              f"| {min(distances):.2f} | {best['rank1Count']}/{n} ({best['attack']}) "
+              f"| {g['anyAttack']['rank1Count']}/{n} | {best['rank5Count']}/{n} "
+              f"| {100 * at['trueMatchRate']:.0f} % / {100 * at['falseMatchRate']:.1f} % |")
+
+
 if __name__ == "__main__":
     kind, args = sys.argv[1], sys.argv[2:]
     header = bool(args) and args[0] == "--header"
@@ -81,4 +101,4 @@ if __name__ == "__main__":
     if kind == "video":
         video(args[0], args[1], header)
     else:
-        {"reid": reid, "utility": utility}[kind](args[0], args[1], args[2:], header)
+        {"reid": reid, "utility": utility, "strength": strength}[kind](args[0], args[1], args[2:], header)
