@@ -208,8 +208,14 @@ int CVeilAV_openOutput(CVeilAV_Session *session, const char *path, const CVeilAV
     session->toEncode->height = session->encoder->height;
     if (av_frame_get_buffer(session->toEncode, 0) < 0) return CVeilAV_fail(error, errorLength, "out of memory");
     if (session->encoder->width != (session->width & ~1) || session->encoder->height != (session->height & ~1)) {
-        // Reads the written frame's even-sized part (session size) and writes toEncode's planes,
-        // which av_frame_get_buffer sized (and padded) for the encoder's size.
+        // Reads toEncodeSource (session size, even) and writes toEncode (encoder size); both
+        // come from av_frame_get_buffer, padded for SIMD (see DECISIONS.md, buffer contracts).
+        session->toEncodeSource = av_frame_alloc();
+        if (!session->toEncodeSource) return CVeilAV_fail(error, errorLength, "out of memory");
+        session->toEncodeSource->format = AV_PIX_FMT_YUV420P;
+        session->toEncodeSource->width = session->width & ~1;
+        session->toEncodeSource->height = session->height & ~1;
+        if (av_frame_get_buffer(session->toEncodeSource, 64) < 0) return CVeilAV_fail(error, errorLength, "out of memory");
         session->toEncodeScaler = sws_getContext(session->width & ~1, session->height & ~1, AV_PIX_FMT_YUV420P,
                                                  session->encoder->width, session->encoder->height, AV_PIX_FMT_YUV420P,
                                                  SWS_BILINEAR, NULL, NULL, NULL);
@@ -289,11 +295,16 @@ int CVeilAV_writeFrame(CVeilAV_Session *session, const uint8_t *yuv, size_t leng
     int strides[4];
     CVeilAV_planarLayout((uint8_t *)yuv, session->width, session->height, planes, strides);
     if (session->toEncodeScaler) {
-        // Source: the caller's planes (`needed` bytes, checked above), read over the even-sized
-        // part; destination: toEncode's own buffer, sized by av_frame_get_buffer for the encoder.
-        const uint8_t *source[4] = {planes[0], planes[1], planes[2], NULL};
-        int sourceStrides[4] = {strides[0], strides[1], strides[2], 0};
-        sws_scale(session->toEncodeScaler, source, sourceStrides, 0, session->height & ~1, frame->data, frame->linesize);
+        // The caller's planes (`needed` bytes, checked above) are copied row by row into the
+        // padded source frame; swscale then reads only FFmpeg-allocated memory and writes toEncode.
+        AVFrame *source = session->toEncodeSource;
+        if (av_frame_make_writable(source) < 0) return CVeilAV_fail(error, errorLength, "frame %lld: out of memory", (long long)index);
+        int width = source->width, height = source->height;
+        av_image_copy_plane(source->data[0], source->linesize[0], planes[0], strides[0], width, height);
+        av_image_copy_plane(source->data[1], source->linesize[1], planes[1], strides[1], width / 2, height / 2);
+        av_image_copy_plane(source->data[2], source->linesize[2], planes[2], strides[2], width / 2, height / 2);
+        sws_scale(session->toEncodeScaler, (const uint8_t *const *)source->data, source->linesize, 0, height,
+                  frame->data, frame->linesize);
     } else {
         // The encoded size is the picture's, rounded down to even (see addVideoStream).
         int width = frame->width, height = frame->height;

@@ -350,6 +350,7 @@ void CVeilAV_close(CVeilAV_Session *session) {
     avcodec_free_context(&session->encoder);
     av_frame_free(&session->toEncode);
     sws_freeContext(session->toEncodeScaler);
+    av_frame_free(&session->toEncodeSource);
     av_packet_free(&session->writePacket);
     avcodec_free_context(&session->decoder);
     av_frame_free(&session->decoded);

@@ -75,9 +75,12 @@ struct CVeilAV_Session {
     AVStream *outputVideo;
     AVCodecContext *encoder;
     AVFrame *toEncode;
-    /// With `maximumHeight`: scales the written 4:2:0 frame (input size) into `toEncode`
-    /// (encoder size); NULL when the sizes agree.
+    /// With `maximumHeight`: scales `toEncodeSource` (the written 4:2:0 frame, input size) into
+    /// `toEncode` (encoder size); NULL when the sizes agree.
     struct SwsContext *toEncodeScaler;
+    /// The caller's planes copied into FFmpeg-allocated, padded memory before scaling (swscale's
+    /// SIMD may read past a row's end; the caller's buffer is exact-sized).
+    AVFrame *toEncodeSource;
     AVPacket *writePacket;
     DurationSlot durations[CVEILAV_DURATION_SLOTS];
     int64_t writtenCount;

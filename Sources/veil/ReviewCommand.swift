@@ -54,6 +54,9 @@
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+            if let output, Self.isSameFile(output, input) {
+                throw ValidationError("--output is the input; the export never overwrites the original")
+            }
         }
 
         func run() throws {
@@ -99,6 +102,10 @@
             if case .failure(let error) = outcome.withLock({ $0 }) {
                 throw CommandFailure("review server: \(error)")
             }
+        }
+
+        private static func isSameFile(_ a: String, _ b: String) -> Bool {
+            URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
         }
 
         /// The tracks file to review: the one given, or VIDEO.tracks.json beside the video, made
