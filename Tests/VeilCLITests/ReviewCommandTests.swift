@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilGeometry
 import VeilMedia
 import VeilPipeline
 
@@ -60,6 +61,36 @@ import VeilPipeline
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: hasReviewCommand)) func withoutATracksFileItDetectsFirstAndStopsOnSIGTERM() throws {
+        let root = try CLITests.directory()
+        let clip = root.appendingPathComponent("face.mp4")
+        try CLITests.ffmpeg([
+            "-loglevel", "error", "-y", "-loop", "1", "-framerate", "5", "-i", CLITests.astronaut.path, "-t", "1",
+            "-vf", "scale=320:320,format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", clip.path,
+        ])
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["review", clip.path, "--targets", "face", "--detect-size", "320", "--quiet"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let firstLine = try Self.firstLine(of: out.fileHandleForReading, timeout: 120)
+        #expect(firstLine.hasPrefix("http://127.0.0.1:"), "first line: \(firstLine)")
+        // The same tracks file `veil detect` writes, beside the video, for this video.
+        let tracks = try TracksFile.load(from: root.appendingPathComponent("face.tracks.json"))
+        try tracks.verify(mediaAt: clip)
+        #expect(tracks.media.frames == 5)
+        #expect(tracks.tracks.contains { $0.objectClass == .face })
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "still running 20 s after SIGTERM")
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
     /// Reads stdout until the first newline (the address), or fails after `timeout` seconds.
