@@ -28,32 +28,49 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # libFuzzer prints the stack of a Swift trap instead.
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 
-failed=0
-printf '%-9s %9s %9s %6s %6s  %s\n' target runs "execs/s" cov ft verdict
-for target in "$@"; do
-  dir="$WORK/$target"
+# Each target runs single-threaded for SECONDS: as many run at once as there are cores, so the
+# fuzzing each target gets is the same and the wall time is divided.
+parallel=$(nproc 2>/dev/null || echo 1)
+fuzz_one() {
+  local target=$1 dir="$WORK/$1"
   mkdir -p "$dir/corpus"
-  log="$dir/fuzz.log"
-  dict=()
+  local log="$dir/fuzz.log"
+  local dict=()
   [ -f "$ROOT/Fuzz/$target.dict" ] && dict=("-dict=$ROOT/Fuzz/$target.dict")
   # -timeout: one input taking 20 s is a hang worth reporting; -rss_limit_mb: a file that makes
   # a decoder allocate gigabytes is a finding too (a decompression bomb), not noise.
   "$FUZZER" "$target" "$dir/corpus" "$ROOT/Fuzz/corpus/$target" "${dict[@]}" "${SEED[@]}" \
     -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$dir/" >"$log" 2>&1
-  status=$?
+  local status=$?
+  local runs speed cov ft verdict=ok
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  verdict=ok
   if [ "$status" != 0 ]; then
-    failed=1
+    local artifact reason
     artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     reason=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [^ ]+( [^ ]+)?|runtime error: .*|Fatal error: .*' "$log")
     verdict="FAILED (${reason:-exit $status}); input: ${artifact:-none}; log: $log"
   fi
-  printf '%-9s %9s %9s %6s %6s  %s\n' "$target" "${runs:--}" "${speed:--}" "${cov:--}" "${ft:--}" "$verdict"
+  printf '%-9s %9s %9s %6s %6s  %s\n' "$target" "${runs:--}" "${speed:--}" "${cov:--}" "${ft:--}" "$verdict" \
+    >"$dir/verdict"
+}
+
+for target in "$@"; do
+  rm -f "$WORK/$target/verdict"
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  fuzz_one "$target" &
+done
+wait
+
+failed=0
+printf '%-9s %9s %9s %6s %6s  %s\n' target runs "execs/s" cov ft verdict
+for target in "$@"; do
+  line=$(cat "$WORK/$target/verdict" 2>/dev/null || printf '%-9s  FAILED (no verdict)' "$target")
+  printf '%s\n' "$line"
+  case "$line" in *FAILED*) failed=1 ;; esac
 done
 if [ "$failed" = 1 ]; then
   echo "replay a saved input: $FUZZER TARGET INPUT   (or .build/debug/veil-fuzz TARGET INPUT without sanitizers)"

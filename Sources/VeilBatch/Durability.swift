@@ -4,8 +4,9 @@ internal import Foundation
     import Glibc
 #endif
 
-/// fsync for files renamed into place by code that does not sync them itself (the video
-/// writer renames without fsync), and for the folders holding new names.
+/// fsync for the folders holding new names, and for outputs before their done-record is
+/// written (the image and video writers sync before renaming; syncing a synced file again is
+/// cheap, and a done-record must never outlive its output's bytes).
 enum Durability {
     /// Flushes `url`'s bytes to the disk; false when it cannot be opened or synced.
     @discardableResult

@@ -57,6 +57,16 @@ public enum AtomicFile {
 
         deinit { close(descriptor) }
 
+        /// Flushes the file's data to the disk (`fsync` on the reserved descriptor; it syncs the
+        /// file, whichever descriptor wrote it), so that a power cut after the rename never
+        /// leaves the final name holding a truncated file.
+        public func synchronize() throws(MediaError) {
+            while fsync(descriptor) != 0 {
+                if errno == EINTR { continue }
+                throw .unwritable(path: url.path, reason: String(cString: strerror(errno)))
+            }
+        }
+
         /// Writes all of `data` through the reserved descriptor.
         func write(_ data: Data) throws(MediaError) {
             let failure: Int32? = data.withUnsafeBytes { bytes in

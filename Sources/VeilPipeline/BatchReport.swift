@@ -257,8 +257,11 @@ public struct BatchReport: Codable, Sendable {
             image: imageSettings,
             video: videoSettings.map(VideoReportSettings.init)
         )
-        var files = planningErrors.map {
-            FileEntry(path: $0.path, status: "failed", error: $0.error.description)
+        var files = planningErrors.map { failure in
+            let name = failure.path.hasPrefix("/") ? URL(fileURLWithPath: failure.path).lastPathComponent : failure.path
+            return FileEntry(
+                path: name, status: "failed",
+                error: Self.withoutAbsolutePaths(failure.error.description, [(failure.path, name)]))
         }
         var totals = Totals(
             files: planningErrors.count + results.count, succeeded: 0, failed: 0, images: 0, videos: 0,
@@ -296,7 +299,15 @@ public struct BatchReport: Codable, Sendable {
                 entry.video = outcome
             case .failure(let error):
                 entry.status = "failed"
-                entry.error = error.description
+                let input = result.job.input
+                let output = result.job.output
+                let outputName = entry.output ?? output.lastPathComponent
+                entry.error = Self.withoutAbsolutePaths(
+                    error.description,
+                    [
+                        (input.standardizedFileURL.path, result.job.relativePath), (input.path, result.job.relativePath),
+                        (output.standardizedFileURL.path, outputName), (output.path, outputName),
+                    ])
                 entry.output = nil
             }
             files.append(entry)
@@ -307,6 +318,17 @@ public struct BatchReport: Codable, Sendable {
         totals.succeeded = totals.files - failedCount
         self.totals = totals
         self.elapsedSeconds = elapsedSeconds
+    }
+
+    /// `message` with each absolute path of `replacements` (longest first) replaced by its
+    /// report name: error messages name files by their full path for the terminal, and the
+    /// report never holds an absolute path (it could hold the user's name).
+    static func withoutAbsolutePaths(_ message: String, _ replacements: [(path: String, name: String)]) -> String {
+        var message = message
+        for (path, name) in replacements.sorted(by: { $0.path.count > $1.path.count }) where path.hasPrefix("/") {
+            message = message.replacingOccurrences(of: path, with: name)
+        }
+        return message
     }
 
     /// `output`'s path below `root`, or its file name when it is not below it (a single-file

@@ -197,6 +197,7 @@ public final class VideoTranscoder: @unchecked Sendable {
         }
         do {
             try session.finish(displayPath: output.path)
+            try reservation.synchronize()
             try AtomicFile.commit(temporaryURL, to: output)
         } catch let error as VideoError {
             discard()

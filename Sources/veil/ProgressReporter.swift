@@ -89,7 +89,12 @@ final class ProgressReporter: Sendable {
             emit(object, force: true)
         } else {
             clearLine()
-            Self.printError(path.map { "\($0): \(message)" } ?? message)
+            // Most messages already name their file (by its full path): say it once.
+            if let path, !message.contains(URL(fileURLWithPath: path).lastPathComponent) {
+                Self.printError("\(path): \(message)")
+            } else {
+                Self.printError(message)
+            }
         }
     }
 

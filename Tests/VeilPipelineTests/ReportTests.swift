@@ -44,6 +44,32 @@ import VeilVideo
         #expect(totals["succeeded"] as? Int == 1)
     }
 
+    /// Error messages name files by their full path on the terminal; the report keeps the
+    /// relative names only (an absolute path can hold the user's name).
+    @Test func failuresInTheReportHoldNoAbsolutePath() throws {
+        let directory = try TestSupport.directory()
+        let anonymizer = try ImagePipelineTests.anonymizer()
+        let broken = directory.appendingPathComponent("in/broken.jpg")
+        try FileManager.default.createDirectory(
+            at: broken.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("not a picture".utf8).write(to: broken)
+        let job = BatchJob(
+            input: broken, output: directory.appendingPathComponent("out/broken.jpg"), relativePath: "broken.jpg")
+        let results = BatchRunner(images: anonymizer, videos: nil, concurrency: 1).run([job])
+        let missing = directory.appendingPathComponent("gone.png").path
+        let report = BatchReport(
+            version: "test", detector: anonymizer.detector, settings: anonymizer.settings,
+            imageSettings: BatchReport.ImageSettings(quality: 92), results: results,
+            planningErrors: [(missing, .inputMissing(path: missing))],
+            outputRoot: directory.appendingPathComponent("out"), elapsedSeconds: 1)
+        let text = try #require(String(data: try report.jsonData(), encoding: .utf8))
+        #expect(!text.contains(directory.path), "the report leaks an absolute path")
+        let files = try #require(try Self.json(report)["files"] as? [[String: Any]])
+        #expect(files.map { $0["path"] as? String } == ["gone.png", "broken.jpg"])
+        #expect((files[0]["error"] as? String)?.hasPrefix("gone.png: no such file") == true)
+        #expect((files[1]["error"] as? String)?.hasPrefix("broken.jpg: ") == true)
+    }
+
     @Test func videoEntriesCarryHashesEncodingAndScheduleAndTracksNamedAsSuch() throws {
         let directory = try TestSupport.directory()
         let input = try VideoPipelineTests.movingSquareClip(in: directory)
