@@ -305,7 +305,8 @@ public struct BatchReport: Codable, Sendable {
                 entry.error = Self.withoutAbsolutePaths(
                     error.description,
                     [
-                        (input.standardizedFileURL.path, result.job.relativePath), (input.path, result.job.relativePath),
+                        (input.standardizedFileURL.path, result.job.relativePath),
+                        (input.path, result.job.relativePath),
                         (output.standardizedFileURL.path, outputName), (output.path, outputName),
                     ])
                 entry.output = nil
