@@ -441,5 +441,136 @@ class ReviewPageTest(unittest.TestCase):
             print("export == render --edits: same decoded frames, different bytes", file=sys.stderr)
 
 
+    # ---- photos ----
+
+    def test_photo_review_in_the_browser(self):
+        photos = self.folder / "photos"
+        photos.mkdir()
+        make_photo(photos / "a.png", [(40, 60), (200, 60)])
+        make_photo(photos / "b.png", [(60, 140)])
+        write_photo_detections(photos, {"a.png": [(40, 60), (200, 60)], "b.png": []})
+        log = self.folder / "photos.edits.jsonl"
+        output = self.folder / "photos.reviewed"
+        self.server = subprocess.Popen(
+            [str(VEIL), "review", str(photos), *RENDER_OPTIONS],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        url = self.read_address()
+        driver = self.start_browser()
+
+        # 1. The grid loads without console errors.
+        driver.get(url)
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+        self.wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#grid figure")) == 2, "the grid")
+        self.shot("p1-grid")
+        self.assertEqual(self.console_errors(), [], "console errors after loading the grid")
+
+        # 2. a.png: the box on the right is kept visible (removed from the masks) with a reason.
+        driver.find_element(By.CSS_SELECTOR, '#grid figure[data-photo="0"]').click()
+        self.wait(lambda: driver.find_elements(By.CSS_SELECTOR, '#track-list li[data-track="2"]'), "a.png opened")
+        driver.find_element(By.ID, "view-masked").click()
+        self.wait(lambda: self.canvas_luma(220, 80) < 60, "box 2 masked in the masked view")
+        driver.find_element(By.CSS_SELECTOR, '#track-list li[data-track="2"]').click()
+        driver.find_element(By.ID, "visible-reason").send_keys("consented")
+        driver.find_element(By.ID, "keep-visible").click()
+        self.wait(lambda: any(e["what"].get("op") == "keepVisible" for e in self.log_entries(log)), "keepVisible in the log")
+        entry = [e for e in self.log_entries(log) if e["what"].get("op") == "keepVisible"][-1]
+        self.assertEqual((entry["photo"], entry["what"]["track"]), ("a.png", 2))
+        self.assertEqual(entry["mediaSHA256"], sha256(photos / "a.png"))
+        self.wait(lambda: self.canvas_luma(220, 80) > 200, "box 2 visible in the masked view")
+        driver.find_element(By.ID, "sign-off").click()
+        self.wait(lambda: any(e["what"].get("op") == "setVideoReviewed" for e in self.log_entries(log)), "a.png signed off")
+        self.shot("p2-a-box-kept-visible")
+
+        # 3. b.png: the face the detector missed gets a box drawn with the mouse.
+        driver.find_element(By.ID, "back-to-grid").click()
+        self.wait(lambda: driver.find_elements(By.CSS_SELECTOR, '#grid figure[data-photo="1"]'), "the grid again")
+        driver.find_element(By.CSS_SELECTOR, '#grid figure[data-photo="1"]').click()
+        self.wait(lambda: driver.find_element(By.ID, "file-name").text == "b.png", "b.png opened")
+        self.wait(lambda: self.canvas_luma(80, 160) > 200, "b.png drawn")
+        driver.find_element(By.ID, "region-label").send_keys("missed face")
+        driver.find_element(By.ID, "draw-region").click()
+        self.drag(60 - MARGIN, 140 - MARGIN, 60 + SIDE + MARGIN, 140 + SIDE + MARGIN)
+        self.wait(lambda: any(e["what"].get("op") == "addRegion" for e in self.log_entries(log)), "addRegion in the log")
+        region = [e for e in self.log_entries(log) if e["what"].get("op") == "addRegion"][-1]
+        self.assertEqual(region["photo"], "b.png")
+        self.assertAlmostEqual(region["what"]["region"]["keyframes"][0]["box"]["x"], 60 - MARGIN, delta=3)
+        self.wait(lambda: self.canvas_luma(80, 160) < 60, "the added box masked in the masked view")
+        driver.find_element(By.ID, "sign-off").click()
+        self.wait(lambda: sum(e["what"].get("op") == "setVideoReviewed" for e in self.log_entries(log)) == 2,
+                  "b.png signed off")
+        self.shot("p3-b-box-added")
+
+        # 4. Export (every photo reviewed: no question).
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
+        self.shot("p4-exported")
+        self.assertEqual(self.console_errors(), [], "console errors during the photo review")
+        a, b = decode_photo(output / "a.png"), decode_photo(output / "b.png")
+        self.assertEqual(bright(a, 46, 66, 74, 94), 0, "a.png box 1 not masked")
+        self.assertGreater(bright(a, 206, 66, 234, 94), 500, "a.png box 2 (kept visible) masked")
+        self.assertEqual(bright(b, 66, 146, 94, 174), 0, "b.png added box not masked")
+        report = json.loads((self.folder / "photos.reviewed.report.json").read_text())
+        self.assertEqual(report["failed"], 0)
+        self.assertEqual([p["inputSHA256"] for p in report["photos"]], [sha256(photos / "a.png"), sha256(photos / "b.png")])
+
+        self.server.send_signal(signal.SIGINT)
+        self.assertEqual(self.server.wait(timeout=20), 0, "veil review did not exit 0 on SIGINT")
+
+        # 5. The export equals the replay without the browser, byte for byte.
+        replay = self.folder / "replay"
+        run = subprocess.run([str(VEIL), "render", str(photos), "--tracks", str(self.folder / "photos.detections.json"),
+                              "--edits", str(log), "-o", str(replay), "--quiet", *RENDER_OPTIONS],
+                             capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        for name in ("a.png", "b.png"):
+            self.assertEqual(sha256(replay / name), sha256(output / name), f"{name}: export != render --edits")
+
+    def read_address(self):
+        lines = []
+        reader = threading.Thread(target=lambda: lines.append(self.server.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=90)
+        url = lines[0].strip() if lines else ""
+        if not url.startswith("http://127.0.0.1:"):
+            self.server.kill()
+            _, err = self.server.communicate(timeout=10)
+            self.fail(f"veil review printed no address (got {url!r}): {err[-2000:]}")
+        threading.Thread(target=self.server.stderr.read, daemon=True).start()
+        return url
+
+
+def make_photo(path, squares):
+    """A WIDTH × HEIGHT grey PNG with white SIDE × SIDE squares at the given corners."""
+    inputs = ["-f", "lavfi", "-i", f"color=c=0x404040:size={WIDTH}x{HEIGHT}",
+              "-f", "lavfi", "-i", f"color=c=white:size={SIDE}x{SIDE}"]
+    chain, last = [], "0:v"
+    for i, (x, y) in enumerate(squares):
+        chain.append(f"[{last}][1:v]overlay=x={x}:y={y}[s{i}]")
+        last = f"s{i}"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *inputs, "-filter_complex", ";".join(chain),
+                    "-map", f"[{last}]", "-frames:v", "1", str(path)], check=True)
+
+
+def write_photo_detections(folder, boxes):
+    """photos.detections.json beside the folder, as `veil review` writes it after detection."""
+    photos = []
+    for name in sorted(boxes):
+        path = folder / name
+        photos.append({"fileName": name, "sha256": sha256(path), "bytes": path.stat().st_size,
+                       "width": WIDTH, "height": HEIGHT,
+                       "detections": [{"objectClass": "face", "score": 0.9, "landmarks": [],
+                                       "box": {"x": float(x), "y": float(y), "width": float(SIDE), "height": float(SIDE)}}
+                                      for x, y in boxes[name]]})
+    document = {"format": "veil-photo-detections", "version": 1, "detector": "browser test", "models": [],
+                "threshold": 0.5, "targets": ["face"], "photos": photos}
+    (folder.parent / "photos.detections.json").write_text(json.dumps(document))
+
+
+def decode_photo(path):
+    return decode_gray(path)[0]
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -71,7 +71,7 @@
     return S.photo ? 1 : S.project.media.frames;
   }
   function fps() {
-    return S.project.media.fps || 25;
+    return (S.project.media && S.project.media.fps) || 25;
   }
   function scale() {
     return canvas.width / mediaWidth();
@@ -747,8 +747,10 @@
   function refresh() {
     const p = S.project;
     $('file-name').textContent = S.photo ? S.photo.fileName : p.media ? p.media.fileName : '';
-    $('undo').disabled = !p.canUndo;
-    $('redo').disabled = !p.canRedo;
+    // Photos: undo and redo are per photo (docs/REVIEW-API.md).
+    const undoState = p.kind === 'photos' ? S.photo || { canUndo: false, canRedo: false } : p;
+    $('undo').disabled = !undoState.canUndo;
+    $('redo').disabled = !undoState.canRedo;
     refreshLog();
     if (p.kind === 'photos' && !S.photo) {
       drawGrid();
@@ -1100,7 +1102,7 @@
       render();
       return;
     }
-    const id = S.project.nextRegionID;
+    const id = (S.photo || S.project).nextRegionID;
     const region = { id, label, shape: $('region-shape').value, firstFrame: first, lastFrame: last, keyframes: [{ frame: S.frame, box }] };
     if (points) region.points = points;
     if (await edit({ op: 'addRegion', region })) {
@@ -1222,7 +1224,7 @@
 
   $('export').addEventListener('click', () => {
     const pending = S.project.kind === 'photos'
-      ? S.project.photos.flatMap((p) => p.unreviewedTrackIDs.map((id) => p.fileName + ' #' + id))
+      ? S.project.photos.filter((p) => !p.isReviewed).map((p) => p.fileName)
       : S.project.unreviewedTrackIDs.map((id) => '#' + id);
     if (!pending.length) {
       runExport(false);
@@ -1242,7 +1244,13 @@
     try {
       const result = await api('POST', '/api/export', { who: S.who, allowUnreviewed });
       showError('');
-      say('Exported ' + result.output + ' (SHA-256 ' + String(result.outputSHA256).slice(0, 16) + '\u2026), report ' + result.report + '.');
+      if (result.outputSHA256) {
+        say('Exported ' + result.output + ' (SHA-256 ' + String(result.outputSHA256).slice(0, 16) + '\u2026), report ' + result.report + '.');
+      } else {
+        const failures = result.failures || [];
+        say('Exported ' + (result.photos - failures.length) + ' of ' + result.photos + ' photos to ' + result.output + ', report ' + result.report + '.');
+        if (failures.length) showError(failures.join('\n'));
+      }
       document.body.dataset.exported = result.output;
       setProject(await api('GET', '/api/project'));
     } catch (e) {
@@ -1307,8 +1315,11 @@
       figure.dataset.photo = String(photo.id);
       const c = document.createElement('canvas');
       const caption = document.createElement('figcaption');
-      const pending = photo.unreviewedTrackIDs.length;
-      caption.textContent = photo.fileName + ' \u00b7 ' + photo.document.tracksFile.tracks.length + ' boxes' + (pending ? ', ' + pending + ' not reviewed' : ', reviewed');
+      const boxes = photo.document.tracksFile.tracks.length;
+      const regions = photo.document.regions.length;
+      caption.textContent = photo.fileName + ' \u00b7 ' + boxes + ' boxes' + (regions ? ', ' + regions + ' added' : '') +
+        (photo.isReviewed ? ', reviewed' : ', not reviewed');
+      figure.classList.toggle('reviewed', photo.isReviewed);
       figure.append(c, caption);
       figure.addEventListener('click', () => openPhoto(photo.id));
       grid.appendChild(figure);
