@@ -71,16 +71,13 @@ struct ReviewResponder: HTTPResponder {
                 }
             case (.post, "/api/undo"), (.post, "/api/redo"):
                 let body = try await Self.decode(ReviewerRequest.self, from: request, context: context)
-                let isUndo = path == "/api/undo"
-                switch backend {
-                case .video(let state, _):
-                    return try Self.json(
-                        isUndo ? try await state.undo(by: body.who) : try await state.redo(by: body.who))
-                case .photos(let state):
-                    return try Self.json(
-                        isUndo
-                            ? try await state.undo(photo: body.photo, by: body.who)
-                            : try await state.redo(photo: body.photo, by: body.who))
+                switch (backend, path == "/api/undo") {
+                case (.video(let state, _), true): return try Self.json(try await state.undo(by: body.who))
+                case (.video(let state, _), false): return try Self.json(try await state.redo(by: body.who))
+                case (.photos(let state), true):
+                    return try Self.json(try await state.undo(photo: body.photo, by: body.who))
+                case (.photos(let state), false):
+                    return try Self.json(try await state.redo(photo: body.photo, by: body.who))
                 }
             case (.post, "/api/export"):
                 let body = try await Self.decode(ExportRequest.self, from: request, context: context)

@@ -467,7 +467,7 @@ class ReviewPageTest(unittest.TestCase):
         self.assertEqual(self.console_errors(), [], "console errors after loading the grid")
 
         # 2. a.png: the box on the right is kept visible (removed from the masks) with a reason.
-        driver.find_element(By.CSS_SELECTOR, '#grid figure[data-photo="0"]').click()
+        self.wait(lambda: self.click_if_shown('#grid figure[data-photo="0"]'), "photo a.png in the grid")
         self.wait(lambda: driver.find_elements(By.CSS_SELECTOR, '#track-list li[data-track="2"]'), "a.png opened")
         driver.find_element(By.ID, "view-masked").click()
         self.wait(lambda: self.canvas_luma(220, 80) < 60, "box 2 masked in the masked view")
@@ -484,9 +484,8 @@ class ReviewPageTest(unittest.TestCase):
         self.shot("p2-a-box-kept-visible")
 
         # 3. b.png: the face the detector missed gets a box drawn with the mouse.
-        driver.find_element(By.ID, "back-to-grid").click()
-        self.wait(lambda: driver.find_elements(By.CSS_SELECTOR, '#grid figure[data-photo="1"]'), "the grid again")
-        driver.find_element(By.CSS_SELECTOR, '#grid figure[data-photo="1"]').click()
+        self.wait(lambda: self.click_if_shown("#back-to-grid"), "the way back to the grid")
+        self.wait(lambda: self.click_if_shown('#grid figure[data-photo="1"]'), "the grid again")
         self.wait(lambda: driver.find_element(By.ID, "file-name").text == "b.png", "b.png opened")
         self.wait(lambda: self.canvas_luma(80, 160) > 200, "b.png drawn")
         driver.find_element(By.ID, "region-label").send_keys("missed face")
@@ -526,6 +525,17 @@ class ReviewPageTest(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         for name in ("a.png", "b.png"):
             self.assertEqual(sha256(replay / name), sha256(output / name), f"{name}: export != render --edits")
+
+    def click_if_shown(self, selector):
+        """Clicks the element once it is displayed (the grid is redrawn on every change)."""
+        for element in self.driver.find_elements(By.CSS_SELECTOR, selector):
+            if element.is_displayed() and element.size["height"] > 0:
+                try:
+                    element.click()
+                    return True
+                except Exception:
+                    return False
+        return False
 
     def read_address(self):
         lines = []

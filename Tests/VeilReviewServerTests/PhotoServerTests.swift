@@ -29,10 +29,11 @@ import VeilReview
             photos = root.appendingPathComponent("photos")
             try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
             var records: [PhotoDetections.Photo] = []
-            for (name, found) in [
+            let boxes: [(String, [Box])] = [
                 ("a.png", [Box(x: 4, y: 4, width: 16, height: 16), Box(x: 40, y: 4, width: 16, height: 16)]),
                 ("b.png", []),
-            ] {
+            ]
+            for (name, found) in boxes {
                 var image = Image(size: PixelSize(width: 64, height: 48), blue: 128, green: 128, red: 128)
                 for y in 4..<20 {
                     for x in [4, 40].flatMap({ $0..<($0 + 16) }) {

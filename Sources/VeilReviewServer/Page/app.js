@@ -815,6 +815,7 @@
   }
 
   function refreshPanels() {
+    if (!doc()) return; // the grid of photos: no photo, no panels
     for (const li of $('track-list').children) li.classList.toggle('selected', Number(li.dataset.track) === S.selectedTrack);
     const panel = $('track-panel');
     const t = S.selectedTrack === null ? null : trackByID(S.selectedTrack);
