@@ -245,6 +245,29 @@ import VeilReview
         #expect(report.review.unreviewedExportAllowed)
     }
 
+    @Test func aSinglePhotoIsReviewedAndExportedToOneFile() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(at: folder.root) }
+        let photo = folder.photos.appendingPathComponent("a.png")
+        let all = try PhotoDetections.load(from: folder.detections)
+        let detections = PhotoDetections.url(forInput: photo)
+        let single = PhotoDetections(
+            detector: all.detector, models: [], threshold: all.threshold, targets: all.targets,
+            photos: [all.photos[0]])
+        try single.jsonData().write(to: detections)
+        var review = try PhotoReview(detections: single, detectionsSHA256: try SHA256.hex(ofFileAt: detections))
+        let edits = PhotoDetections.editsURL(forInput: photo)
+        try EditLog.append([try review.perform(.setVideoReviewed(true), photo: 0, by: "Ana")], to: edits)
+        let output = PhotoDetections.defaultOutput(forInput: photo)
+        #expect(output.lastPathComponent == "a.reviewed.png")
+        let render = PhotoReviewedRender(
+            input: photo, detections: detections, edits: edits, output: output, settings: AnonymizationSettings())
+        let report = render.run(try render.prepare(), version: "test")
+        #expect(report.failed == 0)
+        #expect(report.photos.first?.output == "a.reviewed.png")
+        #expect(report.photos.first?.outputSHA256 == (try SHA256.hex(ofFileAt: output)))
+    }
+
     @Test func filesSitBesideTheFolderOrPhoto() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(at: folder.root) }
