@@ -126,13 +126,17 @@ RENDER_OPTIONS = ["--mask", "fill", "--preset", "ultrafast"]
 
 
 class ReviewPageTest(unittest.TestCase):
+    cleared = False
+
     def setUp(self):
         if not VEIL.exists():
             self.fail(f"{VEIL} is missing: build first (swift build)")
         self.folder = Path(tempfile.mkdtemp(prefix="veil-browser-"))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTIFACTS.glob("*.png"):
-            old.unlink()
+        if not ReviewPageTest.cleared:  # once per run: each test's screenshots stay
+            for old in ARTIFACTS.glob("*.png"):
+                old.unlink()
+            ReviewPageTest.cleared = True
         self.server = None
         self.driver = None
         self.addCleanup(self.cleanUp)

@@ -182,7 +182,8 @@
       case 'setRegionKeyframe': return 'set region ' + what.region + "'s box on frame " + what.frame;
       case 'removeRegion': return 'remove region ' + what.id;
       case 'setTrackReviewed': return (what.isReviewed ? 'mark' : 'unmark') + ' track ' + what.track + ' reviewed';
-      case 'setVideoReviewed': return what.isReviewed ? 'sign the video off' : 'withdraw the sign-off';
+      case 'setVideoReviewed':
+        return what.isReviewed ? 'sign the ' + (S.project && S.project.kind === 'photos' ? 'photo' : 'video') + ' off' : 'withdraw the sign-off';
       case 'restoreTracks': return 'restore track(s) ' + (what.tracks || []).map((t) => t.track && t.track.id).join(', ');
       default: return what.op || 'edit';
     }
@@ -773,7 +774,7 @@
       const li = document.createElement('li');
       li.value = e.seq;
       const what = e.what ? summary(e.what) : '';
-      li.textContent = e.who + ' (' + e.action + '): ' + what + (e.why ? ' \u2014 ' + e.why : '');
+      li.textContent = e.who + ' (' + e.action + '): ' + (e.photo ? e.photo + ': ' : '') + what + (e.why ? ' \u2014 ' + e.why : '');
       list.appendChild(li);
     }
   }
