@@ -29,7 +29,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
 VEIL = Path(os.environ.get("VEIL", ROOT / ".build" / "debug" / "veil"))
@@ -444,6 +444,112 @@ class ReviewPageTest(unittest.TestCase):
                 self.assertTrue(a == b, f"export and render --edits differ on frame {n}")
             print("export == render --edits: same decoded frames, different bytes", file=sys.stderr)
 
+
+    # ---- the other video operations ----
+
+    def test_video_operations_in_the_browser(self):
+        """Split, delete to start / end, a merge that succeeds, ellipse and polygon regions,
+        timeline zoom and the export override, each driven with the mouse and checked in the log."""
+        clip = make_clip(self.folder)
+        tracks = write_tracks(clip)
+        log = self.folder / "clip.edits.jsonl"
+        output = self.folder / "clip.reviewed.mp4"
+        url = self.start_server(clip, tracks, output)
+        driver = self.start_browser()
+        driver.get(url)
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1", "the page")
+        self.wait(lambda: self.shown_frame() == 0, "frame 0")
+
+        def last(op):
+            entries = [e for e in self.log_entries(log) if e["what"].get("op") == op]
+            return entries[-1]["what"] if entries else None
+
+        def select_track(track):
+            self.wait(lambda: self.click_if_shown(f'#track-list li[data-track="{track}"]'), f"track {track} in the list")
+
+        # Timeline zoom: + halves the window around the playhead, All shows every frame.
+        timeline = driver.find_element(By.ID, "timeline")
+        self.assertEqual(timeline.get_attribute("data-window"), f"0+{FRAMES}")
+        driver.find_element(By.ID, "zoom-in").click()
+        self.wait(lambda: timeline.get_attribute("data-window").endswith(f"+{FRAMES // 2}"), "the timeline zoomed in")
+        driver.find_element(By.ID, "zoom-all").click()
+        self.wait(lambda: timeline.get_attribute("data-window") == f"0+{FRAMES}", "the whole timeline")
+
+        # Split track 1 at frame 20 (the new part is track 3), then trim both parts.
+        self.go_to_frame(20)
+        select_track(1)
+        driver.find_element(By.ID, "split-track").click()
+        self.wait(lambda: last("split") is not None, "split in the log")
+        self.assertEqual(last("split"), {"op": "split", "track": 1, "frame": 20, "newTrack": 3})
+        self.go_to_frame(30)
+        select_track(3)
+        driver.find_element(By.ID, "delete-end").click()
+        self.wait(lambda: last("deleteBoxes") is not None, "delete to end in the log")
+        self.assertEqual(last("deleteBoxes"), {"op": "deleteBoxes", "track": 3, "frame": 30, "toward": "end"})
+        self.go_to_frame(10)
+        select_track(1)
+        driver.find_element(By.ID, "delete-start").click()
+        self.wait(lambda: last("deleteBoxes")["toward"] == "start", "delete to start in the log")
+        self.assertEqual(last("deleteBoxes"), {"op": "deleteBoxes", "track": 1, "frame": 10, "toward": "start"})
+
+        # Merge track 3 back into track 1 (no shared frame now: it succeeds).
+        select_track(3)
+        Select(driver.find_element(By.ID, "merge-target")).select_by_value("1")
+        driver.find_element(By.ID, "merge-track").click()
+        self.wait(lambda: last("merge") is not None, "merge in the log")
+        self.assertEqual(last("merge"), {"op": "merge", "track": 3, "into": 1})
+        self.wait(lambda: not driver.find_elements(By.CSS_SELECTOR, '#track-list li[data-track="3"]'), "track 3 gone")
+
+        # An ellipse and a polygon region, drawn with the mouse.
+        self.go_to_frame(REGION_FIRST)
+        Select(driver.find_element(By.ID, "region-shape")).select_by_value("ellipse")
+        driver.find_element(By.ID, "region-label").send_keys("ellipse")
+        driver.find_element(By.ID, "draw-region").click()
+        x = missed_x(REGION_FIRST)
+        self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
+        self.wait(lambda: last("addRegion") is not None, "the ellipse in the log")
+        self.assertEqual(last("addRegion")["region"]["shape"], "ellipse")
+        Select(driver.find_element(By.ID, "region-shape")).select_by_value("polygon")
+        driver.find_element(By.ID, "region-label").clear()
+        driver.find_element(By.ID, "region-label").send_keys("polygon")
+        driver.find_element(By.ID, "draw-region").click()
+        for px, py in ((250, 180), (300, 180), (280, 225)):
+            self.click_canvas(px, py)
+        self.press(Keys.ENTER)
+        self.wait(lambda: last("addRegion")["region"]["shape"] == "polygon", "the polygon in the log")
+        points = last("addRegion")["region"]["points"]
+        self.assertEqual(len(points), 3)
+        self.assertAlmostEqual(points[0]["x"], 250, delta=3)
+        self.shot("v1-operations")
+
+        # Export with every track unreviewed: the question, then the override, logged first.
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.ID, "export-dialog").get_attribute("open") is not None, "the question")
+        driver.find_element(By.ID, "export-confirm").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
+        self.assertEqual(last("allowUnreviewedExport"), {"op": "allowUnreviewedExport", "tracks": [1, 2]})
+        report = json.loads((self.folder / "clip.reviewed.report.json").read_text())
+        self.assertTrue(report["review"]["unreviewedExportAllowed"])
+        self.assertEqual(self.console_errors(), [], "console errors")
+        frames = decode_gray(output)
+        self.assertGreater(bright(frames[5], track_x(1, 5) + 6, 66, track_x(1, 5) + SIDE - 6, 94), 500,
+                           "track 1's boxes before frame 11 were deleted: visible on frame 5")
+        self.assertEqual(bright(frames[25], track_x(1, 25) + 6, 66, track_x(1, 25) + SIDE - 6, 94), 0,
+                         "the merged part masks track 1 on frame 25")
+        self.assertGreater(bright(frames[40], track_x(1, 40) + 6, 66, track_x(1, 40) + SIDE - 6, 94), 500,
+                           "deleted from frame 30 on: visible on frame 40")
+        m = missed_x(REGION_FIRST + 1)
+        self.assertEqual(bright(frames[REGION_FIRST + 1], m + 10, MISSED_Y + 10, m + SIDE - 10, MISSED_Y + SIDE - 10), 0,
+                         "the ellipse masks the square's centre")
+
+    def click_canvas(self, x, y):
+        canvas = self.driver.find_element(By.ID, "canvas")
+        rect = self.driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+        ActionChains(self.driver).move_to_element_with_offset(
+            canvas, round(x * rect[0] / WIDTH - rect[0] / 2), round(y * rect[1] / HEIGHT - rect[1] / 2)).click().perform()
 
     # ---- photos ----
 

@@ -578,6 +578,7 @@
 
   function drawTimeline() {
     if (!S.project || S.photo || S.project.kind !== 'video') return;
+    timeline.dataset.window = S.window.start + '+' + S.window.count; // frames shown (read by the browser test)
     const rows = timelineRows();
     const cssWidth = timeline.clientWidth || 800;
     const ratio = window.devicePixelRatio || 1;
