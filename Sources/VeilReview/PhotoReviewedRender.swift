@@ -91,10 +91,14 @@ public struct PhotoReviewedRender: Sendable {
             throw ReviewedRender.Failure(description: "\(error)")
         }
         let detectionsSHA256 = (try? SHA256.hex(ofFileAt: detections)) ?? "unreadable"
+        let entries: [EditLogEntry]
+        do {
+            entries = try EditLog.load(from: edits)
+        } catch {
+            throw ReviewedRender.Failure(description: "\(error)")
+        }
         let review: PhotoReview
         do {
-            var entries: [EditLogEntry] = []
-            if FileManager.default.fileExists(atPath: edits.path) { entries = try EditLog.load(from: edits) }
             review = try PhotoReview.replay(entries, onto: file, detectionsSHA256: detectionsSHA256)
         } catch {
             throw ReviewedRender.Failure(description: "edits log \(edits.lastPathComponent): \(error)")

@@ -234,6 +234,7 @@ import VeilReview
         let output = folder.root.appendingPathComponent("out")
         // b.png replaced after detection: it fails, a.png is still written.
         try Data("not a photo".utf8).write(to: folder.photos.appendingPathComponent("b.png"))
+        try Data().write(to: folder.edits)  // an empty log: nothing decided
         let render = folder.render(to: output, allowingUnreviewed: true)
         let report = render.run(try render.prepare(), version: "test")
         #expect(report.failed == 1)
