@@ -88,7 +88,10 @@ let package = Package(
         // Review: the edit model and decision log a review editor sits on; compiles to render's inputs.
         .target(
             name: "VeilReview",
-            dependencies: ["VeilGeometry", "VeilTracking", "VeilPipeline", "VeilMasking", "VeilMedia", "VeilVideo"],
+            dependencies: [
+                "VeilGeometry", "VeilTracking", "VeilPipeline", "VeilMasking", "VeilMedia", "VeilVideo",
+                "VeilDetection",
+            ],
             swiftSettings: swiftSettings
         ),
 

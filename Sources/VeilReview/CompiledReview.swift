@@ -22,6 +22,8 @@ public struct CompiledReview: Sendable {
         public var what: String
         /// The reviewer's reason.
         public var why: String?
+        /// In a review of photos, the photo it applies to.
+        public var photo: String?
     }
 
     /// A track left unmasked, and why.

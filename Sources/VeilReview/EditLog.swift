@@ -13,6 +13,8 @@ public enum EditLog {
     public static let maximumNameLength = 200
     /// The longest reason accepted, in characters.
     public static let maximumWhyLength = 2000
+    /// The longest photo name (a path relative to the folder reviewed), in bytes.
+    public static let maximumPhotoNameBytes = 4096
 
     /// The log's default place: `clip.tracks.json` → `clip.edits.jsonl`.
     public static func url(forTracksFile tracks: URL) -> URL {
@@ -126,6 +128,11 @@ public enum EditLog {
         }
         if let why = entry.why, why.count > maximumWhyLength {
             throw .malformedEntry("'why' is longer than \(maximumWhyLength) characters")
+        }
+        if let photo = entry.photo {
+            guard !photo.isEmpty, photo.utf8.count <= maximumPhotoNameBytes else {
+                throw .malformedEntry("'photo' must be a file name of 1…\(maximumPhotoNameBytes) bytes")
+            }
         }
         for (name, hash) in [("mediaSHA256", entry.mediaSHA256), ("tracksSHA256", entry.tracksSHA256)] {
             guard isSHA256(hash) else { throw .malformedEntry("'\(name)' is not a SHA-256 (64 hex digits)") }

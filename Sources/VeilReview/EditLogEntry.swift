@@ -39,15 +39,19 @@ public struct EditLogEntry: Codable, Sendable, Hashable {
     public var what: EditOperation
     /// The reviewer's reason, free text.
     public var why: String?
-    /// SHA-256 (hex) of the media the decision applies to.
+    /// In a review of photos: the photo the decision applies to (its path relative to the
+    /// folder reviewed); absent in a video's log.
+    public var photo: String?
+    /// SHA-256 (hex) of the media the decision applies to (in a review of photos: of that photo).
     public var mediaSHA256: String
-    /// SHA-256 (hex) of the tracks file (as `veil detect` wrote it) the decision applies to.
+    /// SHA-256 (hex) of the tracks file (as `veil detect` wrote it) the decision applies to; in a
+    /// review of photos, of the detections file (``PhotoDetections``).
     public var tracksSHA256: String
 
     /// An entry.
     public init(
         seq: Int, who: String, when: Date, action: Action, target: Int? = nil, what: EditOperation,
-        why: String? = nil, mediaSHA256: String, tracksSHA256: String
+        why: String? = nil, photo: String? = nil, mediaSHA256: String, tracksSHA256: String
     ) {
         format = Self.formatName
         version = Self.formatVersion
@@ -58,6 +62,7 @@ public struct EditLogEntry: Codable, Sendable, Hashable {
         self.target = target
         self.what = what
         self.why = why
+        self.photo = photo
         self.mediaSHA256 = mediaSHA256
         self.tracksSHA256 = tracksSHA256
     }

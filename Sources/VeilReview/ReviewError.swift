@@ -5,6 +5,8 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
     case noSuchTrack(Int)
     case trackExists(Int)
     case noSuchRegion(Int)
+    /// A photo ID outside the review of photos.
+    case noSuchPhoto(Int)
     case regionExists(Int)
     /// An identifier outside 0…``ReviewDocument/maximumIdentifier``.
     case identifierOutOfRange(Int)
@@ -29,6 +31,8 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
     case hashMismatch(of: String, recorded: String, actual: String)
     /// Export refused: these tracks are not marked reviewed (and the video is not signed off).
     case unreviewedTracks([Int])
+    /// Export refused: these photos (names) are not reviewed.
+    case unreviewedPhotos([String])
     /// A problem at one line of a log file (1-based).
     indirect case line(Int, ReviewError)
     /// A log file that cannot be read or written.
@@ -42,6 +46,7 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noSuchTrack(let id): "track \(id) does not exist"
         case .trackExists(let id): "track \(id) already exists"
         case .noSuchRegion(let id): "region \(id) does not exist"
+        case .noSuchPhoto(let id): "photo \(id) does not exist"
         case .regionExists(let id): "region \(id) already exists"
         case .identifierOutOfRange(let id):
             "identifier \(id) is out of range (0…\(ReviewDocument.maximumIdentifier))"
@@ -70,6 +75,10 @@ public enum ReviewError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unreviewedTracks(let ids):
             "track(s) \(ids.map(String.init).joined(separator: ", ")) not reviewed; mark them (or the whole video) "
                 + "reviewed, or allow an unreviewed export explicitly"
+        case .unreviewedPhotos(let names):
+            "photo(s) " + names.prefix(5).joined(separator: ", ")
+                + (names.count > 5 ? " and \(names.count - 5) more" : "")
+                + " not reviewed; mark them reviewed, or allow an unreviewed export explicitly"
         case .line(let number, let error): "line \(number): \(error)"
         case .logFile(let path, let reason): "edits log \(path): \(reason)"
         case .inLog(let path, let error): "edits log \(path): \(error)"

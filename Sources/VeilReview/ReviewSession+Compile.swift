@@ -36,7 +36,7 @@ extension ReviewSession {
             decisions: entries.map {
                 CompiledReview.Decision(
                     seq: $0.seq, who: $0.who, when: $0.timestamp, action: $0.action, target: $0.target,
-                    what: $0.what.summary, why: $0.why)
+                    what: $0.what.summary, why: $0.why, photo: $0.photo)
             }
         )
     }

@@ -21,18 +21,25 @@ public struct ReviewSession: Sendable {
 
     /// SHA-256 of the media under review.
     public let mediaSHA256: String
+    /// In a review of photos, the photo this session reviews (its entries carry this name);
+    /// nil for a video.
+    public let photo: String?
     /// SHA-256 of the tracks file under review.
     public let tracksSHA256: String
     /// The review as it stands after every entry.
     public private(set) var document: ReviewDocument
     /// The log so far, in order.
     public private(set) var entries: [EditLogEntry] = []
+    /// The `seq` the next entry gets. In a video's log it is `entries.count + 1`; a review of
+    /// photos keeps one session per photo over one log, and sets it to the log's next number.
+    var nextSeq = 1
     private var undoable: [Done] = []
     private var redoable: [Done] = []
 
     /// A new review with an empty log.
-    public init(document: ReviewDocument, mediaSHA256: String, tracksSHA256: String) {
+    public init(document: ReviewDocument, mediaSHA256: String, tracksSHA256: String, photo: String? = nil) {
         self.document = document
+        self.photo = photo
         self.mediaSHA256 = mediaSHA256
         self.tracksSHA256 = tracksSHA256
     }
@@ -120,22 +127,27 @@ public struct ReviewSession: Sendable {
         at date: Date
     ) -> EditLogEntry {
         EditLogEntry(
-            seq: entries.count + 1, who: reviewer,
+            seq: nextSeq, who: reviewer,
             when: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)), action: action,
-            target: target, what: what, why: reason, mediaSHA256: mediaSHA256, tracksSHA256: tracksSHA256)
+            target: target, what: what, why: reason, photo: photo, mediaSHA256: mediaSHA256, tracksSHA256: tracksSHA256)
     }
 
     /// The one path every entry takes, live or replayed: checks, applies, keeps undo/redo.
-    private mutating func record(_ entry: EditLogEntry) throws(ReviewError) -> EditLogEntry {
+    mutating func record(_ entry: EditLogEntry) throws(ReviewError) -> EditLogEntry {
         try EditLog.check(entry)
+        guard entry.photo == photo else {
+            let recorded = entry.photo.map { "photo '\($0.prefix(80))'" } ?? "a video"
+            let reviewed = photo.map { "photo '\($0.prefix(80))'" } ?? "a video"
+            throw .malformedEntry("this entry is for \(recorded), not for \(reviewed)")
+        }
         guard entry.mediaSHA256 == mediaSHA256 else {
             throw .hashMismatch(of: "media", recorded: entry.mediaSHA256, actual: mediaSHA256)
         }
         guard entry.tracksSHA256 == tracksSHA256 else {
             throw .hashMismatch(of: "tracks file", recorded: entry.tracksSHA256, actual: tracksSHA256)
         }
-        guard entry.seq == entries.count + 1 else {
-            throw .malformedEntry("entry is numbered \(entry.seq) where \(entries.count + 1) was expected")
+        guard entry.seq == nextSeq else {
+            throw .malformedEntry("entry is numbered \(entry.seq) where \(nextSeq) was expected")
         }
         switch entry.action {
         case .do:
@@ -148,6 +160,7 @@ public struct ReviewSession: Sendable {
             if case .allowUnreviewedExport = entry.what {
                 try document.apply(entry.what)
                 entries.append(entry)
+                nextSeq = entry.seq + 1
                 return entry
             }
             let inverse = try document.apply(entry.what)
@@ -175,6 +188,7 @@ public struct ReviewSession: Sendable {
             undoable.append(Done(seq: last.seq, forward: last.forward, inverse: inverse))
         }
         entries.append(entry)
+        nextSeq = entry.seq + 1
         return entry
     }
 }

@@ -71,5 +71,10 @@ struct ExportRequest: Decodable {
 struct ExportResult: Encodable, Sendable {
     var output: String
     var report: String
-    var outputSHA256: String
+    /// A video's SHA-256 (photos: each photo's is in the report).
+    var outputSHA256: String?
+    /// Photos: how many were exported or failed.
+    var photos: Int?
+    /// Photos: one line per photo that failed (the others were written).
+    var failures: [String]?
 }

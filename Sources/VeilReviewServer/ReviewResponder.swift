@@ -21,8 +21,7 @@ struct ReviewResponder: HTTPResponder {
 
     let hosts: @Sendable () -> HostPolicy
     let gate: AccessGate
-    let state: ReviewState
-    let video: MediaFile
+    let backend: ReviewBackend
     let page: PageResources
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -53,29 +52,51 @@ struct ReviewResponder: HTTPResponder {
             case (.get, "/"): return page.response(for: "index.html")
             case (.get, "/static/app.js"): return page.response(for: "app.js")
             case (.get, "/static/app.css"): return page.response(for: "app.css")
-            case (.get, "/media/video"): return try video.response(rangeHeader: request.headers[.range])
-            case (.get, "/api/project"): return try Self.json(await state.project)
+            case (.get, _) where path.hasPrefix("/media/"):
+                return try await media(path, rangeHeader: request.headers[.range])
+            case (.get, "/api/project"):
+                switch backend {
+                case .video(let state, _): return try Self.json(await state.project)
+                case .photos(let state): return try Self.json(await state.project)
+                }
             case (.post, "/api/edits"):
                 let edit = try await Self.decode(EditRequest.self, from: request, context: context)
-                guard edit.photo == nil else {
-                    throw BadRequest(message: "this review is of a video: 'photo' must be null")
+                switch backend {
+                case .video(let state, _):
+                    guard edit.photo == nil else {
+                        throw BadRequest(message: "this review is of a video: 'photo' must be null")
+                    }
+                    return try Self.json(try await state.perform(edit))
+                case .photos(let state): return try Self.json(try await state.perform(edit))
                 }
-                return try Self.json(try await state.perform(edit))
-            case (.post, "/api/undo"):
+            case (.post, "/api/undo"), (.post, "/api/redo"):
                 let body = try await Self.decode(ReviewerRequest.self, from: request, context: context)
-                return try Self.json(try await state.undo(by: body.who))
-            case (.post, "/api/redo"):
-                let body = try await Self.decode(ReviewerRequest.self, from: request, context: context)
-                return try Self.json(try await state.redo(by: body.who))
+                switch (backend, path == "/api/undo") {
+                case (.video(let state, _), true): return try Self.json(try await state.undo(by: body.who))
+                case (.video(let state, _), false): return try Self.json(try await state.redo(by: body.who))
+                case (.photos(let state), true):
+                    return try Self.json(try await state.undo(photo: body.photo, by: body.who))
+                case (.photos(let state), false):
+                    return try Self.json(try await state.redo(photo: body.photo, by: body.who))
+                }
             case (.post, "/api/export"):
                 let body = try await Self.decode(ExportRequest.self, from: request, context: context)
-                return try Self.json(
-                    try await state.export(by: body.who, allowingUnreviewed: body.allowUnreviewed ?? false))
+                let allow = body.allowUnreviewed ?? false
+                switch backend {
+                case .video(let state, _):
+                    return try Self.json(try await state.export(by: body.who, allowingUnreviewed: allow))
+                case .photos(let state):
+                    return try Self.json(try await state.export(by: body.who, allowingUnreviewed: allow))
+                }
             default:
                 return Self.error(.notFound, "no such resource: \(request.method) \(path.prefix(100))")
             }
         } catch let error as BadRequest {
             return Self.error(.badRequest, error.message)
+        } catch ReviewServerError.unreviewedPhotos(let names) {
+            return Self.json(
+                status: .conflict,
+                ErrorBody(error: ReviewServerError.unreviewedPhotos(names).description, unreviewedPhotos: names))
         } catch ReviewServerError.unreviewedTracks(let ids) {
             return Self.json(
                 status: .conflict,
@@ -85,6 +106,7 @@ struct ReviewResponder: HTTPResponder {
             return Self.error(.conflict, error.description)
         } catch let error as ReviewError {
             if case .logFile = error { return Self.error(.internalServerError, error.description) }
+            if case .noSuchPhoto = error { return Self.error(.notFound, error.description) }
             return Self.error(.conflict, error.description)
         } catch {
             return Self.error(.internalServerError, "\(error)")
@@ -98,6 +120,31 @@ struct ReviewResponder: HTTPResponder {
     struct ErrorBody: Encodable {
         var error: String
         var unreviewedTrackIDs: [Int]?
+        var unreviewedPhotos: [String]?
+    }
+
+    /// `/media/video` for a video, `/media/photo/ID` for photos; anything else 404.
+    private func media(_ path: String, rangeHeader: String?) async throws -> Response {
+        switch backend {
+        case .video(_, let video) where path == "/media/video":
+            return try video.response(rangeHeader: rangeHeader)
+        case .photos(let state) where path.hasPrefix("/media/photo/"):
+            guard let id = Int(path.dropFirst("/media/photo/".count)) else {
+                return Self.error(.notFound, "no such photo")
+            }
+            let url = try await state.photoFile(id)
+            let data: Data
+            do {
+                data = try await ReviewState.runBlocking { try PhotoReviewState.servedJPEG(of: url) }
+            } catch {
+                return Self.error(.internalServerError, "\(url.lastPathComponent): \(error)")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "image/jpeg"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        default:
+            return Self.error(.notFound, "no such resource: GET \(path.prefix(100))")
+        }
     }
 
     static func decode<Value: Decodable>(_ type: Value.Type, from request: Request, context: Context) async throws

@@ -22,9 +22,19 @@ import VeilVideo
 public struct ReviewServer: Sendable {
     /// What to review and how to export it.
     public struct Configuration: Sendable {
-        /// The video under review.
+        /// What is reviewed.
+        public enum Kind: String, Sendable {
+            /// One video and its tracks file.
+            case video
+            /// A folder of photos (or one photo) and its detections file (``PhotoDetections``).
+            case photos
+        }
+
+        /// A video or photos.
+        public var kind: Kind
+        /// The video under review, or the folder of photos (or the single photo).
         public var input: URL
-        /// Its tracks file.
+        /// Its tracks file (photos: the detections file).
         public var tracksURL: URL
         /// The decision log (default: beside the tracks file, `clip.edits.jsonl`).
         public var logURL: URL
@@ -45,6 +55,7 @@ public struct ReviewServer: Sendable {
             settings: AnonymizationSettings = AnonymizationSettings(), video: VideoSettings = VideoSettings(),
             port: Int = 0, version: String = "unknown"
         ) {
+            kind = .video
             self.input = input
             tracksURL = tracks
             logURL = log ?? EditLog.url(forTracksFile: tracks)
@@ -55,6 +66,20 @@ public struct ReviewServer: Sendable {
             self.version = version
         }
 
+        /// A review of the photos in `input` (a folder, or one photo) with the detections file
+        /// `detections`; log and output by default beside the input (``PhotoDetections``).
+        public static func photos(
+            input: URL, detections: URL, log: URL? = nil, output: URL? = nil,
+            settings: AnonymizationSettings = AnonymizationSettings(), port: Int = 0, version: String = "unknown"
+        ) -> Configuration {
+            var configuration = Configuration(
+                input: input, tracks: detections, log: log ?? PhotoDetections.editsURL(forInput: input),
+                output: output ?? PhotoDetections.defaultOutput(forInput: input), settings: settings, port: port,
+                version: version)
+            configuration.kind = .photos
+            return configuration
+        }
+
         /// `clip.mp4` → `clip.reviewed.mp4`, beside it.
         public static func defaultOutput(for input: URL) -> URL {
             let name = input.deletingPathExtension().lastPathComponent
@@ -62,9 +87,15 @@ public struct ReviewServer: Sendable {
             return input.deletingLastPathComponent().appendingPathComponent("\(name).reviewed.\(ext)")
         }
 
-        /// The report beside the output: `clip.reviewed.mp4` → `clip.reviewed.report.json`.
+        /// The report beside the output: `clip.reviewed.mp4` → `clip.reviewed.report.json`; an
+        /// output folder `photos.reviewed/` → `photos.reviewed.report.json`.
         public var reportURL: URL {
-            output.deletingPathExtension().appendingPathExtension("report.json")
+            if kind == .photos, PhotoDetections.isFolder(input) {
+                let folder = output.standardizedFileURL
+                return folder.deletingLastPathComponent().appendingPathComponent(
+                    folder.lastPathComponent + ".report.json")
+            }
+            return output.deletingPathExtension().appendingPathExtension("report.json")
         }
     }
 
@@ -72,19 +103,35 @@ public struct ReviewServer: Sendable {
     public let configuration: Configuration
     /// The token and cookie secrets.
     public let gate: AccessGate
-    let state: ReviewState
-    let video: MediaFile
+    let backend: ReviewBackend
     let page: PageResources
-    /// Private folder for the browser-playable copy (removed by ``removeWorkFolder()``).
-    let workFolder: URL
+    /// Private folder for the browser-playable copy of a video (removed by
+    /// ``removeWorkFolder()``); nil for photos.
+    let workFolder: URL?
     private let boundPort = BoundPort()
 
-    /// Opens the review: loads and checks the tracks file against the video, replays an
-    /// existing log, and makes a browser-playable copy of the video if it needs one.
+    /// Opens the review: loads and checks the tracks file against the video (or the detections
+    /// file against the photos), replays an existing log, and makes a browser-playable copy of
+    /// a video if it needs one.
     ///
     /// - Throws: ``ReviewServerError`` saying which file is at fault.
     public init(configuration: Configuration) throws {
         self.configuration = configuration
+        page = try PageResources()
+        gate = AccessGate()
+        switch configuration.kind {
+        case .video:
+            let (backend, workFolder) = try Self.openVideo(configuration)
+            self.backend = backend
+            self.workFolder = workFolder
+        case .photos:
+            let review = try Self.openPhotos(configuration)
+            backend = .photos(PhotoReviewState(review: review, configuration: configuration))
+            workFolder = nil
+        }
+    }
+
+    private static func openVideo(_ configuration: Configuration) throws -> (ReviewBackend, URL) {
         let file: TracksFile
         do {
             file = try TracksFile.load(from: configuration.tracksURL)
@@ -120,7 +167,6 @@ public struct ReviewServer: Sendable {
         } catch {
             throw ReviewServerError.proxyFailed("cannot create \(workFolder.path): \(error)")
         }
-        self.workFolder = workFolder
         let playable = try VideoProxy.playableFile(
             for: configuration.input, in: workFolder, frames: file.media.frames,
             durationSeconds: file.media.durationSeconds)
@@ -128,10 +174,41 @@ public struct ReviewServer: Sendable {
             fileName: file.media.fileName, width: file.media.width, height: file.media.height,
             frames: file.media.frames,
             fps: playable.fps, proxyWidth: playable.width, proxyHeight: playable.height, isProxy: playable.isProxy)
-        video = MediaFile(url: playable.url, contentType: "video/mp4")
-        page = try PageResources()
-        gate = AccessGate()
-        state = ReviewState(session: session, configuration: configuration, media: media)
+        let video = MediaFile(url: playable.url, contentType: "video/mp4")
+        let state = ReviewState(session: session, configuration: configuration, media: media)
+        return (.video(state, video), workFolder)
+    }
+
+    /// Loads the detections file, checks it against the photos as they are now, and replays
+    /// an existing log.
+    private static func openPhotos(_ configuration: Configuration) throws -> PhotoReview {
+        let file: PhotoDetections
+        let detectionsSHA256: String
+        do {
+            file = try PhotoDetections.load(from: configuration.tracksURL)
+            detectionsSHA256 = try SHA256.hex(ofFileAt: configuration.tracksURL)
+        } catch {
+            throw ReviewServerError.cannotOpen("\(error)")
+        }
+        for photo in file.photos {
+            let url = PhotoDetections.photoURL(photo.fileName, input: configuration.input)
+            let sha = (try? SHA256.hex(ofFileAt: url)) ?? "unreadable"
+            guard sha == photo.sha256 else {
+                throw ReviewServerError.cannotOpen(
+                    "\(url.path): changed since \(configuration.tracksURL.lastPathComponent) was made "
+                        + "(sha256 \(sha.prefix(12))…, recorded \(photo.sha256.prefix(12))…)")
+            }
+        }
+        do {
+            var entries: [EditLogEntry] = []
+            if FileManager.default.fileExists(atPath: configuration.logURL.path) {
+                entries = try EditLog.load(from: configuration.logURL)
+            }
+            return try PhotoReview.replay(entries, onto: file, detectionsSHA256: detectionsSHA256)
+        } catch {
+            throw ReviewServerError.cannotOpen(
+                "edits log \(configuration.logURL.lastPathComponent): \(error); move it away to start a new review")
+        }
     }
 
     /// The address to open once listening on `port`: `http://127.0.0.1:PORT/?token=TOKEN`.
@@ -147,7 +224,7 @@ public struct ReviewServer: Sendable {
             // Until the port is known nothing is accepted.
             return boundPort.value.withLock { $0 }.map { HostPolicy(port: $0) } ?? HostPolicy(accepting: [])
         }
-        return ReviewResponder(hosts: policy, gate: gate, state: state, video: video, page: page)
+        return ReviewResponder(hosts: policy, gate: gate, backend: backend, page: page)
     }
 
     /// The Hummingbird application: loopback only, on the configured port.
@@ -186,8 +263,14 @@ public struct ReviewServer: Sendable {
 
     /// Removes the folder holding the browser-playable copy.
     public func removeWorkFolder() {
-        try? FileManager.default.removeItem(at: workFolder)
+        if let workFolder { try? FileManager.default.removeItem(at: workFolder) }
     }
+}
+
+/// What the server reviews: a video (its state and the playable file) or photos.
+enum ReviewBackend: Sendable {
+    case video(ReviewState, MediaFile)
+    case photos(PhotoReviewState)
 }
 
 /// The port the server bound, once known (a class so the server value stays copyable).

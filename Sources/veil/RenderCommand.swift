@@ -16,14 +16,20 @@ struct RenderCommand: ParsableCommand {
             With --edits, a review's decision log is replayed onto the tracks file first \
             (docs/REVIEW.md).
 
+            Photos: given a folder of photos (or one photo), --tracks names the detections file \
+            `veil review` made (PHOTOS.detections.json) and --edits its log; each photo is \
+            written through the image path (as `veil anonymize`) with the reviewed boxes and \
+            regions, into the folder -o (or the file -o for one photo): the same bytes as the \
+            review editor's export. A photo that fails is named on stderr; the others are written.
+
             Exit status: 0 done, 1 failed, 2 usage error, 130/143 interrupted.
             """
     )
 
-    @Argument(help: "The video the tracks file was made for.")
+    @Argument(help: "The video the tracks file was made for (or a reviewed folder of photos, or one photo).")
     var input: String
 
-    @Option(help: "The tracks file.")
+    @Option(help: "The tracks file (photos: the detections file, PHOTOS.detections.json).")
     var tracks: String
 
     @Option(name: .shortAndLong, help: "Output video.")
@@ -71,6 +77,10 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let inputURL = URL(fileURLWithPath: input)
+        if PhotoDetections.isFolder(inputURL) || MediaKind(url: inputURL) == .image {
+            try renderPhotos(inputURL)
+            return
+        }
         // Refused (exit 2) before any work when the report could not be written.
         let reportTarget = try ReportTarget(report)
         AtomicFile.removeLeftovers(in: URL(fileURLWithPath: output).deletingLastPathComponent())
@@ -167,5 +177,53 @@ struct RenderCommand: ParsableCommand {
                 "outputSHA256": outcome.outputSHA256 ?? "",
             ]
         )
+    }
+
+    /// Replays a review of photos through the image path (``PhotoReviewedRender``, as the
+    /// review editor's export).
+    private func renderPhotos(_ inputURL: URL) throws {
+        guard let edits else {
+            throw CommandFailure("photos are rendered from a review: give its log with --edits (PHOTOS.edits.jsonl)")
+        }
+        guard excludeTrack.isEmpty, regions.exclusions.isEmpty, regions.regions.isEmpty, regions.regionsFile == nil
+        else {
+            throw CommandFailure("photos keep boxes visible and add regions in the log, not with options")
+        }
+        let reportTarget = try ReportTarget(report)
+        var settings = maskOptions.settings
+        settings.keepsMetadata = keepMetadata
+        let render = PhotoReviewedRender(
+            input: inputURL, detections: URL(fileURLWithPath: tracks), edits: URL(fileURLWithPath: edits),
+            output: URL(fileURLWithPath: output, isDirectory: PhotoDetections.isFolder(inputURL)), settings: settings,
+            allowsUnreviewed: allowUnreviewed)
+        let prepared: PhotoReviewedRender.Prepared
+        do {
+            prepared = try render.prepare()
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let progress = ProgressReporter(mode: progressOptions.mode)
+        progress.start(command: "render", inputs: prepared.photos.count)
+        let report = render.run(prepared, version: Veil.version)
+        progress.clearLine()
+        for photo in report.photos {
+            if let error = photo.error { ProgressReporter.printError(error) }
+        }
+        if reportTarget.isWanted {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try reportTarget.write { try encoder.encode(report) }
+        }
+        if !report.review.unreviewedPhotos.isEmpty {
+            progress.notice(
+                .warning, path: nil,
+                "rendered with unreviewed photo(s) " + report.review.unreviewedPhotos.prefix(5).joined(separator: ", "))
+        }
+        let status: ExitStatus = report.failed > 0 ? .someFailed : .done
+        progress.done(
+            exitCode: status.rawValue,
+            summary: "\(report.photos.count - report.failed) photo(s) rendered, \(report.failed) failed → \(output)",
+            fields: ["photos": report.photos.count, "failed": report.failed])
+        if status != .done { throw status }
     }
 }

@@ -29,7 +29,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
 VEIL = Path(os.environ.get("VEIL", ROOT / ".build" / "debug" / "veil"))
@@ -126,13 +126,17 @@ RENDER_OPTIONS = ["--mask", "fill", "--preset", "ultrafast"]
 
 
 class ReviewPageTest(unittest.TestCase):
+    cleared = False
+
     def setUp(self):
         if not VEIL.exists():
             self.fail(f"{VEIL} is missing: build first (swift build)")
         self.folder = Path(tempfile.mkdtemp(prefix="veil-browser-"))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTIFACTS.glob("*.png"):
-            old.unlink()
+        if not ReviewPageTest.cleared:  # once per run: each test's screenshots stay
+            for old in ARTIFACTS.glob("*.png"):
+                old.unlink()
+            ReviewPageTest.cleared = True
         self.server = None
         self.driver = None
         self.addCleanup(self.cleanUp)
@@ -439,6 +443,253 @@ class ReviewPageTest(unittest.TestCase):
             for n, (a, b) in enumerate(zip(replayed, frames)):
                 self.assertTrue(a == b, f"export and render --edits differ on frame {n}")
             print("export == render --edits: same decoded frames, different bytes", file=sys.stderr)
+
+
+    # ---- the other video operations ----
+
+    def test_video_operations_in_the_browser(self):
+        """Split, delete to start / end, a merge that succeeds, ellipse and polygon regions,
+        timeline zoom and the export override, each driven with the mouse and checked in the log."""
+        clip = make_clip(self.folder)
+        tracks = write_tracks(clip)
+        log = self.folder / "clip.edits.jsonl"
+        output = self.folder / "clip.reviewed.mp4"
+        url = self.start_server(clip, tracks, output)
+        driver = self.start_browser()
+        driver.get(url)
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1", "the page")
+        self.wait(lambda: self.shown_frame() == 0, "frame 0")
+
+        def last(op):
+            entries = [e for e in self.log_entries(log) if e["what"].get("op") == op]
+            return entries[-1]["what"] if entries else None
+
+        def select_track(track):
+            self.wait(lambda: self.click_if_shown(f'#track-list li[data-track="{track}"]'), f"track {track} in the list")
+
+        # Timeline zoom: + halves the window around the playhead, All shows every frame.
+        timeline = driver.find_element(By.ID, "timeline")
+        self.assertEqual(timeline.get_attribute("data-window"), f"0+{FRAMES}")
+        driver.find_element(By.ID, "zoom-in").click()
+        self.wait(lambda: timeline.get_attribute("data-window").endswith(f"+{FRAMES // 2}"), "the timeline zoomed in")
+        driver.find_element(By.ID, "zoom-all").click()
+        self.wait(lambda: timeline.get_attribute("data-window") == f"0+{FRAMES}", "the whole timeline")
+
+        # Split track 1 at frame 20 (the new part is track 3), then trim both parts.
+        self.go_to_frame(20)
+        select_track(1)
+        driver.find_element(By.ID, "split-track").click()
+        self.wait(lambda: last("split") is not None, "split in the log")
+        self.assertEqual(last("split"), {"op": "split", "track": 1, "frame": 20, "newTrack": 3})
+        self.go_to_frame(30)
+        select_track(3)
+        driver.find_element(By.ID, "delete-end").click()
+        self.wait(lambda: last("deleteBoxes") is not None, "delete to end in the log")
+        self.assertEqual(last("deleteBoxes"), {"op": "deleteBoxes", "track": 3, "frame": 30, "toward": "end"})
+        self.go_to_frame(10)
+        select_track(1)
+        driver.find_element(By.ID, "delete-start").click()
+        self.wait(lambda: last("deleteBoxes")["toward"] == "start", "delete to start in the log")
+        self.assertEqual(last("deleteBoxes"), {"op": "deleteBoxes", "track": 1, "frame": 10, "toward": "start"})
+
+        # Merge track 3 back into track 1 (no shared frame now: it succeeds).
+        select_track(3)
+        Select(driver.find_element(By.ID, "merge-target")).select_by_value("1")
+        driver.find_element(By.ID, "merge-track").click()
+        self.wait(lambda: last("merge") is not None, "merge in the log")
+        self.assertEqual(last("merge"), {"op": "merge", "track": 3, "into": 1})
+        self.wait(lambda: not driver.find_elements(By.CSS_SELECTOR, '#track-list li[data-track="3"]'), "track 3 gone")
+
+        # An ellipse and a polygon region, drawn with the mouse.
+        self.go_to_frame(REGION_FIRST)
+        Select(driver.find_element(By.ID, "region-shape")).select_by_value("ellipse")
+        driver.find_element(By.ID, "region-label").send_keys("ellipse")
+        driver.find_element(By.ID, "draw-region").click()
+        x = missed_x(REGION_FIRST)
+        self.drag(x - MARGIN, MISSED_Y - MARGIN, x + SIDE + MARGIN, MISSED_Y + SIDE + MARGIN)
+        self.wait(lambda: last("addRegion") is not None, "the ellipse in the log")
+        self.assertEqual(last("addRegion")["region"]["shape"], "ellipse")
+        Select(driver.find_element(By.ID, "region-shape")).select_by_value("polygon")
+        driver.find_element(By.ID, "region-label").clear()
+        driver.find_element(By.ID, "region-label").send_keys("polygon")
+        driver.find_element(By.ID, "draw-region").click()
+        for px, py in ((250, 180), (300, 180), (280, 225)):
+            self.click_canvas(px, py)
+        self.press(Keys.ENTER)
+        self.wait(lambda: last("addRegion")["region"]["shape"] == "polygon", "the polygon in the log")
+        points = last("addRegion")["region"]["points"]
+        self.assertEqual(len(points), 3)
+        self.assertAlmostEqual(points[0]["x"], 250, delta=3)
+        self.shot("v1-operations")
+
+        # Export with every track unreviewed: the question, then the override, logged first.
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.ID, "export-dialog").get_attribute("open") is not None, "the question")
+        driver.find_element(By.ID, "export-confirm").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
+        self.assertEqual(last("allowUnreviewedExport"), {"op": "allowUnreviewedExport", "tracks": [1, 2]})
+        report = json.loads((self.folder / "clip.reviewed.report.json").read_text())
+        self.assertTrue(report["review"]["unreviewedExportAllowed"])
+        self.assertEqual(self.console_errors(), [], "console errors")
+        frames = decode_gray(output)
+        self.assertGreater(bright(frames[5], track_x(1, 5) + 6, 66, track_x(1, 5) + SIDE - 6, 94), 500,
+                           "track 1's boxes before frame 11 were deleted: visible on frame 5")
+        self.assertEqual(bright(frames[25], track_x(1, 25) + 6, 66, track_x(1, 25) + SIDE - 6, 94), 0,
+                         "the merged part masks track 1 on frame 25")
+        self.assertGreater(bright(frames[40], track_x(1, 40) + 6, 66, track_x(1, 40) + SIDE - 6, 94), 500,
+                           "deleted from frame 30 on: visible on frame 40")
+        m = missed_x(REGION_FIRST + 1)
+        self.assertEqual(bright(frames[REGION_FIRST + 1], m + 10, MISSED_Y + 10, m + SIDE - 10, MISSED_Y + SIDE - 10), 0,
+                         "the ellipse masks the square's centre")
+
+    def click_canvas(self, x, y):
+        canvas = self.driver.find_element(By.ID, "canvas")
+        rect = self.driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+        ActionChains(self.driver).move_to_element_with_offset(
+            canvas, round(x * rect[0] / WIDTH - rect[0] / 2), round(y * rect[1] / HEIGHT - rect[1] / 2)).click().perform()
+
+    # ---- photos ----
+
+    def test_photo_review_in_the_browser(self):
+        photos = self.folder / "photos"
+        photos.mkdir()
+        make_photo(photos / "a.png", [(40, 60), (200, 60)])
+        make_photo(photos / "b.png", [(60, 140)])
+        write_photo_detections(photos, {"a.png": [(40, 60), (200, 60)], "b.png": []})
+        log = self.folder / "photos.edits.jsonl"
+        output = self.folder / "photos.reviewed"
+        self.server = subprocess.Popen(
+            [str(VEIL), "review", str(photos), *RENDER_OPTIONS],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        url = self.read_address()
+        driver = self.start_browser()
+
+        # 1. The grid loads without console errors.
+        driver.get(url)
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+        self.wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#grid figure")) == 2, "the grid")
+        self.shot("p1-grid")
+        self.assertEqual(self.console_errors(), [], "console errors after loading the grid")
+
+        # 2. a.png: the box on the right is kept visible (removed from the masks) with a reason.
+        self.wait(lambda: self.click_if_shown('#grid figure[data-photo="0"]'), "photo a.png in the grid")
+        self.wait(lambda: driver.find_elements(By.CSS_SELECTOR, '#track-list li[data-track="2"]'), "a.png opened")
+        driver.find_element(By.ID, "view-masked").click()
+        self.wait(lambda: self.canvas_luma(220, 80) < 60, "box 2 masked in the masked view")
+        driver.find_element(By.CSS_SELECTOR, '#track-list li[data-track="2"]').click()
+        driver.find_element(By.ID, "visible-reason").send_keys("consented")
+        driver.find_element(By.ID, "keep-visible").click()
+        self.wait(lambda: any(e["what"].get("op") == "keepVisible" for e in self.log_entries(log)), "keepVisible in the log")
+        entry = [e for e in self.log_entries(log) if e["what"].get("op") == "keepVisible"][-1]
+        self.assertEqual((entry["photo"], entry["what"]["track"]), ("a.png", 2))
+        self.assertEqual(entry["mediaSHA256"], sha256(photos / "a.png"))
+        self.wait(lambda: self.canvas_luma(220, 80) > 200, "box 2 visible in the masked view")
+        driver.find_element(By.ID, "sign-off").click()
+        self.wait(lambda: any(e["what"].get("op") == "setVideoReviewed" for e in self.log_entries(log)), "a.png signed off")
+        self.shot("p2-a-box-kept-visible")
+
+        # 3. b.png: the face the detector missed gets a box drawn with the mouse.
+        self.wait(lambda: self.click_if_shown("#back-to-grid"), "the way back to the grid")
+        self.wait(lambda: self.click_if_shown('#grid figure[data-photo="1"]'), "the grid again")
+        self.wait(lambda: driver.find_element(By.ID, "file-name").text == "b.png", "b.png opened")
+        self.wait(lambda: self.canvas_luma(80, 160) > 200, "b.png drawn")
+        driver.find_element(By.ID, "region-label").send_keys("missed face")
+        driver.find_element(By.ID, "draw-region").click()
+        self.drag(60 - MARGIN, 140 - MARGIN, 60 + SIDE + MARGIN, 140 + SIDE + MARGIN)
+        self.wait(lambda: any(e["what"].get("op") == "addRegion" for e in self.log_entries(log)), "addRegion in the log")
+        region = [e for e in self.log_entries(log) if e["what"].get("op") == "addRegion"][-1]
+        self.assertEqual(region["photo"], "b.png")
+        self.assertAlmostEqual(region["what"]["region"]["keyframes"][0]["box"]["x"], 60 - MARGIN, delta=3)
+        self.wait(lambda: self.canvas_luma(80, 160) < 60, "the added box masked in the masked view")
+        driver.find_element(By.ID, "sign-off").click()
+        self.wait(lambda: sum(e["what"].get("op") == "setVideoReviewed" for e in self.log_entries(log)) == 2,
+                  "b.png signed off")
+        self.shot("p3-b-box-added")
+
+        # 4. Export (every photo reviewed: no question).
+        driver.find_element(By.ID, "export").click()
+        self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-exported"), "the export", 120)
+        self.shot("p4-exported")
+        self.assertEqual(self.console_errors(), [], "console errors during the photo review")
+        a, b = decode_photo(output / "a.png"), decode_photo(output / "b.png")
+        self.assertEqual(bright(a, 46, 66, 74, 94), 0, "a.png box 1 not masked")
+        self.assertGreater(bright(a, 206, 66, 234, 94), 500, "a.png box 2 (kept visible) masked")
+        self.assertEqual(bright(b, 66, 146, 94, 174), 0, "b.png added box not masked")
+        report = json.loads((self.folder / "photos.reviewed.report.json").read_text())
+        self.assertEqual(report["failed"], 0)
+        self.assertEqual([p["inputSHA256"] for p in report["photos"]], [sha256(photos / "a.png"), sha256(photos / "b.png")])
+
+        self.server.send_signal(signal.SIGINT)
+        self.assertEqual(self.server.wait(timeout=20), 0, "veil review did not exit 0 on SIGINT")
+
+        # 5. The export equals the replay without the browser, byte for byte.
+        replay = self.folder / "replay"
+        run = subprocess.run([str(VEIL), "render", str(photos), "--tracks", str(self.folder / "photos.detections.json"),
+                              "--edits", str(log), "-o", str(replay), "--quiet", *RENDER_OPTIONS],
+                             capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        for name in ("a.png", "b.png"):
+            self.assertEqual(sha256(replay / name), sha256(output / name), f"{name}: export != render --edits")
+
+    def click_if_shown(self, selector):
+        """Clicks the element once it is displayed (the grid is redrawn on every change)."""
+        for element in self.driver.find_elements(By.CSS_SELECTOR, selector):
+            if element.is_displayed() and element.size["height"] > 0:
+                try:
+                    element.click()
+                    return True
+                except Exception:
+                    return False
+        return False
+
+    def read_address(self):
+        lines = []
+        reader = threading.Thread(target=lambda: lines.append(self.server.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=90)
+        url = lines[0].strip() if lines else ""
+        if not url.startswith("http://127.0.0.1:"):
+            self.server.kill()
+            _, err = self.server.communicate(timeout=10)
+            self.fail(f"veil review printed no address (got {url!r}): {err[-2000:]}")
+        threading.Thread(target=self.server.stderr.read, daemon=True).start()
+        return url
+
+
+def make_photo(path, squares):
+    """A WIDTH × HEIGHT grey PNG with white SIDE × SIDE squares at the given corners."""
+    inputs = ["-f", "lavfi", "-i", f"color=c=0x404040:size={WIDTH}x{HEIGHT}",
+              "-f", "lavfi", "-i", f"color=c=white:size={SIDE}x{SIDE}"]
+    chain, last = [], "0:v"
+    for i, (x, y) in enumerate(squares):
+        chain.append(f"[{last}][1:v]overlay=x={x}:y={y}[s{i}]")
+        last = f"s{i}"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *inputs, "-filter_complex", ";".join(chain),
+                    "-map", f"[{last}]", "-frames:v", "1", str(path)], check=True)
+
+
+def write_photo_detections(folder, boxes):
+    """photos.detections.json beside the folder, as `veil review` writes it after detection."""
+    photos = []
+    for name in sorted(boxes):
+        path = folder / name
+        photos.append({"fileName": name, "sha256": sha256(path), "bytes": path.stat().st_size,
+                       "width": WIDTH, "height": HEIGHT,
+                       "detections": [{"objectClass": "face", "score": 0.9, "landmarks": [],
+                                       "box": {"x": float(x), "y": float(y), "width": float(SIDE), "height": float(SIDE)}}
+                                      for x, y in boxes[name]]})
+    document = {"format": "veil-photo-detections", "version": 1, "detector": "browser test", "models": [],
+                "threshold": 0.5, "targets": ["face"], "photos": photos}
+    (folder.parent / "photos.detections.json").write_text(json.dumps(document))
+
+
+def decode_photo(path):
+    return decode_gray(path)[0]
 
 
 if __name__ == "__main__":

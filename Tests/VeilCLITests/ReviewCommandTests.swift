@@ -3,6 +3,7 @@ import Testing
 import VeilGeometry
 import VeilMedia
 import VeilPipeline
+import VeilReview
 
 #if canImport(Glibc)
     import Glibc
@@ -91,6 +92,34 @@ import VeilPipeline
         #expect(!process.isRunning, "still running 20 s after SIGTERM")
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: hasReviewCommand)) func aFolderOfPhotosIsDetectedOnceAndABadPhotoIsNamedAndLeftOut() throws {
+        let root = try CLITests.directory()
+        let photos = root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: CLITests.astronaut, to: photos.appendingPathComponent("face.png"))
+        try Data("not a photo".utf8).write(to: photos.appendingPathComponent("bad.jpg"))
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["review", photos.path, "--targets", "face", "--quiet"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let firstLine = try Self.firstLine(of: out.fileHandleForReading, timeout: 120)
+        #expect(firstLine.hasPrefix("http://127.0.0.1:"), "first line: \(firstLine)")
+        let detections = try PhotoDetections.load(from: root.appendingPathComponent("photos.detections.json"))
+        #expect(detections.photos.map(\.fileName) == ["face.png"])
+        #expect(detections.photos.first?.detections.contains { $0.objectClass == .face } == true)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let messages = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = messages.split(separator: "\n").filter { $0.contains("bad.jpg") }
+        #expect(lines.count == 1 && lines[0].hasPrefix("error: "), "stderr: \(messages)")
     }
 
     /// Reads stdout until the first newline (the address), or fails after `timeout` seconds.

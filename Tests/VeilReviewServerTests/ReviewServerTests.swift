@@ -251,7 +251,11 @@ import VeilVideo
         #expect(actions == [.do, .undo, .redo])
         // A new server on the same files continues the review.
         let again = try ReviewServer(configuration: fixture.server.configuration)
-        let project = await again.state.project
+        guard case .video(let state, _) = again.backend else {
+            Issue.record("a video review")
+            return
+        }
+        let project = await state.project
         #expect(project.unreviewedTrackIDs == [1])
         #expect(project.log.count == 3)
     }

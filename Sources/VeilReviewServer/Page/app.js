@@ -71,7 +71,7 @@
     return S.photo ? 1 : S.project.media.frames;
   }
   function fps() {
-    return S.project.media.fps || 25;
+    return (S.project.media && S.project.media.fps) || 25;
   }
   function scale() {
     return canvas.width / mediaWidth();
@@ -182,7 +182,8 @@
       case 'setRegionKeyframe': return 'set region ' + what.region + "'s box on frame " + what.frame;
       case 'removeRegion': return 'remove region ' + what.id;
       case 'setTrackReviewed': return (what.isReviewed ? 'mark' : 'unmark') + ' track ' + what.track + ' reviewed';
-      case 'setVideoReviewed': return what.isReviewed ? 'sign the video off' : 'withdraw the sign-off';
+      case 'setVideoReviewed':
+        return what.isReviewed ? 'sign the ' + (S.project && S.project.kind === 'photos' ? 'photo' : 'video') + ' off' : 'withdraw the sign-off';
       case 'restoreTracks': return 'restore track(s) ' + (what.tracks || []).map((t) => t.track && t.track.id).join(', ');
       default: return what.op || 'edit';
     }
@@ -577,6 +578,7 @@
 
   function drawTimeline() {
     if (!S.project || S.photo || S.project.kind !== 'video') return;
+    timeline.dataset.window = S.window.start + '+' + S.window.count; // frames shown (read by the browser test)
     const rows = timelineRows();
     const cssWidth = timeline.clientWidth || 800;
     const ratio = window.devicePixelRatio || 1;
@@ -747,8 +749,10 @@
   function refresh() {
     const p = S.project;
     $('file-name').textContent = S.photo ? S.photo.fileName : p.media ? p.media.fileName : '';
-    $('undo').disabled = !p.canUndo;
-    $('redo').disabled = !p.canRedo;
+    // Photos: undo and redo are per photo (docs/REVIEW-API.md).
+    const undoState = p.kind === 'photos' ? S.photo || { canUndo: false, canRedo: false } : p;
+    $('undo').disabled = !undoState.canUndo;
+    $('redo').disabled = !undoState.canRedo;
     refreshLog();
     if (p.kind === 'photos' && !S.photo) {
       drawGrid();
@@ -771,7 +775,7 @@
       const li = document.createElement('li');
       li.value = e.seq;
       const what = e.what ? summary(e.what) : '';
-      li.textContent = e.who + ' (' + e.action + '): ' + what + (e.why ? ' \u2014 ' + e.why : '');
+      li.textContent = e.who + ' (' + e.action + '): ' + (e.photo ? e.photo + ': ' : '') + what + (e.why ? ' \u2014 ' + e.why : '');
       list.appendChild(li);
     }
   }
@@ -813,6 +817,7 @@
   }
 
   function refreshPanels() {
+    if (!doc()) return; // the grid of photos: no photo, no panels
     for (const li of $('track-list').children) li.classList.toggle('selected', Number(li.dataset.track) === S.selectedTrack);
     const panel = $('track-panel');
     const t = S.selectedTrack === null ? null : trackByID(S.selectedTrack);
@@ -1100,7 +1105,7 @@
       render();
       return;
     }
-    const id = S.project.nextRegionID;
+    const id = (S.photo || S.project).nextRegionID;
     const region = { id, label, shape: $('region-shape').value, firstFrame: first, lastFrame: last, keyframes: [{ frame: S.frame, box }] };
     if (points) region.points = points;
     if (await edit({ op: 'addRegion', region })) {
@@ -1222,7 +1227,7 @@
 
   $('export').addEventListener('click', () => {
     const pending = S.project.kind === 'photos'
-      ? S.project.photos.flatMap((p) => p.unreviewedTrackIDs.map((id) => p.fileName + ' #' + id))
+      ? S.project.photos.filter((p) => !p.isReviewed).map((p) => p.fileName)
       : S.project.unreviewedTrackIDs.map((id) => '#' + id);
     if (!pending.length) {
       runExport(false);
@@ -1242,7 +1247,13 @@
     try {
       const result = await api('POST', '/api/export', { who: S.who, allowUnreviewed });
       showError('');
-      say('Exported ' + result.output + ' (SHA-256 ' + String(result.outputSHA256).slice(0, 16) + '\u2026), report ' + result.report + '.');
+      if (result.outputSHA256) {
+        say('Exported ' + result.output + ' (SHA-256 ' + String(result.outputSHA256).slice(0, 16) + '\u2026), report ' + result.report + '.');
+      } else {
+        const failures = result.failures || [];
+        say('Exported ' + (result.photos - failures.length) + ' of ' + result.photos + ' photos to ' + result.output + ', report ' + result.report + '.');
+        if (failures.length) showError(failures.join('\n'));
+      }
       document.body.dataset.exported = result.output;
       setProject(await api('GET', '/api/project'));
     } catch (e) {
@@ -1307,8 +1318,11 @@
       figure.dataset.photo = String(photo.id);
       const c = document.createElement('canvas');
       const caption = document.createElement('figcaption');
-      const pending = photo.unreviewedTrackIDs.length;
-      caption.textContent = photo.fileName + ' \u00b7 ' + photo.document.tracksFile.tracks.length + ' boxes' + (pending ? ', ' + pending + ' not reviewed' : ', reviewed');
+      const boxes = photo.document.tracksFile.tracks.length;
+      const regions = photo.document.regions.length;
+      caption.textContent = photo.fileName + ' \u00b7 ' + boxes + ' boxes' + (regions ? ', ' + regions + ' added' : '') +
+        (photo.isReviewed ? ', reviewed' : ', not reviewed');
+      figure.classList.toggle('reviewed', photo.isReviewed);
       figure.append(c, caption);
       figure.addEventListener('click', () => openPhoto(photo.id));
       grid.appendChild(figure);
