@@ -105,6 +105,12 @@ public struct BatchReport: Codable, Sendable {
         public var masksWholeFrameOnDetectionFailure: Bool
         /// Whether harmless container metadata (title, language) was kept.
         public var keepsHarmlessMetadata: Bool
+        /// "cuda" when NVDEC decoded and NVENC (``encoder``) encoded (`--hwaccel cuda`; the
+        /// preset then maps to NVENC's nearest p1–p7); nil for software decoding and encoding.
+        public var hardwareAcceleration: String?
+        /// The FFmpeg encoder, with hardware acceleration only ("h264_nvenc"); nil for the codec's
+        /// software encoder.
+        public var encoder: String?
 
         /// The report's view of `settings`.
         public init(_ settings: VideoSettings) {
@@ -124,6 +130,9 @@ public struct BatchReport: Codable, Sendable {
             verifies = settings.verifies
             masksWholeFrameOnDetectionFailure = settings.masksWholeFrameOnDetectionFailure
             keepsHarmlessMetadata = settings.output.keepsHarmlessMetadata
+            let isAccelerated = settings.output.hardwareAcceleration != .none
+            hardwareAcceleration = isAccelerated ? settings.output.hardwareAcceleration.rawValue : nil
+            encoder = isAccelerated ? settings.output.encoderName : nil
         }
     }
 

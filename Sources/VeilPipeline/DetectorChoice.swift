@@ -110,7 +110,7 @@ extension DetectorChoice {
     ///   - store: where the models are.
     ///   - options: inference options (threads, GPU).
     ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
-    ///   - faceModel: a face model (RetinaFace, SCRFD, YOLO-face; see ``FaceModelDetector``)
+    ///   - faceModel: a face model (RetinaFace, SCRFD, YOLO-face; see `FaceModelDetector`)
     ///     replacing Veil's face detectors, whatever the choice; scaled and tiled as they are.
     /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func makeDetector(

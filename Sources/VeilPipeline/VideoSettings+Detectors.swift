@@ -18,7 +18,7 @@ extension VideoSettings {
     ///   - store: where the models are.
     ///   - options: inference options (GPU, threads).
     ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
-    ///   - faceModel: a face model replacing Veil's face detector (see ``FaceModelDetector``).
+    ///   - faceModel: a face model replacing Veil's face detector (see `FaceModelDetector`).
     /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func detectors(
         targets: Set<ObjectClass>,
