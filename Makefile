@@ -52,13 +52,21 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
-.PHONY: all setup build test lint coverage docs demo eval bench bench-memory install uninstall test-deploy clean \
+.PHONY: all setup setup-gpu build test lint coverage docs demo eval bench bench-memory install uninstall test-deploy clean \
 	sanitize-build test-sanitized fuzz fuzz-smoke test-browser browser-tests
 
 all: build
 
+# `make setup GPU=1` also installs the GPU runtime (as `make setup-gpu` does).
 setup:
 	@bash scripts/setup.sh
+	@if [ "$(GPU)" = 1 ]; then bash scripts/setup_gpu.sh; fi
+
+# ONNX Runtime's GPU build (onnxruntime-gpu[cuda,cudnn], pinned, sha256-verified) beside the CPU
+# one, for --gpu; chosen by the driver's CUDA version (GPU_CUDA=12|13 overrides). Not part of
+# `make test`: the wheels are ~2 GB.
+setup-gpu:
+	@bash scripts/setup_gpu.sh
 
 build: setup
 	$(SWIFT) build -c release --product veil

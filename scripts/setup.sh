@@ -10,6 +10,8 @@
 #      (calibrated on the installed fixture photos).
 #
 # Re-running is fast: each step checks a stamp (the sha256 of what it installed).
+# The optional GPU runtime (onnxruntime-gpu with CUDA and cuDNN) is scripts/setup_gpu.sh:
+# `make setup-gpu` or `make setup GPU=1`; this script never installs it.
 set -euo pipefail
 
 PREFIX="${VEIL_PREFIX:-/usr/local}"

@@ -1,5 +1,6 @@
 // The writing half of a CVeilAV session: the output container, the encoder and the copied
 // audio/subtitle streams (which ones: CVeilAV_OutputOptions), metadata stripping, and encoding planar YUV 4:2:0 frames.
+#include <string.h>
 #include "av_session.h"
 #include "av_errors.h"
 #include "av_pixels.h"
@@ -81,7 +82,14 @@ static int addVideoStream(CVeilAV_Session *session, const CVeilAV_OutputOptions 
     AVDictionary *settings = NULL;
     char crf[16];
     snprintf(crf, sizeof crf, "%d", options->crf);
-    av_dict_set(&settings, "crf", crf, 0);
+    if (strstr(options->encoder, "_nvenc")) {
+        // NVENC has no CRF: constant-quality VBR with the same number (both scale 0–51).
+        av_dict_set(&settings, "rc", "vbr", 0);
+        av_dict_set(&settings, "cq", crf, 0);
+        av_dict_set(&settings, "b", "0", 0);
+    } else {
+        av_dict_set(&settings, "crf", crf, 0);
+    }
     if (options->preset && *options->preset) av_dict_set(&settings, "preset", options->preset, 0);
     if (codec->id == AV_CODEC_ID_HEVC) av_dict_set(&settings, "x265-params", "log-level=error", 0);
     uint64_t mark = CVeilAV_logMark();

@@ -2,6 +2,7 @@
 // planar YUV 4:2:0 and pass audio/subtitle packets on to the output byte for byte. The writing
 // half is av_output.c; pixel layout and the detectors' scaler live in av_pixels.c, FFmpeg log
 // capture and error text in av_errors.c.
+#include <dlfcn.h>
 #include "av_session.h"
 #include "av_errors.h"
 #include "av_pixels.h"
@@ -30,6 +31,27 @@ static int bestVideoStream(AVFormatContext *input) {
 
 int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoInfo *info, char *error,
                       size_t errorLength) {
+    return CVeilAV_openInputWithDecoder(path, NULL, result, info, error, errorLength);
+}
+
+int CVeilAV_checkNVIDIAVideo(char *error, size_t errorLength) {
+    const char *libraries[] = {"libnvcuvid.so.1", "libnvidia-encode.so.1"};
+    const char *purposes[] = {"NVDEC decoding", "NVENC encoding"};
+    for (int i = 0; i < 2; i++) {
+        void *handle = dlopen(libraries[i], RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            return CVeilAV_fail(error, errorLength,
+                                "the NVIDIA driver's %s library for %s cannot be loaded (no NVIDIA driver, or a "
+                                "container started without the video capability)",
+                                libraries[i], purposes[i]);
+        }
+        dlclose(handle);
+    }
+    return 0;
+}
+
+int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CVeilAV_Session **result,
+                                 CVeilAV_VideoInfo *info, char *error, size_t errorLength) {
     CVeilAV_installLogCapture();
     *result = NULL;
     CVeilAV_Session *session = calloc(1, sizeof *session);
@@ -58,7 +80,18 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->videoIndex = videoIndex;
     session->videoStream = stream;
 
-    const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    const AVCodec *codec = NULL;
+    if (decoderSuffix) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_%s", avcodec_get_name(stream->codecpar->codec_id), decoderSuffix);
+        codec = avcodec_find_decoder_by_name(name);
+        if (!codec) {
+            CVeilAV_close(session);
+            return CVeilAV_fail(error, errorLength, "FFmpeg has no hardware decoder %s for this video's codec", name);
+        }
+    } else {
+        codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    }
     if (!codec) {
         enum AVCodecID codecID = stream->codecpar->codec_id; // `stream` is freed with the session
         CVeilAV_close(session);
@@ -84,8 +117,10 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **result, CVeilAV_VideoI
     session->decoder->thread_type = FF_THREAD_SLICE;
     status = avcodec_open2(session->decoder, codec, NULL);
     if (status < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "cannot open the video decoder %s:", codec->name);
         CVeilAV_close(session);
-        return CVeilAV_failWith(status, mark, error, errorLength, "cannot open the video decoder:");
+        return CVeilAV_failWith(status, mark, error, errorLength, what);
     }
 
     AVCodecParameters *parameters = stream->codecpar;

@@ -1,7 +1,9 @@
 #include "CVeilORT.h"
 
 #include <onnxruntime_c_api.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,14 @@ static const OrtApi *api;
 static OrtEnv *env;
 static char envError[512];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/// The runtime chosen by CVeilORT_useRuntime, or NULL for the linked one; set before `once` runs.
+static const OrtApiBase *selectedBase;
+static char selectedLibrary[4096];
+static pthread_mutex_t selection = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int started;
+static atomic_int providersUsed;
+
+static const OrtApiBase *apiBase(void) { return selectedBase ? selectedBase : OrtGetApiBase(); }
 
 /// One CPU arena for every session, growing by what is asked rather than by powers of two: the
 /// detectors run one after another on the plan thread, so they can reuse each other's blocks.
@@ -37,12 +47,15 @@ static void registerSharedArena(void) {
 }
 
 static void initialize(void) {
+    pthread_mutex_lock(&selection);
+    atomic_store(&started, 1);
+    pthread_mutex_unlock(&selection);
     // The header may be older than the library (Debian's header, PyPI's library): ask for the
     // header's API version, which every newer library still serves.
-    api = OrtGetApiBase()->GetApi(ORT_API_VERSION);
+    api = apiBase()->GetApi(ORT_API_VERSION);
     if (!api) {
         snprintf(envError, sizeof envError, "ONNX Runtime %s does not serve C API version %d",
-                 OrtGetApiBase()->GetVersionString(), ORT_API_VERSION);
+                 apiBase()->GetVersionString(), ORT_API_VERSION);
         return;
     }
     OrtStatus *status = api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "veil", &env);
@@ -63,7 +76,96 @@ static int failed(OrtStatus *status, char *error, size_t errorLength) {
     return 1;
 }
 
-const char *CVeilORT_version(void) { return OrtGetApiBase()->GetVersionString(); }
+const char *CVeilORT_version(void) { return apiBase()->GetVersionString(); }
+
+int CVeilORT_useRuntime(const char *library, const char *const *preload, size_t preloadCount, char *error,
+                        size_t errorLength) {
+    pthread_mutex_lock(&selection);
+    int rc = 1;
+    if (selectedBase && strcmp(selectedLibrary, library) == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (atomic_load(&started)) {
+        snprintf(error, errorLength, "ONNX Runtime already started with %s; choose the GPU before loading any model",
+                 selectedBase ? selectedLibrary : "the CPU library");
+        goto done;
+    }
+    // Libraries depend on each other (cuDNN on cuBLAS, cuBLAS on cuBLASLt): open what opens,
+    // then retry the rest until a round opens nothing more.
+    int *opened = calloc(preloadCount ? preloadCount : 1, sizeof(int));
+    if (!opened) goto done;
+    size_t remaining = preloadCount;
+    for (int progress = 1; remaining > 0 && progress;) {
+        progress = 0;
+        for (size_t i = 0; i < preloadCount; i++) {
+            if (opened[i] || !dlopen(preload[i], RTLD_NOW | RTLD_GLOBAL)) continue;
+            opened[i] = 1;
+            remaining--;
+            progress = 1;
+        }
+    }
+    for (size_t i = 0; i < preloadCount && remaining > 0; i++) {
+        if (opened[i]) continue;
+        dlerror();
+        dlopen(preload[i], RTLD_NOW | RTLD_GLOBAL);
+        const char *reason = dlerror();
+        snprintf(error, errorLength, "cannot load %s: %s", preload[i], reason ? reason : "unknown reason");
+        free(opened);
+        goto done;
+    }
+    free(opened);
+    void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char *reason = dlerror();
+        snprintf(error, errorLength, "cannot load %s: %s", library, reason ? reason : "unknown reason");
+        goto done;
+    }
+    const OrtApiBase *(*getBase)(void) = (const OrtApiBase *(*)(void))dlsym(handle, "OrtGetApiBase");
+    if (!getBase) {
+        snprintf(error, errorLength, "%s has no OrtGetApiBase: not an ONNX Runtime library", library);
+        goto done;
+    }
+    selectedBase = getBase();
+    snprintf(selectedLibrary, sizeof selectedLibrary, "%s", library);
+    rc = 0;
+done:
+    pthread_mutex_unlock(&selection);
+    return rc;
+}
+
+int CVeilORT_cudaDriver(int *driverVersion, int *deviceCount, char *error, size_t errorLength) {
+    *driverVersion = 0;
+    *deviceCount = 0;
+    void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!cuda) {
+        snprintf(error, errorLength, "no NVIDIA driver (libcuda.so.1 cannot be loaded)");
+        return 1;
+    }
+    // The driver API's own signatures (cuda.h), declared here so no CUDA header is needed.
+    int (*cuInit)(unsigned) = (int (*)(unsigned))dlsym(cuda, "cuInit");
+    int (*cuDriverGetVersion)(int *) = (int (*)(int *))dlsym(cuda, "cuDriverGetVersion");
+    int (*cuDeviceGetCount)(int *) = (int (*)(int *))dlsym(cuda, "cuDeviceGetCount");
+    if (!cuInit || !cuDriverGetVersion || !cuDeviceGetCount) {
+        snprintf(error, errorLength, "libcuda.so.1 lacks the CUDA driver API");
+        return 1;
+    }
+    cuDriverGetVersion(driverVersion);
+    int status = cuInit(0);
+    if (status != 0) {
+        // 100: CUDA_ERROR_NO_DEVICE; 35: CUDA_ERROR_INSUFFICIENT_DRIVER.
+        snprintf(error, errorLength, status == 100 ? "no CUDA device (cuInit: no device)" : "cuInit failed with CUDA error %d",
+                 status);
+        return 1;
+    }
+    if (cuDeviceGetCount(deviceCount) != 0 || *deviceCount == 0) {
+        snprintf(error, errorLength, "no CUDA device");
+        return 1;
+    }
+    return 0;
+}
+
+int CVeilORT_providersUsed(void) { return atomic_load(&providersUsed); }
 
 int CVeilORT_hasCUDA(void) {
     pthread_once(&once, initialize);
@@ -106,13 +208,33 @@ int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVei
                                           options->allowSpinning ? "1" : "0"), error, errorLength)) goto done;
     if (sharedArena && failed(api->AddSessionConfigEntry(sessionOptions, "session.use_env_allocators", "1"), error,
                               errorLength)) goto done;
+    // Providers are tried in the order appended: TensorRT, then CUDA, then the CPU for
+    // whatever neither runs.
+    if (options->useTensorRT) {
+        OrtTensorRTProviderOptionsV2 *tensorRT = NULL;
+        if (failed(api->CreateTensorRTProviderOptions(&tensorRT), error, errorLength)) goto done;
+        const char *keys[] = {"device_id", "trt_engine_cache_enable", "trt_engine_cache_path"};
+        const char *values[] = {"0", "1", options->tensorRTCachePath ? options->tensorRTCachePath : "."};
+        OrtStatus *status = api->UpdateTensorRTProviderOptions(tensorRT, keys, values, 3);
+        if (!status) status = api->SessionOptionsAppendExecutionProvider_TensorRT_V2(sessionOptions, tensorRT);
+        api->ReleaseTensorRTProviderOptions(tensorRT);
+        if (failed(status, error, errorLength)) goto done;
+    }
     if (options->useCUDA) {
-        OrtCUDAProviderOptions cuda;
-        memset(&cuda, 0, sizeof cuda);
-        if (failed(api->SessionOptionsAppendExecutionProvider_CUDA(sessionOptions, &cuda), error, errorLength))
-            goto done;
+        OrtCUDAProviderOptionsV2 *cuda = NULL;
+        if (failed(api->CreateCUDAProviderOptions(&cuda), error, errorLength)) goto done;
+        // Heuristic cuDNN algorithm choice: the exhaustive default benchmarks every convolution
+        // again for each new input size, and video changes sizes between full and coarse passes.
+        const char *keys[] = {"device_id", "cudnn_conv_algo_search"};
+        const char *values[] = {"0", "HEURISTIC"};
+        OrtStatus *status = api->UpdateCUDAProviderOptions(cuda, keys, values, 2);
+        if (!status) status = api->SessionOptionsAppendExecutionProvider_CUDA_V2(sessionOptions, cuda);
+        api->ReleaseCUDAProviderOptions(cuda);
+        if (failed(status, error, errorLength)) goto done;
     }
     if (failed(api->CreateSession(env, modelPath, sessionOptions, &result->session), error, errorLength)) goto done;
+    if (options->useCUDA) atomic_fetch_or(&providersUsed, CVEIL_ORT_USED_CUDA);
+    if (options->useTensorRT) atomic_fetch_or(&providersUsed, CVEIL_ORT_USED_TENSORRT);
     if (failed(api->GetAllocatorWithDefaultOptions(&allocator), error, errorLength)) goto done;
 
     char *name = NULL;

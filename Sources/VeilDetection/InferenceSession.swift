@@ -9,15 +9,37 @@ public struct InferenceOptions: Sendable, Hashable {
     /// Keep idle ONNX Runtime threads spinning. Off by default: spinning threads steal the
     /// CPU that decoding, masking and encoding need (measured in DESIGN.md).
     public var allowsSpinning: Bool
-    /// Run on the GPU through ONNX Runtime's CUDA provider; fails loudly when there is none.
-    public var usesGPU: Bool
+    /// Where the models run: the CPU, or an NVIDIA GPU through the GPU runtime `make setup-gpu`
+    /// installs (loading fails loudly, with the reason, when that is not possible).
+    public var provider: ExecutionProvider
+    /// TensorRT's engine cache (``ExecutionProvider/tensorRT``): built engines are kept here
+    /// so later runs start in seconds; the user's cache folder by default.
+    public var tensorRTCacheDirectory: URL
+
+    /// The default engine cache: `$XDG_CACHE_HOME/veil/tensorrt`, else `~/.cache/veil/tensorrt`.
+    public static var defaultTensorRTCacheDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let cache =
+            environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return cache.appendingPathComponent("veil/tensorrt")
+    }
 
     /// Options; the defaults use every core, no spinning, the CPU.
-    public init(intraOpThreads: Int = 0, allowsSpinning: Bool = false, usesGPU: Bool = false) {
+    public init(
+        intraOpThreads: Int = 0,
+        allowsSpinning: Bool = false,
+        provider: ExecutionProvider = .cpu,
+        tensorRTCacheDirectory: URL = InferenceOptions.defaultTensorRTCacheDirectory
+    ) {
         self.intraOpThreads = intraOpThreads
         self.allowsSpinning = allowsSpinning
-        self.usesGPU = usesGPU
+        self.provider = provider
+        self.tensorRTCacheDirectory = tensorRTCacheDirectory
     }
+
+    /// Whether the models run on a GPU.
+    public var usesGPU: Bool { provider.usesGPU }
 }
 
 /// A float tensor returned by a model.
@@ -42,28 +64,64 @@ public final class InferenceSession: @unchecked Sendable {
     public let inputShape: [Int]
     private let handle: OpaquePointer
 
-    /// ONNX Runtime's version string.
+    /// ONNX Runtime's version string (the GPU runtime's once it is loaded).
     public static var runtimeVersion: String { String(cString: CVeilORT_version()) }
 
     /// Whether this ONNX Runtime build can run on an NVIDIA GPU.
     public static var hasGPUSupport: Bool { CVeilORT_hasCUDA() != 0 }
 
+    /// The runtime and the execution providers the sessions of this process were created
+    /// with, for reports: "onnxruntime 1.32.0 (CPUExecutionProvider)" or, after a `--gpu` run,
+    /// "onnxruntime-gpu 1.31.1 (CUDAExecutionProvider, CPUExecutionProvider)".
+    public static var providersUsed: [String] {
+        let used = CVeilORT_providersUsed()
+        var names: [String] = []
+        if used & Int32(CVEIL_ORT_USED_TENSORRT) != 0 { names.append("TensorrtExecutionProvider") }
+        if used & Int32(CVEIL_ORT_USED_CUDA) != 0 { names.append("CUDAExecutionProvider") }
+        return names + ["CPUExecutionProvider"]
+    }
+
     /// Loads the model at `modelURL`.
+    ///
+    /// With a GPU provider the GPU runtime is loaded first (once per process; see
+    /// ``GPURuntime``); any reason it cannot run — no runtime installed, no driver, no device, a
+    /// driver too old — is thrown as ``DetectionError/gpuUnavailable(reason:)``, never a silent
+    /// fall-back to the CPU.
     public init(modelURL: URL, options: InferenceOptions = InferenceOptions()) throws(DetectionError) {
-        if options.usesGPU && !Self.hasGPUSupport {
-            throw .gpuUnavailable(
-                reason: "this ONNX Runtime (\(Self.runtimeVersion)) has no CUDA provider; install onnxruntime-gpu"
-            )
+        if options.usesGPU {
+            _ = try GPURuntime.loaded.get()
+            if !Self.hasGPUSupport {
+                throw .gpuUnavailable(
+                    reason: "this ONNX Runtime (\(Self.runtimeVersion)) has no CUDA provider; run `make setup-gpu`")
+            }
+        }
+        let cachePath = strdup(options.tensorRTCacheDirectory.path)
+        defer { free(cachePath) }
+        if options.provider == .tensorRT {
+            do {
+                try FileManager.default.createDirectory(
+                    at: options.tensorRTCacheDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw .gpuUnavailable(
+                    reason: "cannot create TensorRT's engine cache \(options.tensorRTCacheDirectory.path): \(error)")
+            }
         }
         var cOptions = CVeilORT_Options(
             intraOpThreads: Int32(options.intraOpThreads),
             allowSpinning: options.allowsSpinning ? 1 : 0,
-            useCUDA: options.usesGPU ? 1 : 0
+            useCUDA: options.usesGPU ? 1 : 0,
+            useTensorRT: options.provider == .tensorRT ? 1 : 0,
+            tensorRTCachePath: UnsafePointer(cachePath)
         )
         var session: OpaquePointer?
         var error = CErrorBuffer()
         let status = CVeilORT_create(modelURL.path, &cOptions, &session, &error.bytes, error.bytes.count)
         guard status == 0, let session else {
+            if options.usesGPU {
+                throw .gpuUnavailable(
+                    reason: "\(options.provider.onnxRuntimeNames[0]) on \(modelURL.lastPathComponent): \(error.message)"
+                )
+            }
             throw .modelLoadFailed(path: modelURL.path, reason: error.message)
         }
         handle = session

@@ -9,7 +9,9 @@ extension EvaluationDataset {
     /// A directory is searched in this order: `annotations.json`; a single `*.json` file at its
     /// top level or in `annotations/`; a single `*_bbx_gt.txt` file at its top level or in
     /// `wider_face_split/`. A `.txt` file is read as WIDER FACE; a JSON file whose top level is
-    /// an array as Veil's format and one whose top level is an object as COCO.
+    /// an array as Veil's format and one whose top level is an object as COCO. A directory with
+    /// none of these whose images are named as CCPD's are (see ``DatasetFormat/ccpd``) is read
+    /// as CCPD, images in subfolders included.
     ///
     /// Image paths stay relative; ``imageDirectory`` says what they are relative to: the
     /// directory of a Veil file; `images/` next to a COCO file (or next to its `annotations/`
@@ -24,7 +26,18 @@ extension EvaluationDataset {
         from url: URL,
         options: DatasetLoadOptions = DatasetLoadOptions()
     ) throws(EvaluationError) -> EvaluationDataset {
-        let file = try annotationFile(at: url)
+        if options.format == .ccpd {
+            return try CCPDFileNameParser(directory: url).parse()
+        }
+        let file: URL
+        do {
+            file = try annotationFile(at: url)
+        } catch .noAnnotationsFound(let directory) where options.format == nil {
+            guard CCPDFileNameParser.looksLikeCCPD(directory: url) else {
+                throw .noAnnotationsFound(directory: directory)
+            }
+            return try CCPDFileNameParser(directory: url).parse()
+        }
         let data: Data
         do {
             data = try Data(contentsOf: file)
@@ -44,6 +57,8 @@ extension EvaluationDataset {
             return try COCOAnnotationParser(file: file, categories: options.cocoCategories).parse(data)
         case .widerFace:
             return try WIDERFaceParser(file: file).parse(data)
+        case .ccpd:
+            return try CCPDFileNameParser(directory: url).parse()
         }
     }
 

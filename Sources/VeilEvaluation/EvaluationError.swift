@@ -29,7 +29,7 @@ public enum EvaluationError: Error, Hashable, Sendable, CustomStringConvertible 
             return "\(path): cannot be read (\(reason))"
         case .noAnnotationsFound(let directory):
             return "\(directory): no annotations found; expected annotations.json (Veil or COCO), "
-                + "one COCO *.json file, or a WIDER FACE *_bbx_gt.txt file"
+                + "one COCO *.json file, a WIDER FACE *_bbx_gt.txt file, or CCPD-named images"
         case .ambiguousAnnotations(let directory, let candidates):
             return "\(directory): several annotation files found (\(candidates.joined(separator: ", "))); "
                 + "pass the path of the one to use"

@@ -11,12 +11,16 @@ public struct GroundTruthObject: Hashable, Sendable, Codable {
     /// A detection that lands on an ignored object counts neither as a true nor as a false
     /// positive, and an ignored object that nothing finds is not a miss.
     public var ignoreReason: IgnoreReason?
+    /// The object's outline when the annotation gives one: a plate's four corners, clockwise
+    /// from the top-left (CCPD); nil otherwise. Scoring uses ``box``.
+    public var corners: [Point]?
 
     /// An annotated object.
-    public init(objectClass: ObjectClass, box: Box, ignoreReason: IgnoreReason? = nil) {
+    public init(objectClass: ObjectClass, box: Box, ignoreReason: IgnoreReason? = nil, corners: [Point]? = nil) {
         self.objectClass = objectClass
         self.box = box
         self.ignoreReason = ignoreReason
+        self.corners = corners
     }
 
     /// Whether the object is left out of scoring.

@@ -105,6 +105,12 @@ public struct BatchReport: Codable, Sendable {
         public var masksWholeFrameOnDetectionFailure: Bool
         /// Whether harmless container metadata (title, language) was kept.
         public var keepsHarmlessMetadata: Bool
+        /// "cuda" when NVDEC decoded and NVENC (``encoder``) encoded (`--hwaccel cuda`; the
+        /// preset then maps to NVENC's nearest p1–p7); nil for software decoding and encoding.
+        public var hardwareAcceleration: String?
+        /// The FFmpeg encoder, with hardware acceleration only ("h264_nvenc"); nil for the codec's
+        /// software encoder.
+        public var encoder: String?
 
         /// The report's view of `settings`.
         public init(_ settings: VideoSettings) {
@@ -124,6 +130,9 @@ public struct BatchReport: Codable, Sendable {
             verifies = settings.verifies
             masksWholeFrameOnDetectionFailure = settings.masksWholeFrameOnDetectionFailure
             keepsHarmlessMetadata = settings.output.keepsHarmlessMetadata
+            let isAccelerated = settings.output.hardwareAcceleration != .none
+            hardwareAcceleration = isAccelerated ? settings.output.hardwareAcceleration.rawValue : nil
+            encoder = isAccelerated ? settings.output.encoderName : nil
         }
     }
 
@@ -198,8 +207,13 @@ public struct BatchReport: Codable, Sendable {
     public var models: [ModelFingerprint]
     /// The video detector, when it differs from ``detector``.
     public var videoDetector: String?
-    /// The inference runtime and its version.
+    /// The inference runtime and its version: "onnxruntime 1.32.0", or "onnxruntime-gpu 1.31.1"
+    /// when the GPU runtime ran the models.
     public var runtime: String
+    /// The ONNX Runtime execution providers the models ran with, in priority order: just
+    /// "CPUExecutionProvider", or "CUDAExecutionProvider" (and "TensorrtExecutionProvider")
+    /// before it after a GPU run. Nil in reports written before Veil recorded it.
+    public var executionProviders: [String]?
     /// The run's settings.
     public var settings: Settings
     /// One entry per input, planning failures first.
@@ -240,7 +254,9 @@ public struct BatchReport: Codable, Sendable {
         self.detector = detector.name
         models = Array(Set(detector.models + (videoDetector?.models ?? []))).sorted { $0.name < $1.name }
         self.videoDetector = videoDetector?.name
-        runtime = "onnxruntime " + InferenceSession.runtimeVersion
+        let providers = InferenceSession.providersUsed
+        runtime = (providers.count > 1 ? "onnxruntime-gpu " : "onnxruntime ") + InferenceSession.runtimeVersion
+        executionProviders = providers
         self.settings = Settings(
             targets: settings.targets.sorted(),
             threshold: settings.threshold,

@@ -110,6 +110,8 @@ extension DetectorChoice {
     ///   - store: where the models are.
     ///   - options: inference options (threads, GPU).
     ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
+    ///   - faceModel: a face model (RetinaFace, SCRFD, YOLO-face; see `FaceModelDetector`)
+    ///     replacing Veil's face detectors, whatever the choice; scaled and tiled as they are.
     /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func makeDetector(
         targets: Set<ObjectClass>,
@@ -117,7 +119,8 @@ extension DetectorChoice {
         profile: DetectionProfile = .stills,
         store: ModelStore = ModelStore(),
         options: InferenceOptions = InferenceOptions(),
-        plateModel: URL? = nil
+        plateModel: URL? = nil,
+        faceModel: URL? = nil
     ) throws(DetectionError) -> any ObjectDetector {
         let floor = min(profile.scoreFloor ?? threshold, threshold)
         var options = options
@@ -127,7 +130,11 @@ extension DetectorChoice {
         scaling.maximumUpscale = profile.maximumUpscale
         scaling.allowsTiling = profile.allowsTiling
         var members: [any ObjectDetector] = []
-        if targets.contains(.face) {
+        if targets.contains(.face), let faceModel {
+            // Bring your own: the model replaces CenterFace and YuNet.
+            let network = try FaceModelDetector(modelURL: faceModel, options: options, scoreFloor: floor)
+            members.append(ScaledDetector(network: network, configuration: scaling))
+        } else if targets.contains(.face) {
             if self != .yunet {
                 let network = try CenterFaceDetector(
                     store: store,

@@ -122,7 +122,7 @@ public struct VideoAnonymizer: Sendable {
     /// them busy, and each frame less held is 3.1 MB at 1080p, 12.4 MB at 4K (docs/DECISIONS.md).
     static let scoutQueueCapacity = 1
 
-    /// An anonymizer with these detectors (see ``VideoSettings/detectors(targets:choice:threshold:store:options:plateModel:)`` for Veil's own).
+    /// An anonymizer with these detectors (see ``VideoSettings/detectors(targets:choice:threshold:store:options:plateModel:faceModel:)`` for Veil's own).
     public init(detectors: [ClassDetector], settings: AnonymizationSettings, video: VideoSettings) {
         self.detectors = detectors
         self.settings = settings

@@ -8,7 +8,7 @@ extension VideoSettings {
     /// ``coarseDetectionSide`` on every ``detectionStride``-th frame between; plates on every
     /// ``plateDetectionStride``-th frame, half a stride late so they fall between the full face
     /// passes. This is the schedule `veil anonymize` and `veil detect` run; an embedding
-    /// program gets the same by calling this (or ``VideoAnonymizer/init(settings:video:detector:store:inference:plateModel:)``).
+    /// program gets the same by calling this (or ``VideoAnonymizer/init(settings:video:detector:store:inference:plateModel:faceModel:)``).
     ///
     /// - Parameters:
     ///   - targets: the classes to detect.
@@ -18,6 +18,7 @@ extension VideoSettings {
     ///   - store: where the models are.
     ///   - options: inference options (GPU, threads).
     ///   - plateModel: a YOLO plate model replacing Veil's plate detector.
+    ///   - faceModel: a face model replacing Veil's face detector (see `FaceModelDetector`).
     /// - Throws: `DetectionError` when a model is missing or cannot be loaded.
     public func detectors(
         targets: Set<ObjectClass>,
@@ -25,7 +26,8 @@ extension VideoSettings {
         threshold: Double,
         store: ModelStore = ModelStore(),
         options: InferenceOptions = InferenceOptions(),
-        plateModel: URL? = nil
+        plateModel: URL? = nil,
+        faceModel: URL? = nil
     ) throws(DetectionError) -> [VideoAnonymizer.ClassDetector] {
         var detectors: [VideoAnonymizer.ClassDetector] = []
         for objectClass in targets.sorted() {
@@ -35,7 +37,8 @@ extension VideoSettings {
                 profile: detectionProfile,
                 store: store,
                 options: options,
-                plateModel: plateModel
+                plateModel: plateModel,
+                faceModel: faceModel
             )
             guard objectClass == .face else {
                 // Plates run between the full-size face passes (see ClassDetector.isStaggered).
@@ -65,7 +68,7 @@ extension VideoSettings {
 }
 
 extension VideoAnonymizer {
-    /// An anonymizer with Veil's own video detection schedule (``VideoSettings/detectors(targets:choice:threshold:store:options:plateModel:)``)
+    /// An anonymizer with Veil's own video detection schedule (``VideoSettings/detectors(targets:choice:threshold:store:options:plateModel:faceModel:)``)
     /// for `settings.targets` at `settings.threshold`.
     ///
     /// ```swift
@@ -80,7 +83,8 @@ extension VideoAnonymizer {
         detector choice: DetectorChoice = .ensemble,
         store: ModelStore = ModelStore(),
         inference options: InferenceOptions = InferenceOptions(),
-        plateModel: URL? = nil
+        plateModel: URL? = nil,
+        faceModel: URL? = nil
     ) throws(DetectionError) {
         self.init(
             detectors: try video.detectors(
@@ -89,7 +93,8 @@ extension VideoAnonymizer {
                 threshold: settings.threshold,
                 store: store,
                 options: options,
-                plateModel: plateModel
+                plateModel: plateModel,
+                faceModel: faceModel
             ),
             settings: settings,
             video: video

@@ -12,11 +12,18 @@ final class AVSession {
     let inputPath: String
     let info: VideoInfo
 
-    init(input url: URL) throws(VideoError) {
+    /// Opens `url`; with `hardwareDecoderSuffix` ("cuvid") through FFmpeg's hardware decoder.
+    init(input url: URL, hardwareDecoderSuffix: String? = nil) throws(VideoError) {
         var handle: OpaquePointer?
         var raw = CVeilAV_VideoInfo()
         var error = CErrorBuffer()
-        let status = CVeilAV_openInput(url.path, &handle, &raw, &error.bytes, error.bytes.count)
+        let status =
+            if let hardwareDecoderSuffix {
+                CVeilAV_openInputWithDecoder(
+                    url.path, hardwareDecoderSuffix, &handle, &raw, &error.bytes, error.bytes.count)
+            } else {
+                CVeilAV_openInput(url.path, &handle, &raw, &error.bytes, error.bytes.count)
+            }
         guard status == 0, let handle else { throw .unreadableInput(path: url.path, reason: error.message) }
         self.handle = handle
         self.inputPath = url.path
@@ -30,8 +37,8 @@ final class AVSession {
     func openOutput(path: String, displayPath: String, options: VideoOutputOptions) throws(VideoError) -> [String] {
         var notes = CErrorBuffer()
         var error = CErrorBuffer()
-        let status = options.codec.encoderName.withCString { encoder in
-            options.preset.rawValue.withCString { preset in
+        let status = options.encoderName.withCString { encoder in
+            options.encoderPreset.withCString { preset in
                 var settings = CVeilAV_OutputOptions(
                     encoder: encoder,
                     crf: Int32(options.effectiveCRF),
@@ -130,6 +137,12 @@ final class AVSession {
 
     /// Whether this FFmpeg has an encoder named `name`.
     static func hasEncoder(_ name: String) -> Bool { CVeilAV_hasEncoder(name) != 0 }
+
+    /// Nil when the NVIDIA driver's video libraries load, else what is missing.
+    static func nvidiaVideoProblem() -> String? {
+        var error = CErrorBuffer()
+        return CVeilAV_checkNVIDIAVideo(&error.bytes, error.bytes.count) == 0 ? nil : error.message
+    }
 }
 
 extension VideoInfo {

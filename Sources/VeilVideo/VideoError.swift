@@ -25,6 +25,8 @@ public enum VideoError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(path: String)
     /// A frame could not be converted for a detector (FFmpeg's scaler refused the sizes).
     case conversionFailed(reason: String)
+    /// `--hwaccel cuda` was asked for but NVDEC/NVENC cannot run here; `reason` names what is missing.
+    case hardwareAccelerationUnavailable(reason: String)
 
     /// The message shown to the user.
     public var description: String {
@@ -53,6 +55,8 @@ public enum VideoError: Error, Sendable, Equatable, CustomStringConvertible {
             "the transcode to \(path) is already finished, cancelled or failed"
         case .conversionFailed(let reason):
             "cannot convert a frame for detection: \(reason)"
+        case .hardwareAccelerationUnavailable(let reason):
+            "hardware video acceleration (--hwaccel cuda) unavailable: \(reason); nothing was written"
         }
     }
 }

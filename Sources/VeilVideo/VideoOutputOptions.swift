@@ -28,6 +28,29 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// x264/x265 speed presets: each step slower gives a smaller file at the same quality.
     public enum Preset: String, Sendable, CaseIterable {
         case ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow
+
+        /// NVENC's nearest preset (p1 fastest … p7 slowest; p4 is NVENC's default, as medium is
+        /// x264's).
+        public var nvencName: String {
+            switch self {
+            case .ultrafast, .superfast: "p1"
+            case .veryfast: "p2"
+            case .faster: "p3"
+            case .fast, .medium: "p4"
+            case .slow: "p5"
+            case .slower: "p6"
+            case .veryslow: "p7"
+            }
+        }
+    }
+
+    /// Where video is decoded and encoded.
+    public enum HardwareAcceleration: String, Sendable, CaseIterable {
+        /// FFmpeg's software decoders and libx264/libx265 (the default).
+        case none
+        /// NVIDIA's NVDEC (`<codec>_cuvid` decoders) and NVENC (`h264_nvenc`, `hevc_nvenc`);
+        /// needs the driver's video libraries (libnvcuvid, libnvidia-encode) at run time.
+        case cuda
     }
 
     /// The output codec.
@@ -52,6 +75,21 @@ public struct VideoOutputOptions: Sendable, Hashable {
     /// input is taller; nil (the default) keeps the input's size. For previews such as the
     /// review editor's browser proxy, never for an anonymized output.
     public var maximumHeight: Int? = nil
+    /// Decode with NVDEC and encode with NVENC (``HardwareAcceleration/cuda``), or in software
+    /// (the default). Fails when opening, naming what is missing, rather than falling back.
+    public var hardwareAcceleration: HardwareAcceleration = .none
+
+    /// The FFmpeg encoder: the codec's software encoder, or its NVENC one under CUDA.
+    public var encoderName: String {
+        switch (hardwareAcceleration, codec) {
+        case (.none, _): codec.encoderName
+        case (.cuda, .h264): "h264_nvenc"
+        case (.cuda, .h265): "hevc_nvenc"
+        }
+    }
+
+    /// The preset name the encoder understands.
+    public var encoderPreset: String { hardwareAcceleration == .cuda ? preset.nvencName : preset.rawValue }
 
     /// Options; the defaults are `veil anonymize`'s.
     public init(

@@ -92,10 +92,14 @@ public final class VideoTranscoder: @unchecked Sendable {
         guard VideoContainer(fileExtension: output.pathExtension) != nil else {
             throw .unsupportedContainer(extension: output.pathExtension)
         }
-        guard AVSession.hasEncoder(options.codec.encoderName) else {
-            throw .encoderUnavailable(name: options.codec.encoderName)
+        guard AVSession.hasEncoder(options.encoderName) else {
+            throw .encoderUnavailable(name: options.encoderName)
         }
-        let session = try AVSession(input: input)
+        if options.hardwareAcceleration == .cuda, let problem = AVSession.nvidiaVideoProblem() {
+            throw .hardwareAccelerationUnavailable(reason: problem)
+        }
+        let session = try AVSession(
+            input: input, hardwareDecoderSuffix: options.hardwareAcceleration == .cuda ? "cuvid" : nil)
         let temporaryURL = AtomicFile.temporaryURL(for: output)
         do {
             try FileManager.default.createDirectory(

@@ -167,12 +167,14 @@ struct BatchRunCommand: ParsableCommand {
             hasImages
             ? try detection.detector.makeDetector(
                 targets: settings.targets, threshold: settings.threshold, profile: stills.profile,
-                store: detection.store, options: detection.inference, plateModel: detection.plateModelURL) : nil
+                store: detection.store, options: detection.inference, plateModel: detection.plateModelURL,
+                faceModel: detection.faceModelURL) : nil
         let videoDetectors: [VideoAnonymizer.ClassDetector] =
             hasVideos
             ? try video.detectors(
                 targets: settings.targets, choice: detection.detector, threshold: settings.threshold,
-                store: detection.store, options: detection.inference, plateModel: detection.plateModelURL) : []
+                store: detection.store, options: detection.inference, plateModel: detection.plateModelURL,
+                faceModel: detection.faceModelURL) : []
         let videoDetector: (any ObjectDetector)? =
             videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
         let imageSettings = BatchReport.ImageSettings(quality: settings.quality, profile: stills.profile)

@@ -24,8 +24,13 @@ struct DetectorOptions: ParsableArguments {
     )
     var plateModel: String?
 
-    @Flag(help: "Run inference on an NVIDIA GPU (ONNX Runtime CUDA provider); fails if none.")
-    var gpu = false
+    @Option(
+        help:
+            "Use your own face model (ONNX export of RetinaFace, SCRFD, YOLOv5-face or YOLOv8/v11-face; layout read from its outputs) instead of Veil's face detectors."
+    )
+    var faceModel: String?
+
+    @Flag var device: InferenceDevice = .cpu
 
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
@@ -35,9 +40,11 @@ struct DetectorOptions: ParsableArguments {
         modelsDir.map { ModelStore(directories: [URL(fileURLWithPath: $0)]) } ?? ModelStore()
     }
 
-    var inference: InferenceOptions { InferenceOptions(usesGPU: gpu) }
+    var inference: InferenceOptions { InferenceOptions(provider: device.provider) }
 
     var plateModelURL: URL? { plateModel.map { URL(fileURLWithPath: $0) } }
+
+    var faceModelURL: URL? { faceModel.map { URL(fileURLWithPath: $0) } }
 
     func makeDetector(profile: DetectionProfile, targets: Set<ObjectClass>? = nil) throws -> any ObjectDetector {
         try detector.makeDetector(
@@ -46,7 +53,8 @@ struct DetectorOptions: ParsableArguments {
             profile: profile,
             store: store,
             options: inference,
-            plateModel: plateModelURL
+            plateModel: plateModelURL,
+            faceModel: faceModelURL
         )
     }
 
@@ -54,7 +62,7 @@ struct DetectorOptions: ParsableArguments {
     func videoDetectors(_ video: VideoSettings) throws -> [VideoAnonymizer.ClassDetector] {
         try video.detectors(
             targets: targets.classes, choice: detector, threshold: threshold, store: store, options: inference,
-            plateModel: plateModelURL)
+            plateModel: plateModelURL, faceModel: faceModelURL)
     }
 }
 
@@ -71,5 +79,30 @@ struct StillDetectionOptions: ParsableArguments {
         var profile = DetectionProfile.stills
         profile.smallestFace = minFace
         return profile
+    }
+}
+
+/// Where the detectors run: `--cpu` (default), `--gpu` or `--tensorrt`; one flag, so they cannot disagree.
+enum InferenceDevice: String, EnumerableFlag {
+    case cpu
+    case gpu
+    case tensorrt
+
+    static func help(for value: InferenceDevice) -> ArgumentHelp? {
+        switch value {
+        case .cpu: "Run the detectors on the CPU."
+        case .gpu:
+            "Run the detectors on an NVIDIA GPU (ONNX Runtime's CUDA provider, installed by `make setup-gpu`); fails with the reason when it cannot."
+        case .tensorrt:
+            "Like --gpu, with TensorRT first (engines built on first use, cached in ~/.cache/veil/tensorrt)."
+        }
+    }
+
+    var provider: ExecutionProvider {
+        switch self {
+        case .cpu: .cpu
+        case .gpu: .cuda
+        case .tensorrt: .tensorRT
+        }
     }
 }

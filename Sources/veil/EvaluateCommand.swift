@@ -10,8 +10,8 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Measure detection quality and mask coverage on an annotated dataset.",
         discussion: """
-            Reads Veil's annotations.json, COCO JSON or WIDER FACE *_bbx_gt.txt (detected from \
-            the directory). Runs exactly what `anonymize` would, with the same options, and \
+            Reads Veil's annotations.json, COCO JSON, WIDER FACE *_bbx_gt.txt, or a folder of \
+            CCPD images whose file names hold their plates (detected from the directory). Runs exactly what `anonymize` would, with the same options, and \
             reports precision, recall, F1, AP50, mAP@[.5:.95], coverage recall (a face counts \
             when ≥ 90 % of its box lies inside Veil's masks), false positives per image, recall \
             by size and latency. AP is computed over detections at or above --threshold.

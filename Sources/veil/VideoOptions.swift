@@ -5,6 +5,7 @@ public import VeilVideo
 
 extension VideoOutputOptions.Codec: ExpressibleByArgument {}
 extension VideoOutputOptions.Preset: ExpressibleByArgument {}
+extension VideoOutputOptions.HardwareAcceleration: ExpressibleByArgument {}
 
 /// How faces and plates are found and followed in video: `anonymize` and `detect`. The
 /// defaults are the library's (`VideoSettings()`); the CLI only parses.
@@ -91,12 +92,20 @@ struct VideoEncodingOptions: ParsableArguments {
     @Option(help: "Encoder speed preset.")
     var preset: VideoOutputOptions.Preset = .veryfast
 
+    @Option(
+        help:
+            "Decode and encode video on an NVIDIA GPU: cuda (NVDEC and NVENC, needs the driver's video libraries), or none."
+    )
+    var hwaccel: VideoOutputOptions.HardwareAcceleration = .none
+
     func validate() throws {
         if let crf, !(0...51).contains(crf) { throw ValidationError("--crf must be between 0 and 51") }
     }
 
     func output(keepsMetadata: Bool) -> VideoOutputOptions {
-        VideoOutputOptions(codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
+        var options = VideoOutputOptions(codec: codec, crf: crf, preset: preset, keepsHarmlessMetadata: keepsMetadata)
+        options.hardwareAcceleration = hwaccel
+        return options
     }
 }
 

@@ -107,6 +107,17 @@ typedef struct {
 int CVeilAV_openInput(const char *path, CVeilAV_Session **session, CVeilAV_VideoInfo *info, char *error,
                       size_t errorLength);
 
+/// CVeilAV_openInput with a hardware decoder: FFmpeg's decoder named `<codec>_<decoderSuffix>`
+/// ("h264_cuvid" for suffix "cuvid"), whose frames arrive in system memory (NV12 or P010) and
+/// are converted like any other pixel format. Fails, naming the decoder, when FFmpeg has none
+/// for the codec or it cannot open (no driver). A NULL suffix is CVeilAV_openInput.
+int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CVeilAV_Session **session,
+                                 CVeilAV_VideoInfo *info, char *error, size_t errorLength);
+
+/// Whether the NVIDIA driver's video libraries load: libnvcuvid.so.1 (NVDEC, decoding) and
+/// libnvidia-encode.so.1 (NVENC, encoding). Returns 0, or non-zero naming what is missing.
+int CVeilAV_checkNVIDIAVideo(char *error, size_t errorLength);
+
 /// Creates the output file at `path` (container chosen from its extension), with an encoder
 /// for the video and untouched copies of the input's audio and subtitle streams as `options`
 /// allow; data, timecode and attachment streams and extra video are never copied. No metadata

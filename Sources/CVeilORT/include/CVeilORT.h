@@ -19,7 +19,12 @@ typedef struct {
     int intraOpThreads;   // 0 = ONNX Runtime's default
     int allowSpinning;    // 0: idle ORT threads sleep instead of stealing the encoder's CPU
     int useCUDA;          // 1: append the CUDA provider (fails if this build has none)
+    int useTensorRT;      // 1: append the TensorRT provider before CUDA (needs useCUDA too)
+    const char *tensorRTCachePath;  // TensorRT's engine cache folder (created by the caller)
 } CVeilORT_Options;
+
+/// Bits of CVeilORT_providersUsed.
+enum { CVEIL_ORT_USED_CUDA = 1, CVEIL_ORT_USED_TENSORRT = 2 };
 
 enum { CVEIL_ORT_MAX_RANK = 8 };
 
@@ -35,6 +40,24 @@ const char *CVeilORT_version(void);
 
 /// Whether this ONNX Runtime library offers the CUDA execution provider.
 int CVeilORT_hasCUDA(void);
+
+/// Switches the process to another ONNX Runtime library (the GPU build installed by
+/// `make setup-gpu`) before any model loads: first opens each of `preload` globally (the
+/// pip-installed CUDA, cuBLAS and cuDNN libraries, which the provider library finds by soname
+/// only, having no run path to them; order does not matter, failures are retried until no
+/// more load), then `library`, whose C API then serves every later call.
+/// Fails (non-zero, message in `error`) when a session already exists, a file cannot be opened,
+/// or the library has no OrtGetApiBase. Calling it again with the same library is a no-op.
+int CVeilORT_useRuntime(const char *library, const char *const *preload, size_t preloadCount, char *error,
+                        size_t errorLength);
+
+/// What the NVIDIA driver says, without touching ONNX Runtime: fills `driverVersion` (e.g.
+/// 12040 for CUDA 12.4) and `deviceCount`. Returns non-zero with the reason in `error` when
+/// libcuda.so.1 cannot be opened or cuInit fails.
+int CVeilORT_cudaDriver(int *driverVersion, int *deviceCount, char *error, size_t errorLength);
+
+/// Which GPU providers any session of this process was created with (CVEIL_ORT_USED_* bits).
+int CVeilORT_providersUsed(void);
 
 int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVeilORT_Session **session,
                     char *error, size_t errorLength);
