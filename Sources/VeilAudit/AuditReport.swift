@@ -313,6 +313,8 @@ public struct AuditReport: Sendable, Hashable, Codable {
     /// untouched fraction of the image, landmark retention, and (with a tracks file) how steady
     /// the masks are over time.
     public var utility: UtilitySummary
+    /// Videos with a tracks file: the multi-frame averaging attack per track (nil otherwise).
+    public var frameAveraging: FrameAveragingAudit?
 
     /// The report of the given pairs.
     ///
@@ -320,6 +322,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
     ///   - identification: the gallery ranking of the judged faces; each face's
     ///     ``FaceAudit/galleryRank`` is filled from it.
     ///   - mask: the declared mask style and its technique label.
+    ///   - frameAveraging: the multi-frame averaging attack's result (videos with tracks).
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
@@ -328,7 +331,8 @@ public struct AuditReport: Sendable, Hashable, Codable {
         models: [ModelFingerprint] = [],
         identification: GalleryIdentification? = nil,
         mask: (style: String, technique: String)? = nil,
-        temporalStability: TemporalStability? = nil
+        temporalStability: TemporalStability? = nil,
+        frameAveraging: FrameAveragingAudit? = nil
     ) {
         var files = files
         if let identification {
@@ -340,6 +344,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
             }
         }
         self.identification = identification
+        self.frameAveraging = frameAveraging
         self.mask = mask?.style
         self.maskTechnique = mask?.technique
         self.utility = UtilitySummary(files: files, temporalStability: temporalStability)
