@@ -89,6 +89,12 @@ struct AuditCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Write a contact sheet (.png or .jpg) of the audited faces as anonymized (never the originals), framed red when re-identified, green when not, grey when too small.",
+            valueName: "image-file"))
+    var sheet: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Write SVG plots here: the distance histogram and the reference-photo ROC (numbers only, no faces).",
             valueName: "directory"))
     var plots: String?
@@ -98,6 +104,9 @@ struct AuditCommand: ParsableCommand {
         guard (0...2).contains(matchThreshold) else { throw ValidationError("--match-threshold must be 0–2") }
         guard minFaceSize >= 0 else { throw ValidationError("--min-face-size must not be negative") }
         guard averageFrames >= 0 else { throw ValidationError("--average-frames must not be negative") }
+        if let sheet, !["png", "jpg", "jpeg"].contains(URL(fileURLWithPath: sheet).pathExtension.lowercased()) {
+            throw ValidationError("--sheet must name a .png or .jpg file")
+        }
     }
 
     func run() throws {
@@ -120,6 +129,7 @@ struct AuditCommand: ParsableCommand {
         var unpairedAnonymized: [String] = []
         let tracksFile = try tracks.map { try TracksFile.load(from: URL(fileURLWithPath: $0)) }
         var stacks: [FrameStack] = []
+        var contactSheet = sheet.map { _ in AuditSheet() }
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: originalURL.path, isDirectory: &isDirectory)
         if isDirectory.boolValue {
@@ -128,16 +138,19 @@ struct AuditCommand: ParsableCommand {
             unpairedAnonymized = pairing.unpairedAnonymized
             for pair in pairing.pairs {
                 files.append(
-                    try auditImages(pair.original, pair.anonymized, path: pair.relativePath, auditor, detector)
+                    try auditImages(
+                        pair.original, pair.anonymized, path: pair.relativePath, auditor, detector, &contactSheet)
                 )
             }
         } else if MediaKind(url: originalURL) == .video {
             (files, stacks) = try auditVideos(
                 originalURL, anonymizedURL, auditor, detector,
-                averaging: tracksFile.map { Self.averagingWindows($0, frames: averageFrames) } ?? [:])
+                averaging: tracksFile.map { Self.averagingWindows($0, frames: averageFrames) } ?? [:],
+                sheet: &contactSheet)
         } else {
             files = [
-                try auditImages(originalURL, anonymizedURL, path: originalURL.lastPathComponent, auditor, detector)
+                try auditImages(
+                    originalURL, anonymizedURL, path: originalURL.lastPathComponent, auditor, detector, &contactSheet)
             ]
         }
         if let gallery {
@@ -163,6 +176,9 @@ struct AuditCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
         }
+        if let sheet, let contactSheet {
+            try ImageCodec.write(contactSheet.render(), to: URL(fileURLWithPath: sheet), quality: 90)
+        }
         if let plots {
             let directory = URL(fileURLWithPath: plots)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -178,15 +194,19 @@ struct AuditCommand: ParsableCommand {
         _ anonymized: URL,
         path: String,
         _ auditor: ReidentificationAuditor,
-        _ detector: any ObjectDetector
+        _ detector: any ObjectDetector,
+        _ sheet: inout AuditSheet?
     ) throws -> ImageAudit {
-        try auditor.audit(
+        let masked = try ImageCodec.read(anonymized)
+        let audit = try auditor.audit(
             original: try ImageCodec.read(original),
-            anonymized: try ImageCodec.read(anonymized),
+            anonymized: masked,
             faceDetector: detector,
             minimumScore: faceThreshold,
             path: path
         )
+        try sheet?.add(anonymized: masked, faces: audit.faces)
+        return audit
     }
 
     /// Mask steadiness from a tracks file: each track's planned boxes, the ones masks are drawn on.
@@ -230,7 +250,8 @@ struct AuditCommand: ParsableCommand {
         _ anonymized: URL,
         _ auditor: ReidentificationAuditor,
         _ detector: any ObjectDetector,
-        averaging: [Int: [(track: Int, box: Box)]]
+        averaging: [Int: [(track: Int, box: Box)]],
+        sheet: inout AuditSheet?
     ) throws -> ([ImageAudit], [FrameStack]) {
         let originals = try VideoReader(url: original)
         let anonymizeds = try VideoReader(url: anonymized)
@@ -245,15 +266,15 @@ struct AuditCommand: ParsableCommand {
                     frame: first.index, box: box, original: first.image, anonymized: second.image)
             }
             guard first.index % sampleEvery == 0 else { continue }
-            audits.append(
-                try auditor.audit(
-                    original: first.image,
-                    anonymized: second.image,
-                    faceDetector: detector,
-                    minimumScore: faceThreshold,
-                    path: "\(original.lastPathComponent)#frame=\(first.index)"
-                )
+            let audit = try auditor.audit(
+                original: first.image,
+                anonymized: second.image,
+                faceDetector: detector,
+                minimumScore: faceThreshold,
+                path: "\(original.lastPathComponent)#frame=\(first.index)"
             )
+            try sheet?.add(anonymized: second.image, faces: audit.faces)
+            audits.append(audit)
         }
         return (audits, stacks.keys.sorted().compactMap { stacks[$0] })
     }
