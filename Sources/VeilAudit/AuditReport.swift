@@ -209,6 +209,13 @@ public struct UtilitySummary: Sendable, Hashable, Codable {
     public var landmarkFaceCount: Int
     /// Mask steadiness over a video's tracks, when a tracks file was given.
     public var temporalStability: TemporalStability?
+    /// Faces of the original still countable after anonymization as a masked region: at least
+    /// ``maskedRegionChangedFraction`` of the face's pixels changed (the mask is there, where the
+    /// face was), so people can still be counted by counting masks. nil in older reports.
+    public var maskedRegionCount: Int?
+
+    /// A face counts as a masked region when at least this fraction of its pixels changed.
+    public static let maskedRegionChangedFraction = 0.5
 
     init(files: [ImageAudit], temporalStability: TemporalStability?) {
         let utilities = files.compactMap(\.utility)
@@ -221,6 +228,7 @@ public struct UtilitySummary: Sendable, Hashable, Codable {
         meanLandmarkError = errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
         landmarkFaceCount = errors.count
         self.temporalStability = temporalStability
+        maskedRegionCount = files.flatMap(\.faces).count { $0.changedFraction >= Self.maskedRegionChangedFraction }
     }
 }
 

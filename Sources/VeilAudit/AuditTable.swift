@@ -81,6 +81,7 @@ public enum AuditTable {
         var kept =
             "utility: \(percent(utility.meanUntouchedFraction)) of the image untouched; faces found "
             + "\(utility.originalFaceCount) before, \(utility.anonymizedFaceCount.map(String.init) ?? "-") after"
+            + (utility.maskedRegionCount.map { ", \($0) covered by a mask (countable as regions)" } ?? "")
         if let error = utility.meanLandmarkError {
             kept += "; landmarks of faces still found off by \(number(error)) eye distances"
         }
