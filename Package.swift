@@ -63,10 +63,12 @@ let package = Package(
         .target(name: "VeilTracking", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
         .target(
             name: "VeilVideo", dependencies: ["VeilGeometry", "VeilMedia", "CVeilAV"], swiftSettings: swiftSettings),
-        .target(name: "VeilEvaluation", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
+        // SVG charts drawn by Veil itself (audit and evaluation plots): no plotting stack.
+        .target(name: "VeilCharts", swiftSettings: swiftSettings),
+        .target(name: "VeilEvaluation", dependencies: ["VeilGeometry", "VeilCharts"], swiftSettings: swiftSettings),
         .target(
             name: "VeilAudit",
-            dependencies: ["VeilGeometry", "VeilMedia", "VeilDetection", "CVeilDlib"],
+            dependencies: ["VeilGeometry", "VeilMedia", "VeilDetection", "VeilCharts", "CVeilDlib"],
             swiftSettings: swiftSettings
         ),
         .target(

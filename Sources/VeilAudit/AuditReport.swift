@@ -209,6 +209,13 @@ public struct UtilitySummary: Sendable, Hashable, Codable {
     public var landmarkFaceCount: Int
     /// Mask steadiness over a video's tracks, when a tracks file was given.
     public var temporalStability: TemporalStability?
+    /// Faces of the original still countable after anonymization as a masked region: at least
+    /// ``maskedRegionChangedFraction`` of the face's pixels changed (the mask is there, where the
+    /// face was), so people can still be counted by counting masks. nil in older reports.
+    public var maskedRegionCount: Int?
+
+    /// A face counts as a masked region when at least this fraction of its pixels changed.
+    public static let maskedRegionChangedFraction = 0.5
 
     init(files: [ImageAudit], temporalStability: TemporalStability?) {
         let utilities = files.compactMap(\.utility)
@@ -221,6 +228,7 @@ public struct UtilitySummary: Sendable, Hashable, Codable {
         meanLandmarkError = errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
         landmarkFaceCount = errors.count
         self.temporalStability = temporalStability
+        maskedRegionCount = files.flatMap(\.faces).count { $0.changedFraction >= Self.maskedRegionChangedFraction }
     }
 }
 
@@ -313,6 +321,8 @@ public struct AuditReport: Sendable, Hashable, Codable {
     /// untouched fraction of the image, landmark retention, and (with a tracks file) how steady
     /// the masks are over time.
     public var utility: UtilitySummary
+    /// Videos with a tracks file: the multi-frame averaging attack per track (nil otherwise).
+    public var frameAveraging: FrameAveragingAudit?
 
     /// The report of the given pairs.
     ///
@@ -320,6 +330,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
     ///   - identification: the gallery ranking of the judged faces; each face's
     ///     ``FaceAudit/galleryRank`` is filled from it.
     ///   - mask: the declared mask style and its technique label.
+    ///   - frameAveraging: the multi-frame averaging attack's result (videos with tracks).
     public init(
         files: [ImageAudit],
         configuration: AuditConfiguration,
@@ -328,7 +339,8 @@ public struct AuditReport: Sendable, Hashable, Codable {
         models: [ModelFingerprint] = [],
         identification: GalleryIdentification? = nil,
         mask: (style: String, technique: String)? = nil,
-        temporalStability: TemporalStability? = nil
+        temporalStability: TemporalStability? = nil,
+        frameAveraging: FrameAveragingAudit? = nil
     ) {
         var files = files
         if let identification {
@@ -340,6 +352,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
             }
         }
         self.identification = identification
+        self.frameAveraging = frameAveraging
         self.mask = mask?.style
         self.maskTechnique = mask?.technique
         self.utility = UtilitySummary(files: files, temporalStability: temporalStability)

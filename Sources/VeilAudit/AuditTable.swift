@@ -74,10 +74,14 @@ public enum AuditTable {
                         .joined(separator: ", ") + "; advantage over guessing \(number(advantage))")
             }
         }
+        if let averaging = report.frameAveraging {
+            lines += averagingLines(averaging, threshold: report.matchThreshold)
+        }
         let utility = report.utility
         var kept =
             "utility: \(percent(utility.meanUntouchedFraction)) of the image untouched; faces found "
             + "\(utility.originalFaceCount) before, \(utility.anonymizedFaceCount.map(String.init) ?? "-") after"
+            + (utility.maskedRegionCount.map { ", \($0) covered by a mask (countable as regions)" } ?? "")
         if let error = utility.meanLandmarkError {
             kept += "; landmarks of faces still found off by \(number(error)) eye distances"
         }
@@ -109,6 +113,35 @@ public enum AuditTable {
         }
         text += lines.map(wrapped).joined(separator: "\n") + "\n"
         return text
+    }
+
+    /// The multi-frame averaging attack's summary: the verdict, then the identification.
+    private static func averagingLines(_ averaging: FrameAveragingAudit, threshold: Double) -> [String] {
+        let judged = averaging.tracks.filter { !$0.isTooSmallToJudge }
+        let single = judged.compactMap(\.singleFrameDistance).min()
+        let averaged = judged.compactMap(\.averagedDistance).min()
+        var lines = [
+            "multi-frame averaging (mean and median of up to \(averaging.framesPerTrack) aligned frames per track, "
+                + "then each attack): \(averaging.reidentifiedByAveragingCount)/\(averaging.judgedTrackCount) tracks "
+                + "under \(number(threshold)); smallest distance one frame \(single.map(number) ?? "-"), averaged "
+                + "\(averaged.map(number) ?? "-")"
+                + (averaging.tracks.count > judged.count
+                    ? "; \(averaging.tracks.count - judged.count) tracks too small to judge" : "")
+        ]
+        if let identification = averaging.identification, identification.probeCount > 0 {
+            if identification.chanceRank1Rate >= 1 {
+                lines.append(
+                    "multi-frame identification: one person in the gallery; add --gallery photos of other people")
+            } else {
+                let best = identification.bestSingleAttack
+                lines.append(
+                    "multi-frame identification against \(identification.gallerySize) faces, best attempt "
+                        + "(\(best.attack)): rank-1 \(best.rank1Count)/\(identification.probeCount) tracks, chance "
+                        + "\(percent(identification.chanceRank1Rate)); any attempt "
+                        + "\(identification.anyAttack.rank1Count)/\(identification.probeCount)")
+            }
+        }
+        return lines
     }
 
     private static func number(_ value: Double) -> String {

@@ -26,7 +26,7 @@ public final class ReidentificationAuditor {
     public let configuration: AuditConfiguration
     /// Run on the anonymized image to see whether faces can still be found; nil skips the check.
     public let residualDetector: (any ObjectDetector)?
-    private let recognizer: FaceRecognizer
+    let recognizer: FaceRecognizer
     /// Every judged face audited so far, with its descriptors (memory only), for
     /// ``identification()``.
     public private(set) var probes: [GalleryProbe] = []

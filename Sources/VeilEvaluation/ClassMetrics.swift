@@ -41,6 +41,9 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
     /// Each scored object's best IoU with any detection at or above the score threshold
     /// (0 when none overlaps): misses with IoU 0.3–0.5 show a box-style mismatch, not a blind spot.
     public var iouHistogram: [IoUHistogramBin]
+    /// The precision–recall curve at IoU 0.5 (at most 200 points, by descending score), for
+    /// `veil evaluate --plots`; nil in reports written before it was added.
+    public var precisionRecallCurve: [PrecisionRecallCurve.Point]?
 
     /// Metrics of one class.
     public init(
@@ -48,7 +51,7 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
         ignoredDetections: Int, precision: Double?, recall: Double?, f1: Double?, averagePrecision50: Double?,
         meanAveragePrecision: Double?, averagePrecisionByIoU: [IoUAveragePrecision], coverageRecall: Double?,
         falsePositivesPerImage: Double, falsePositivesPerHour: Double?, sizeBuckets: [SizeBucketMetrics],
-        iouHistogram: [IoUHistogramBin]
+        iouHistogram: [IoUHistogramBin], precisionRecallCurve: [PrecisionRecallCurve.Point]? = nil
     ) {
         self.groundTruthCount = groundTruthCount
         self.ignoredCount = ignoredCount
@@ -67,6 +70,7 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
         self.falsePositivesPerHour = falsePositivesPerHour
         self.sizeBuckets = sizeBuckets
         self.iouHistogram = iouHistogram
+        self.precisionRecallCurve = precisionRecallCurve
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +80,7 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
         case meanAveragePrecision = "map"
         case averagePrecisionByIoU = "apByIoU"
         case coverageRecall, falsePositivesPerImage, falsePositivesPerHour, sizeBuckets, iouHistogram
+        case precisionRecallCurve
     }
 
     /// Encodes undefined metrics as `null` so every report has the same keys.
@@ -98,6 +103,7 @@ public struct ClassMetrics: Hashable, Sendable, Codable {
         try container.encode(falsePositivesPerHour, forKey: .falsePositivesPerHour)
         try container.encode(sizeBuckets, forKey: .sizeBuckets)
         try container.encode(iouHistogram, forKey: .iouHistogram)
+        try container.encodeIfPresent(precisionRecallCurve, forKey: .precisionRecallCurve)
     }
 }
 

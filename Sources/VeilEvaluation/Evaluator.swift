@@ -96,10 +96,10 @@ public struct Evaluator: Hashable, Sendable {
                     .averagePrecision(configuration.interpolation)
             )
         }
+        let curve50 = curve(of: images, iouThreshold: Self.averagePrecision50IoU, groundTruthCount: groundTruthCount)
         let averagePrecision50 =
             averagePrecisionByIoU.first { $0.iouThreshold == Self.averagePrecision50IoU }?.averagePrecision
-            ?? curve(of: images, iouThreshold: Self.averagePrecision50IoU, groundTruthCount: groundTruthCount)
-            .averagePrecision(configuration.interpolation)
+            ?? curve50.averagePrecision(configuration.interpolation)
         let precisions = averagePrecisionByIoU.compactMap(\.averagePrecision)
         let meanAveragePrecision = precisions.isEmpty ? nil : precisions.reduce(0, +) / Double(precisions.count)
 
@@ -160,9 +160,13 @@ public struct Evaluator: Hashable, Sendable {
             },
             sizeBuckets: sizeBuckets(of: objectResults, hasMasks: hasMasks),
             iouHistogram: IoUHistogramBin.bins(
-                counting: objectResults.map(\.bestIoU), binCount: configuration.histogramBinCount)
+                counting: objectResults.map(\.bestIoU), binCount: configuration.histogramBinCount),
+            precisionRecallCurve: curve50.thinned(toAtMost: Self.plottedCurvePoints)
         )
     }
+
+    /// The most points of a precision–recall curve kept in a report (enough for a plot).
+    static let plottedCurvePoints = 200
 
     /// What happened to one scored object at the operating point.
     private struct ObjectResult {

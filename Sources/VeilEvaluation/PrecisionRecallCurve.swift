@@ -103,4 +103,11 @@ public struct PrecisionRecallCurve: Hashable, Sendable, Codable {
             return sum / Double(samples)
         }
     }
+
+    /// At most `limit` of ``points``, evenly spaced by rank, always with the first and the
+    /// last (the curve's end at the lowest score): for plotting, not for average precision.
+    public func thinned(toAtMost limit: Int) -> [Point] {
+        guard points.count > limit, limit >= 2 else { return points }
+        return (0..<limit).map { points[$0 * (points.count - 1) / (limit - 1)] }
+    }
 }

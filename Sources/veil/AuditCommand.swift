@@ -30,6 +30,12 @@ struct AuditCommand: ParsableCommand {
             rank-1 and rank-5 rates are shown beside chance, with the reference-photo match \
             rates at several thresholds (ROC). A mask that leaves nothing scores at chance.
 
+            Videos with --tracks (the tracks file `veil detect` wrote): the multi-frame \
+            averaging attack aligns each face track's masked crops over --average-frames \
+            consecutive frames by the track's box, takes their mean and median (noise drawn \
+            afresh per frame cancels), attacks those and compares them with the original; \
+            reported per track and ranked against the gallery.
+
             Exit status: 0 done, 1 failed, 2 usage error, 3 rate above --fail-above.
             """
     )
@@ -77,6 +83,18 @@ struct AuditCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Videos with --tracks: frames per track the multi-frame averaging attack aligns and combines (mean and median); 0 turns it off.",
+            valueName: "frames"))
+    var averageFrames: Int = 16
+
+    @Option(
+        help: ArgumentHelp(
+            "Write a contact sheet (.png or .jpg) of the audited faces as anonymized (never the originals), framed red when re-identified, green when not, grey when too small.",
+            valueName: "image-file"))
+    var sheet: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Write SVG plots here: the distance histogram and the reference-photo ROC (numbers only, no faces).",
             valueName: "directory"))
     var plots: String?
@@ -85,6 +103,10 @@ struct AuditCommand: ParsableCommand {
         guard sampleEvery >= 1 else { throw ValidationError("--sample-every must be at least 1") }
         guard (0...2).contains(matchThreshold) else { throw ValidationError("--match-threshold must be 0–2") }
         guard minFaceSize >= 0 else { throw ValidationError("--min-face-size must not be negative") }
+        guard averageFrames >= 0 else { throw ValidationError("--average-frames must not be negative") }
+        if let sheet, !["png", "jpg", "jpeg"].contains(URL(fileURLWithPath: sheet).pathExtension.lowercased()) {
+            throw ValidationError("--sheet must name a .png or .jpg file")
+        }
     }
 
     func run() throws {
@@ -105,6 +127,9 @@ struct AuditCommand: ParsableCommand {
         var files: [ImageAudit] = []
         var unpairedOriginals: [String] = []
         var unpairedAnonymized: [String] = []
+        let tracksFile = try tracks.map { try TracksFile.load(from: URL(fileURLWithPath: $0)) }
+        var stacks: [FrameStack] = []
+        var contactSheet = sheet.map { _ in AuditSheet() }
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: originalURL.path, isDirectory: &isDirectory)
         if isDirectory.boolValue {
@@ -113,19 +138,27 @@ struct AuditCommand: ParsableCommand {
             unpairedAnonymized = pairing.unpairedAnonymized
             for pair in pairing.pairs {
                 files.append(
-                    try auditImages(pair.original, pair.anonymized, path: pair.relativePath, auditor, detector)
+                    try auditImages(
+                        pair.original, pair.anonymized, path: pair.relativePath, auditor, detector, &contactSheet)
                 )
             }
         } else if MediaKind(url: originalURL) == .video {
-            files = try auditVideos(originalURL, anonymizedURL, auditor, detector)
+            (files, stacks) = try auditVideos(
+                originalURL, anonymizedURL, auditor, detector,
+                averaging: tracksFile.map { Self.averagingWindows($0, frames: averageFrames) } ?? [:],
+                sheet: &contactSheet)
         } else {
             files = [
-                try auditImages(originalURL, anonymizedURL, path: originalURL.lastPathComponent, auditor, detector)
+                try auditImages(
+                    originalURL, anonymizedURL, path: originalURL.lastPathComponent, auditor, detector, &contactSheet)
             ]
         }
         if let gallery {
             try addDistractors(under: URL(fileURLWithPath: gallery), auditor, detector)
         }
+        let averaging =
+            tracksFile != nil && averageFrames > 0 && !stacks.isEmpty
+            ? try auditor.auditAveraged(stacks, framesPerTrack: averageFrames) : nil
         let report = AuditReport(
             files: files,
             configuration: configuration,
@@ -134,13 +167,17 @@ struct AuditCommand: ParsableCommand {
             models: models.fingerprints + detector.models,
             identification: auditor.identification(),
             mask: mask.map { ($0.rawValue, $0.technique) },
-            temporalStability: try tracks.map(Self.temporalStability)
+            temporalStability: tracksFile.map(Self.temporalStability),
+            frameAveraging: averaging
         )
         print(AuditTable.render(report))
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        if let sheet, let contactSheet {
+            try ImageCodec.write(contactSheet.render(), to: URL(fileURLWithPath: sheet), quality: 90)
         }
         if let plots {
             let directory = URL(fileURLWithPath: plots)
@@ -157,21 +194,24 @@ struct AuditCommand: ParsableCommand {
         _ anonymized: URL,
         path: String,
         _ auditor: ReidentificationAuditor,
-        _ detector: any ObjectDetector
+        _ detector: any ObjectDetector,
+        _ sheet: inout AuditSheet?
     ) throws -> ImageAudit {
-        try auditor.audit(
+        let masked = try ImageCodec.read(anonymized)
+        let audit = try auditor.audit(
             original: try ImageCodec.read(original),
-            anonymized: try ImageCodec.read(anonymized),
+            anonymized: masked,
             faceDetector: detector,
             minimumScore: faceThreshold,
             path: path
         )
+        try sheet?.add(anonymized: masked, faces: audit.faces)
+        return audit
     }
 
     /// Mask steadiness from a tracks file: each track's planned boxes, the ones masks are drawn on.
-    private static func temporalStability(_ path: String) throws -> TemporalStability {
-        let file = try TracksFile.load(from: URL(fileURLWithPath: path))
-        return TemporalStability(
+    private static func temporalStability(_ file: TracksFile) -> TemporalStability {
+        TemporalStability(
             tracks: file.tracks.map { track in (id: track.id, boxes: track.boxes.map { (frame: $0.frame, box: $0.box) })
             })
     }
@@ -187,31 +227,55 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    /// Reads both videos in step and audits every `sampleEvery`-th frame pair.
+    /// The frames the averaging attack stacks, per frame index: each face track's `frames`
+    /// consecutive boxes around the middle of the track (consecutive frames: the least pose change
+    /// between them), as (track ID, box).
+    private static func averagingWindows(_ file: TracksFile, frames: Int) -> [Int: [(track: Int, box: Box)]] {
+        guard frames > 0 else { return [:] }
+        var windows: [Int: [(track: Int, box: Box)]] = [:]
+        for track in file.tracks where track.objectClass == .face && !track.boxes.isEmpty {
+            let boxes = track.boxes.sorted { $0.frame < $1.frame }
+            let start = max(0, boxes.count / 2 - frames / 2)
+            for entry in boxes[start..<min(boxes.count, start + frames)] {
+                windows[entry.frame, default: []].append((track: track.id, box: entry.box))
+            }
+        }
+        return windows
+    }
+
+    /// Reads both videos in step, audits every `sampleEvery`-th frame pair and stacks the
+    /// `averaging` windows' crops per track.
     private func auditVideos(
         _ original: URL,
         _ anonymized: URL,
         _ auditor: ReidentificationAuditor,
-        _ detector: any ObjectDetector
-    ) throws -> [ImageAudit] {
+        _ detector: any ObjectDetector,
+        averaging: [Int: [(track: Int, box: Box)]],
+        sheet: inout AuditSheet?
+    ) throws -> ([ImageAudit], [FrameStack]) {
         let originals = try VideoReader(url: original)
         let anonymizeds = try VideoReader(url: anonymized)
         var audits: [ImageAudit] = []
+        var stacks: [Int: FrameStack] = [:]
         while let first = try originals.nextFrame() {
             guard let second = try anonymizeds.nextFrame() else {
                 throw CommandFailure("\(anonymized.path) has fewer frames than \(original.path)")
             }
+            for (track, box) in averaging[first.index] ?? [] {
+                try stacks[track, default: FrameStack(trackID: track)].add(
+                    frame: first.index, box: box, original: first.image, anonymized: second.image)
+            }
             guard first.index % sampleEvery == 0 else { continue }
-            audits.append(
-                try auditor.audit(
-                    original: first.image,
-                    anonymized: second.image,
-                    faceDetector: detector,
-                    minimumScore: faceThreshold,
-                    path: "\(original.lastPathComponent)#frame=\(first.index)"
-                )
+            let audit = try auditor.audit(
+                original: first.image,
+                anonymized: second.image,
+                faceDetector: detector,
+                minimumScore: faceThreshold,
+                path: "\(original.lastPathComponent)#frame=\(first.index)"
             )
+            try sheet?.add(anonymized: second.image, faces: audit.faces)
+            audits.append(audit)
         }
-        return audits
+        return (audits, stacks.keys.sorted().compactMap { stacks[$0] })
     }
 }

@@ -36,6 +36,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write the metrics as JSON to this file.")
     var json: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write SVG plots here: the precision–recall curve and recall per object size of each class.",
+            valueName: "directory"))
+    var plots: String?
+
     @Option(help: "Evaluate at most this many images (0: all).")
     var limit: Int = 0
 
@@ -98,6 +104,13 @@ struct EvaluateCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let json {
             try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        if let plots {
+            let directory = URL(fileURLWithPath: plots)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for plot in EvaluationPlots.all(report) {
+                try Data(plot.svg.utf8).write(to: directory.appendingPathComponent(plot.name), options: .atomic)
+            }
         }
         if let dumpDetections {
             try encoder.encode(predictions).write(to: URL(fileURLWithPath: dumpDetections), options: .atomic)

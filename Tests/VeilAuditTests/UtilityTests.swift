@@ -41,9 +41,11 @@ import VeilGeometry
         let face = FaceAudit(
             box: Box(x: 0, y: 0, width: 80, height: 80), changedFraction: 1, distances: [], isReidentified: false,
             residualDetection: nil)
+        var untouched = face
+        untouched.changedFraction = 0.2  // a face the mask missed: not countable as a masked region
         let files = [
             ImageAudit(
-                path: "a.jpg", faces: [face, face], timing: AuditTiming(),
+                path: "a.jpg", faces: [face, untouched], timing: AuditTiming(),
                 utility: ImageUtility(originalFaceCount: 2, anonymizedFaceCount: 0, untouchedFraction: 0.9)),
             ImageAudit(
                 path: "b.jpg", faces: [face], timing: AuditTiming(),
@@ -54,7 +56,10 @@ import VeilGeometry
         #expect(report.utility.anonymizedFaceCount == 1)
         #expect(abs(report.utility.meanUntouchedFraction - 0.8) < 1e-12)
         #expect(report.utility.meanLandmarkError == nil)
-        #expect(AuditTable.render(report).contains("80.0 % of the image untouched; faces found 3 before, 1 after"))
+        #expect(report.utility.maskedRegionCount == 2)
+        #expect(
+            AuditTable.render(report).replacingOccurrences(of: "\n    ", with: " ").contains(
+                "80.0 % of the image untouched; faces found 3 before, 1 after, 2 covered by a mask"))
     }
 
     @Test func landmarksThatStayPutHaveNoErrorAndMovedOnesDo() {
