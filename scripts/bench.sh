@@ -120,8 +120,8 @@ for preset, floor_name, veil_name, report in [("veryfast (default)", "ffmpeg", "
     lines.append(f"| {preset} | {floor_wall:.1f} | {floor_cpu_s:.1f} | {veil_wall:.1f} | {veil_cpu_s:.1f} | "
                  f"{veil_wall / floor_wall:.2f}× | {(veil_cpu_s - floor_cpu_s) * 1000 / frames:.1f} | {cpu_stages} |")
 lines += ["", "Stages: `decode`/`encode` are Veil's calls into FFmpeg (the codecs' own threads are not counted, "
-          "they are the floor); `shrink` the copies for the detectors; `face`, `plate` the detectors; `tracking` "
-          "the planners; `mask` the masking."]
+          "they are the floor); `shrink` the copies for the detectors; `face`, `plate` the detectors (the calling "
+          "thread only: ONNX Runtime's pool threads are not counted); `tracking` the planners; `mask` the masking."]
 try:
     video = json.load(open(f"{work}/veil-report.json"))["files"][0]["video"]
     stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(video["stageMillisecondsPerFrame"].items()))
