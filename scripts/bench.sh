@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: Veil vs a plain ffmpeg transcode (the floor) vs deface, side by side on the
-# same 1080p clip, one after another in this one script. Prints wall time, fps, peak RSS and
-# ratios, and appends the table (with the machine and the command) to docs/BENCHMARKS.md.
+# same 1080p clip, one after another in this one script. Prints wall time, CPU time, fps, peak
+# RSS and ratios, Veil's own CPU per frame ((Veil's CPU − the floor's CPU) ÷ frames) with its
+# stage breakdown, both at Veil's default preset (veryfast) and at --preset medium (each against
+# a floor with the same codec settings), and photos per second and peak RSS for Veil vs deface
+# on a folder of photos; appends the tables (with the machine and the command) to
+# docs/BENCHMARKS.md. CPU time (user + system) holds when other work loads the machine; wall
+# time does not.
 #
 # The clip is built reproducibly: from ../shared/eval/videos-egoblur when present (a real
 # video with faces, looped and scaled to 1920×1080 at 30 fps, 10 s, with a sine audio track),
@@ -50,8 +55,23 @@ run() {
 echo "[bench] clip: $CLIP ($FRAMES frames; $CLIP_SOURCE)"
 run ffmpeg ffmpeg -loglevel error -y -i "$CLIP" -c:v libx264 -preset veryfast -crf 23 -c:a copy "$WORK/out-ffmpeg.mp4"
 run veil "$VEIL" anonymize "$CLIP" -o "$WORK/out-veil.mp4" --quiet --report "$WORK/veil-report.json"
+run ffmpeg-medium ffmpeg -loglevel error -y -i "$CLIP" -c:v libx264 -preset medium -crf 23 -c:a copy "$WORK/out-ffmpeg-medium.mp4"
+run veil-medium "$VEIL" anonymize "$CLIP" -o "$WORK/out-veil-medium.mp4" --preset medium --quiet \
+  --report "$WORK/veil-medium-report.json"
 run deface "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface.mp4" --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
 run deface640 "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface640.mp4" --scale 640x360 --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
+
+# Photos: the same folder through both tools (copied first: deface writes next to its inputs).
+PHOTOS="$EVAL_ROOT/faces-masks-dev/images"
+PHOTO_COUNT=0
+if [ -d "$PHOTOS" ]; then
+  rm -rf "$WORK/photos-deface" "$WORK/photos-veil-out"
+  mkdir -p "$WORK/photos-deface"
+  cp "$PHOTOS"/* "$WORK/photos-deface/"
+  PHOTO_COUNT=$(ls "$PHOTOS" | wc -l)
+  run photos-veil "$VEIL" anonymize "$PHOTOS" -o "$WORK/photos-veil-out" --quiet
+  run photos-deface "$VENV/bin/deface" "$WORK/photos-deface"
+fi
 
 # Recall against deface without annotated video: deface's exact detection (the same CenterFace
 # model at full resolution on every frame, threshold 0.2) run through `veil detect`, then the
@@ -63,14 +83,16 @@ WIDTH=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -
 python3 "$(dirname "$0")/video_agreement.py" "$WORK/reference.tracks.json" "$WORK/veil.tracks.json" \
   --json "$WORK/agreement.json" > "$WORK/agreement.txt"
 
-python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" <<'PY'
+python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" "$PHOTO_COUNT" <<'PY'
 import json, platform, subprocess, sys, datetime, os
-work, frames, source = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, frames, source, photos = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def stats(name):
+    wall, rss_kb, user, system = open(f"{work}/{name}.stats").read().split()[-4:]
+    return float(wall), float(rss_kb) / 1024, float(user) + float(system)
 rows = []
 for name, label in [("ffmpeg", "ffmpeg libx264 veryfast crf 23 (floor)"), ("veil", "veil anonymize (defaults)"),
                     ("deface", "deface 1.5.0 (defaults)"), ("deface640", "deface 1.5.0 --scale 640x360")]:
-    wall, rss_kb, user, system = open(f"{work}/{name}.stats").read().split()[-4:]
-    rows.append((name, label, float(wall), float(rss_kb) / 1024, float(user) + float(system)))
+    rows.append((name, label) + stats(name))
 floor = rows[0][2]
 veil = rows[1][2]
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
@@ -82,12 +104,36 @@ floor_cpu = rows[0][4]
 for name, label, wall, rss, cpu in rows:
     lines.append(f"| {label} | {wall:.1f} | {cpu:.1f} | {frames / wall:.1f} | {rss:.0f} | {wall / floor:.2f}× | "
                  f"{cpu / floor_cpu:.2f}× | {rows[2][2] / wall:.2f}× |")
+lines += ["", "Veil's own CPU per frame = (Veil's CPU − the floor's CPU) ÷ frames, each preset against a floor with "
+          "the same codec settings (CPU time holds on a loaded machine; wall time does not):", "",
+          "| preset | floor wall s | floor CPU s | Veil wall s | Veil CPU s | wall ÷ floor | own CPU ms/frame | "
+          "Veil's threads, CPU ms/frame |", "|---|---|---|---|---|---|---|---|"]
+for preset, floor_name, veil_name, report in [("veryfast (default)", "ffmpeg", "veil", "veil-report.json"),
+                                              ("medium", "ffmpeg-medium", "veil-medium", "veil-medium-report.json")]:
+    floor_wall, _, floor_cpu_s = stats(floor_name)
+    veil_wall, _, veil_cpu_s = stats(veil_name)
+    try:
+        video = json.load(open(f"{work}/{report}"))["files"][0]["video"]
+        cpu_stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(video["stageCPUMillisecondsPerFrame"].items()))
+    except Exception as error:  # the table stands without the breakdown
+        cpu_stages = f"(none: {error})"
+    lines.append(f"| {preset} | {floor_wall:.1f} | {floor_cpu_s:.1f} | {veil_wall:.1f} | {veil_cpu_s:.1f} | "
+                 f"{veil_wall / floor_wall:.2f}× | {(veil_cpu_s - floor_cpu_s) * 1000 / frames:.1f} | {cpu_stages} |")
+lines += ["", "Stages: `decode`/`encode` are Veil's calls into FFmpeg (the codecs' own threads are not counted, "
+          "they are the floor); `shrink` the copies for the detectors; `face`, `plate` the detectors (the calling "
+          "thread only: ONNX Runtime's pool threads are not counted); `tracking` the planners; `mask` the masking."]
 try:
     video = json.load(open(f"{work}/veil-report.json"))["files"][0]["video"]
     stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(video["stageMillisecondsPerFrame"].items()))
-    lines += ["", f"Veil stages (ms/frame, overlapping): {stages}; frames with masks {video['framesWithMasks']}/{video['frames']}."]
-except Exception as error:  # the table stands without the breakdown
+    lines += ["", f"Veil stages (wall ms/frame, overlapping): {stages}; frames with masks {video['framesWithMasks']}/{video['frames']}."]
+except Exception as error:
     lines += ["", f"(no Veil stage breakdown: {error})"]
+if photos:
+    lines += ["", f"Photos ({photos} files of faces-masks-dev, one folder, each tool at its defaults):", "",
+              "| run | wall s | CPU s | photos/s | peak RSS MB |", "|---|---|---|---|---|"]
+    for name, label in [("photos-veil", "veil anonymize DIR -o OUT"), ("photos-deface", "deface 1.5.0 DIR")]:
+        wall, rss, cpu_s = stats(name)
+        lines.append(f"| {label} | {wall:.1f} | {cpu_s:.1f} | {photos / wall:.1f} | {rss:.0f} |")
 agreement = json.load(open(f"{work}/agreement.json"))["all"]
 lines += ["", f"Recall against deface: Veil's default masks cover {agreement['covered']}/{agreement['faces']} "
           f"({agreement['recall']:.4f}) of the faces deface's detection finds (CenterFace at full resolution on every "

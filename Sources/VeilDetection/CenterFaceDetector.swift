@@ -45,8 +45,9 @@ public struct CenterFaceDetector: FaceNetwork {
             width: Self.roundUp(input.width, to: Self.alignment),
             height: Self.roundUp(input.height, to: Self.alignment)
         )
-        let tensor = input.planarTensor(order: .rgb, canvas: canvas)
-        let outputs = try session.run(input: tensor, shape: [1, 3, canvas.height, canvas.width])
+        let outputs = try session.run(shape: [1, 3, canvas.height, canvas.width]) { tensor in
+            input.writePlanarTensor(order: .rgb, canvas: canvas, into: tensor)
+        }
         let raw = try Self.decode(
             outputs: outputs,
             names: session.outputNames,

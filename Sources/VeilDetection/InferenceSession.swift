@@ -52,9 +52,9 @@ public struct Tensor: Sendable {
 
 /// One loaded ONNX model.
 ///
-/// `@unchecked Sendable`: the only state is the ONNX Runtime session handle, set once in
-/// `init` and freed in `deinit`; ONNX Runtime documents `Run` as safe to call concurrently on
-/// one session.
+/// `@unchecked Sendable`: the state is the ONNX Runtime session handle, set once in `init` and
+/// freed in `deinit` (ONNX Runtime documents `Run` as safe to call concurrently on one
+/// session), and the input scratch, which `lock` guards.
 public final class InferenceSession: @unchecked Sendable {
     /// The ONNX file.
     public let modelURL: URL
@@ -63,6 +63,11 @@ public final class InferenceSession: @unchecked Sendable {
     /// The declared input shape; symbolic dimensions are -1.
     public let inputShape: [Int]
     private let handle: OpaquePointer
+    /// The input buffer reused from one run to the next (a 640 px frame's tensor is 2.7 MB: a
+    /// fresh one per frame costs page faults and zeroing); a run that finds it taken by a
+    /// concurrent caller uses a fresh buffer.
+    private var scratch: [Float] = []
+    private let lock = NSLock()
 
     /// ONNX Runtime's version string (the GPU runtime's once it is loaded).
     public static var runtimeVersion: String { String(cString: CVeilORT_version()) }
@@ -133,6 +138,22 @@ public final class InferenceSession: @unchecked Sendable {
     }
 
     deinit { CVeilORT_destroy(handle) }
+
+    /// Runs the model on a tensor that `fill` writes (every element: the buffer is reused and
+    /// holds the previous run's values), in the session's reusable scratch buffer.
+    public func run(shape: [Int], fill: (UnsafeMutableBufferPointer<Float>) -> Void) throws(DetectionError)
+        -> [String: Tensor]
+    {
+        let count = shape.reduce(1, *)
+        var buffer = lock.withLock {
+            defer { scratch = [] }
+            return scratch
+        }
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        buffer.withUnsafeMutableBufferPointer { fill($0) }
+        defer { lock.withLock { scratch = buffer } }
+        return try run(input: buffer, shape: shape)
+    }
 
     /// Runs the model on one float tensor and returns every output by name.
     public func run(input: [Float], shape: [Int]) throws(DetectionError) -> [String: Tensor] {

@@ -40,8 +40,9 @@ public struct YuNetDetector: FaceNetwork {
         let scale = min(scale, Double(maxInputSide) / Double(max(image.width, image.height)))
         let (input, scaleX, scaleY) = try resized(image, scale: scale)
         let side = maxInputSide
-        let tensor = input.planarTensor(order: .bgr, canvas: PixelSize(width: side, height: side))
-        let outputs = try session.run(input: tensor, shape: [1, 3, side, side])
+        let outputs = try session.run(shape: [1, 3, side, side]) { tensor in
+            input.writePlanarTensor(order: .bgr, canvas: PixelSize(width: side, height: side), into: tensor)
+        }
         let raw = try Self.decode(outputs: outputs, inputSide: side, scoreFloor: scoreFloor)
         return raw.suppressingOverlaps(iouThreshold: Self.suppressionIoU)
             .map { $0.mapped(scaleX: 1 / scaleX, scaleY: 1 / scaleY) }

@@ -9,6 +9,15 @@ struct CellGrid {
     /// Mean (blue, green, red) per cell, row by row, as doubles so noise does not clip early.
     var means: [Double]
 
+    /// A grid from its cell means (blue, green, red per cell, row by row).
+    init(columns: Int, rows: Int, cellSide: Int, means: [Double]) {
+        precondition(means.count == columns * rows * 3, "one mean per cell and channel")
+        self.columns = columns
+        self.rows = rows
+        self.cellSide = cellSide
+        self.means = means
+    }
+
     /// Cell means over `rect` of `image` (cells at the right/bottom edge may be partial).
     ///
     /// - Complexity: O(pixels in `rect`).

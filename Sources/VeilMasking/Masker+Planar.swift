@@ -10,8 +10,9 @@ extension Masker {
 
     /// Masks every region of a video picture.
     ///
-    /// Each region is painted on a small BGR copy of the pixels around it, exactly as on a
-    /// photo, and only the pixels its shape touches are written back: their luma, and the
+    /// The layered mask is drawn straight into the planes (``paintLayered(_:into:using:)``);
+    /// other styles paint each region on a small BGR copy of the pixels around it, exactly as
+    /// on a photo, and only the pixels its shape touches are written back: their luma, and the
     /// chroma of every 2×2 block that contains one of them (4:2:0 shares a colour sample per
     /// block). Pixels outside every shape keep their original samples, bit for bit.
     ///
@@ -59,6 +60,11 @@ extension Masker {
         into picture: inout PlanarImage,
         using generator: inout Generator
     ) throws(MaskingError) {
+        // The layered mask (and a surrogate's plates and landmark-less faces, which get it)
+        // is drawn straight into the planes at the grid's resolution.
+        if style == .layered || (style == .surrogate && (region.objectClass != .face || region.landmarks == nil)) {
+            return try paintLayered(region, into: &picture, using: &generator)
+        }
         guard let covered = PixelRect(covering: region.box, in: picture.size) else { return }
         // Even origin and size: each chroma block lies wholly inside or outside the crop.
         let x0 = covered.x & ~1

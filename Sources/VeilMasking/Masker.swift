@@ -156,7 +156,7 @@ public struct Masker: Sendable, Hashable {
         }
     }
 
-    private func blur(_ canvas: inout Image, sigma: Double) throws(MaskingError) {
+    func blur(_ canvas: inout Image, sigma: Double) throws(MaskingError) {
         let (width, height) = (Int32(canvas.width), Int32(canvas.height))
         var error = CErrorBuffer()
         let status = canvas.pixels.withUnsafeMutableBufferPointer { pixels in

@@ -48,6 +48,11 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     public var framesWithManualRegions: Int
     /// Mean milliseconds per frame spent in each stage (stages overlap in time).
     public var stageMillisecondsPerFrame: [String: Double]
+    /// Mean milliseconds of CPU per frame each stage used on Veil's own threads (robust to a
+    /// loaded machine, unlike wall time): `decode` and `encode` (the calls into FFmpeg; its
+    /// codec threads are not counted), `shrink` (copies for the detectors), one entry per
+    /// detected class (`face`, `plate`), `tracking`, `mask`.
+    public var stageCPUMillisecondsPerFrame: [String: Double]
     /// Frames written per second of wall time.
     public var framesPerSecond: Double
     /// Wall time of the run in seconds.

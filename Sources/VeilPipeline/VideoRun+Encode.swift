@@ -58,7 +58,7 @@ extension VideoRun {
                 plan.boxes.removeAll { box in box.trackID.map { excludedTracks.contains($0.rawValue) } ?? false }
                 excludedBoxes += before - plan.boxes.count
             }
-            let started = DispatchTime.now().uptimeNanoseconds
+            let maskStarted = (wall: DispatchTime.now().uptimeNanoseconds, cpu: ThreadClock.nanoseconds)
             let planned = plan.boxes.map { box in
                 Detection(
                     objectClass: box.objectClass, box: box.box, score: box.score ?? 1,
@@ -95,15 +95,14 @@ extension VideoRun {
             } catch {
                 return fail(.frame(index: frame.index, reason: "\(error)"))
             }
-            let masked = DispatchTime.now().uptimeNanoseconds
-            maskNanoseconds += masked - started
+            maskTime.wallNanoseconds += DispatchTime.now().uptimeNanoseconds - maskStarted.wall
+            maskTime.cpuNanoseconds += ThreadClock.nanoseconds &- maskStarted.cpu
             record(plan, regionCount: regions.count)
             do {
-                try media.transcoder?.write(frame)
+                try encodeTime.measure { () throws(VideoError) in try media.transcoder?.write(frame) }
             } catch {
                 return fail(.video(error))
             }
-            encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - masked
             framesWritten += 1
             reportProgress()
         }
@@ -203,6 +202,17 @@ extension VideoRun {
         return strides
     }
 
+    /// CPU nanoseconds per stage, on the run's own threads: `decode` and `encode` (the calls into
+    /// FFmpeg from Veil's threads; the codecs' own threads are not counted), `shrink`, `face`,
+    /// `plate`, `tracking` (the plan stage), `mask` (masking and any verification).
+    var stageCPU: [String: UInt64] {
+        var stages = planTimes.filter { $0.key != "detect" }.mapValues(\.cpuNanoseconds)
+        stages["decode"] = decodeTime.cpuNanoseconds
+        stages["mask"] = maskTime.cpuNanoseconds
+        stages["encode"] = encodeTime.cpuNanoseconds
+        return stages
+    }
+
     func outcome(elapsedSeconds: Double) -> VideoOutcome {
         let info = media.info
         let frames = max(1, framesWritten)
@@ -222,11 +232,12 @@ extension VideoRun {
             excludedBoxes: excludedBoxes,
             framesWithManualRegions: framesWithManualRegions,
             stageMillisecondsPerFrame: [
-                "decode": perFrame(decodeNanoseconds),
-                "detect": perFrame(detectNanoseconds),
-                "mask": perFrame(maskNanoseconds),
-                "encode": perFrame(encodeNanoseconds),
+                "decode": perFrame(decodeTime.wallNanoseconds),
+                "detect": perFrame(planTimes["detect"]?.wallNanoseconds ?? 0),
+                "mask": perFrame(maskTime.wallNanoseconds),
+                "encode": perFrame(encodeTime.wallNanoseconds),
             ],
+            stageCPUMillisecondsPerFrame: stageCPU.mapValues(perFrame),
             framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
             elapsedSeconds: elapsedSeconds,
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,

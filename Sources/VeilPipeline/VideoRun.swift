@@ -80,7 +80,8 @@ final class VideoRun: @unchecked Sendable {
     var pendingPlans: [[FramePlan]]
     var waiting: [PlannedFrame] = []
     var detectionCounts = ClassCounts()
-    var detectNanoseconds: UInt64 = 0
+    /// The plan stage's time: `detect` (all of it), `shrink`, each class's detector, `tracking`.
+    var planTimes: [String: StageTime] = [:]
     /// Shrink decoded pictures for the detectors (plan stage), one per size (full and coarse
     /// passes alternate; one scaler would rebuild its filters on every switch).
     var planScalers: [Int: FrameScaler] = [:]
@@ -92,10 +93,10 @@ final class VideoRun: @unchecked Sendable {
     /// The longest side the full passes look at (verification uses it too); nil: full resolution.
     let detectionSide: Int?
     // Decode stage.
-    var decodeNanoseconds: UInt64 = 0
+    var decodeTime = StageTime()
     // Mask + encode stage.
-    var maskNanoseconds: UInt64 = 0
-    var encodeNanoseconds: UInt64 = 0
+    var maskTime = StageTime()
+    var encodeTime = StageTime()
     var framesWritten = 0
     var framesWithMasks = 0
     var boxesBySource: [String: Int] = [:]
@@ -196,14 +197,14 @@ final class VideoRun: @unchecked Sendable {
     func decodeStage() {
         defer { decoded.close() }
         while !isStopping() {
-            let started = DispatchTime.now().uptimeNanoseconds
             let frame: VideoFrame?
             do {
-                if let scout { frame = try scout.nextFrame() } else { frame = try media.nextFrame() }
+                frame = try decodeTime.measure { () throws(VideoError) in
+                    if let scout { try scout.nextFrame() } else { try media.nextFrame() }
+                }
             } catch {
                 return fail(.video(error))
             }
-            decodeNanoseconds += DispatchTime.now().uptimeNanoseconds - started
             guard let frame else { return }
             guard decoded.push(frame) else { return }
         }
@@ -225,38 +226,10 @@ final class VideoRun: @unchecked Sendable {
         while let frame = decoded.pop() {
             guard !isStopping() else { return }
             waiting.append(scout == nil ? .held(frame) : .decodedAgain(index: frame.index, pts: frame.pts))
-            let started = DispatchTime.now().uptimeNanoseconds
-            let passes = anonymizer.detectors.map { $0.pass(forFrame: frame.index) }
-            // One shrunk copy serves every pass on this frame: the largest side any of them needs.
-            let running = passes.compactMap { $0?.detector }
-            let side = running.isEmpty ? nil : Self.detectionSide(of: running)
-            var shrunk: (image: Image, scaleX: Double, scaleY: Double)?
-            for (index, entry) in anonymizer.detectors.enumerated() {
-                guard let pass = passes[index] else {
-                    pendingPlans[index] += planners[index].pushUnobserved()
-                    continue
-                }
-                var detections: [Detection]
-                do {
-                    if shrunk == nil { shrunk = try planScaler(side).bgr(of: frame.picture, longestSide: side) }
-                    guard let shrunk else { return }
-                    detections = try pass.detector.detect(in: shrunk.image).filter {
-                        $0.objectClass == entry.objectClass
-                    }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
-                } catch {
-                    guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
-                        return fail(.frame(index: frame.index, reason: "\(error)"))
-                    }
-                    detections = [Detection(objectClass: entry.objectClass, box: frame.picture.size.bounds, score: 1)]
-                }
-                for detection in detections where detection.score >= anonymizer.settings.threshold {
-                    detectionCounts[detection.objectClass] += 1
-                }
-                let frameSide = max(frame.picture.size.width, frame.picture.size.height)
-                let blindBelow = pass.isCoarse ? entry.coarse?.blindSide(frameSide: frameSide) : nil
-                pendingPlans[index] += planners[index].push(detections, blindBelow: blindBelow)
-            }
-            detectNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            var whole = StageTime()
+            let succeeded = whole.measure { planDetections(on: frame) }
+            planTimes["detect", default: StageTime()].add(whole)
+            guard succeeded else { return }
             guard emitReadyPlans() else { return }
         }
         guard !isStopping() else { return }
@@ -264,6 +237,53 @@ final class VideoRun: @unchecked Sendable {
             pendingPlans[index] += planners[index].finish()
         }
         _ = emitReadyPlans()
+    }
+
+    /// Runs the passes due on this frame and pushes their detections to the planners; false
+    /// after a failure.
+    func planDetections(on frame: VideoFrame) -> Bool {
+        let passes = anonymizer.detectors.map { $0.pass(forFrame: frame.index) }
+        // One shrunk copy serves every pass on this frame: the largest side any of them needs.
+        let running = passes.compactMap { $0?.detector }
+        let side = running.isEmpty ? nil : Self.detectionSide(of: running)
+        var shrunk: (image: Image, scaleX: Double, scaleY: Double)?
+        for (index, entry) in anonymizer.detectors.enumerated() {
+            guard let pass = passes[index] else {
+                pendingPlans[index] += planTimes["tracking", default: StageTime()].measure {
+                    planners[index].pushUnobserved()
+                }
+                continue
+            }
+            var detections: [Detection]
+            do {
+                if shrunk == nil {
+                    shrunk = try planTimes["shrink", default: StageTime()].measure { () throws(VideoError) in
+                        try planScaler(side).bgr(of: frame.picture, longestSide: side)
+                    }
+                }
+                guard let shrunk else { return false }
+                detections = try planTimes[entry.objectClass.rawValue, default: StageTime()].measure {
+                    try pass.detector.detect(in: shrunk.image)
+                }.filter {
+                    $0.objectClass == entry.objectClass
+                }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
+            } catch {
+                guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
+                    fail(.frame(index: frame.index, reason: "\(error)"))
+                    return false
+                }
+                detections = [Detection(objectClass: entry.objectClass, box: frame.picture.size.bounds, score: 1)]
+            }
+            for detection in detections where detection.score >= anonymizer.settings.threshold {
+                detectionCounts[detection.objectClass] += 1
+            }
+            let frameSide = max(frame.picture.size.width, frame.picture.size.height)
+            let blindBelow = pass.isCoarse ? entry.coarse?.blindSide(frameSide: frameSide) : nil
+            pendingPlans[index] += planTimes["tracking", default: StageTime()].measure {
+                planners[index].push(detections, blindBelow: blindBelow)
+            }
+        }
+        return true
     }
 
     /// The scaler for one detection side (nil: full resolution).

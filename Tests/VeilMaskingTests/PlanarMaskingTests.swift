@@ -83,6 +83,35 @@ import VeilTestSupport
         #expect(meanStep(picture.planes) < meanStep(original.planes) / 4)
     }
 
+    @Test(arguments: [ColorMatrix.bt709, ColorMatrix(redWeight: 0.299, blueWeight: 0.114, isFullRange: true)])
+    func layeredKeepsAFlatColourWithoutNoise(matrix: ColorMatrix) throws {
+        // Drawn straight into the planes, the layered mask converts cell means to BGR and its
+        // canvas back: on a flat picture with no noise, every sample it writes keeps the colour.
+        let original = PlanarImage(Image(size: Self.size, blue: 40, green: 120, red: 200), matrix: matrix)
+        var picture = original
+        var settings = MaskSettings()
+        settings.layeredNoise = 0
+        try Masker(style: .layered, settings: settings).apply([Self.ellipse], to: &picture)
+        let differences = zip(picture.planes, original.planes).map { abs(Int($0) - Int($1)) }
+        #expect(differences.max() ?? 0 <= 2)
+    }
+
+    @Test func layeredDependsOnlyOnCoarseCellsInPlanes() throws {
+        // As on photos (MaskGuaranteeTests): two pictures whose detail differs but whose cell
+        // means nearly agree give nearly the same mask; the detail itself never reaches it.
+        let size = PixelSize(width: 160, height: 160)
+        let region = MaskRegion(box: Box(x: 0, y: 0, width: 160, height: 160), shape: .box, objectClass: .face)
+        var first = PlanarImage(MaskGuaranteeTests.detailedImage(size: size, seed: 11), matrix: .bt709)
+        var second = PlanarImage(MaskGuaranteeTests.detailedImage(size: size, seed: 12), matrix: .bt709)
+        #expect(first != second)
+        var firstGenerator = SplitMix64(seed: 5)
+        var secondGenerator = SplitMix64(seed: 5)
+        try Masker(style: .layered).apply([region], to: &first, using: &firstGenerator)
+        try Masker(style: .layered).apply([region], to: &second, using: &secondGenerator)
+        let largest = zip(first.planes, second.planes).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        #expect(largest <= 12)
+    }
+
     @Test func regionsOnTheEdgeAndOddCoordinatesStayInside() throws {
         var picture = Self.picture()
         let regions = [
