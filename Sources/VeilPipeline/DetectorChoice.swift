@@ -22,8 +22,13 @@ public struct DetectionProfile: Sendable, Hashable {
     public var smallestFace: Double
     /// Small images are enlarged up to this factor for detection.
     public var maximumUpscale: Double
-    /// The longest side the plate text detector runs at.
+    /// The longest side the plate text detector runs at (the whole-image pass when tiles
+    /// are added).
     public var plateInputSide: Int
+    /// The smallest plate (height, pixels) whose characters the plate pass must see at a
+    /// readable size; photos are enlarged or tiled for it (``PlateScanPlan``). Only with
+    /// ``allowsTiling``.
+    public var smallestPlate: Double = PlateScanPlan.Configuration().smallestPlateHeight
     /// Detections below this score are dropped before merging. Video keeps weaker detections
     /// for the tracker's second association stage; stills drop them at the threshold.
     public var scoreFloor: Double?
@@ -157,6 +162,8 @@ extension DetectorChoice {
         } else if targets.contains(.plate) {
             var configuration = PlateDetector.Configuration()
             configuration.maximumInputSide = profile.plateInputSide
+            configuration.scan.smallestPlateHeight = profile.smallestPlate
+            configuration.scan.allowsTiling = profile.allowsTiling
             members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
         return EnsembleDetector(members: members, minimumScore: floor)

@@ -71,9 +71,13 @@ public struct VideoAnonymizer: Sendable {
         /// The pass that runs on a frame, if any: the full one on every `stride`-th frame, else
         /// the coarse one on every `coarse.stride`-th.
         func pass(forFrame index: Int) -> (detector: any ObjectDetector, isCoarse: Bool)? {
-            let shifted = index - (isStaggered ? stride / 2 : 0)
+            // Staggered by half the most frequent pass's stride, so every pass stays off the
+            // other classes' frames.
+            let shifted = index - (isStaggered ? (coarse?.stride ?? stride) / 2 : 0)
             if shifted >= 0, shifted % stride == 0 { return (detector, false) }
-            if let coarse, index % coarse.stride == 0 { return (coarse.detector, true) }
+            if let coarse, isStaggered ? shifted >= 0 && shifted % coarse.stride == 0 : index % coarse.stride == 0 {
+                return (coarse.detector, true)
+            }
             return nil
         }
     }

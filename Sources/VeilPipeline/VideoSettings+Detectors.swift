@@ -31,6 +31,13 @@ extension VideoSettings {
     ) throws(DetectionError) -> [VideoAnonymizer.ClassDetector] {
         var detectors: [VideoAnonymizer.ClassDetector] = []
         for objectClass in targets.sorted() {
+            guard objectClass == .face else {
+                detectors.append(
+                    try plateDetector(
+                        objectClass: objectClass, choice: choice, threshold: threshold, store: store, options: options,
+                        plateModel: plateModel))
+                continue
+            }
             let detector = try choice.makeDetector(
                 targets: [objectClass],
                 threshold: threshold,
@@ -40,13 +47,6 @@ extension VideoSettings {
                 plateModel: plateModel,
                 faceModel: faceModel
             )
-            guard objectClass == .face else {
-                // Plates run between the full-size face passes (see ClassDetector.isStaggered).
-                detectors.append(
-                    VideoAnonymizer.ClassDetector(
-                        objectClass: objectClass, detector: detector, stride: plateDetectionStride, isStaggered: true))
-                continue
-            }
             guard fullDetectionStride > detectionStride, let coarse = detector.coarsened(toSide: coarseDetectionSide)
             else {
                 detectors.append(
@@ -65,6 +65,47 @@ extension VideoSettings {
         }
         return detectors
     }
+
+    /// Plates: a pass at ``DetectionProfile/plateInputSide`` on every
+    /// ``plateDetectionStride``-th frame and, on every ``plateHighResolutionStride``-th, one
+    /// at the stills' plate scale (enlarged or tiled, see `PlateScanPlan`), both between the
+    /// full-size face passes (see ClassDetector.isStaggered).
+    private func plateDetector(
+        objectClass: ObjectClass, choice: DetectorChoice, threshold: Double, store: ModelStore,
+        options: InferenceOptions, plateModel: URL?
+    ) throws(DetectionError) -> VideoAnonymizer.ClassDetector {
+        var profile = detectionProfile
+        profile.allowsTiling = false
+        let regular = try choice.makeDetector(
+            targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options,
+            plateModel: plateModel)
+        // A bring-your-own model has no scan plan: it runs as it is on the regular schedule.
+        guard plateModel == nil, plateHighResolutionStride > 0 else {
+            return VideoAnonymizer.ClassDetector(
+                objectClass: objectClass, detector: regular, stride: plateDetectionStride, isStaggered: true)
+        }
+        profile.allowsTiling = true
+        let highResolution = try choice.makeDetector(
+            targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
+        guard plateHighResolutionStride > plateDetectionStride else {
+            return VideoAnonymizer.ClassDetector(
+                objectClass: objectClass, detector: highResolution, stride: plateHighResolutionStride,
+                isStaggered: true)
+        }
+        return VideoAnonymizer.ClassDetector(
+            objectClass: objectClass,
+            detector: highResolution,
+            stride: plateHighResolutionStride,
+            coarse: VideoAnonymizer.CoarsePass(
+                detector: regular, stride: plateDetectionStride, reliableSide: Self.plateReliableSide),
+            isStaggered: true
+        )
+    }
+
+    /// The shortest plate box (pixels at the regular pass's input) that pass finds reliably:
+    /// a box is ~2.2 × its characters' height and the text detector reads characters from
+    /// ~12 px; smaller plates are left to the high-resolution passes and the tracker.
+    static let plateReliableSide: Double = 32
 }
 
 extension VideoAnonymizer {

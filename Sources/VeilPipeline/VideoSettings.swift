@@ -40,6 +40,18 @@ public struct VideoSettings: Sendable, Hashable {
     /// Plates are detected on every n-th frame (the text detector costs several face
     /// detections; plates change slowly and the tracker carries them between).
     public var plateDetectionStride: Int = 4
+    /// Of the plate passes, every n-th frame is searched at the stills' plate scale instead
+    /// (small frames enlarged, large and fisheye frames in full-resolution tiles, so that
+    /// plates from ``DetectionProfile/smallestPlate`` tall are read); the others run at
+    /// ``DetectionProfile/plateInputSide``. Such a pass costs 10–25 × a 640 pass on a
+    /// 1080p–2560 px frame, so it can only run rarely and the tracker must carry its plates
+    /// between.
+    /// Default 0 (never), measured: at 16 on the fisheye lp clip (10 fps: every 5th frame) the
+    /// plates those passes found were single-frame tracks (masked on one frame in five, the
+    /// regular passes do not see them to carry them), and on the kitchen clip they added five
+    /// false plate tracks where the regular passes find none (docs/PLATES.md). Equal to
+    /// ``plateDetectionStride``: every plate pass is high-resolution.
+    public var plateHighResolutionStride: Int = 0
     /// Run the detector again on every masked frame and report (and by default re-mask)
     /// anything still detectable.
     public var verifies = false

@@ -71,13 +71,21 @@ struct StillDetectionOptions: ParsableArguments {
     @Option(help: "Smallest face (pixels) photos must find; smaller adds tiles on large photos.")
     var minFace: Double = DetectionProfile.stills.smallestFace
 
+    @Option(
+        help:
+            "Smallest plate (height, pixels) photos must find; smaller enlarges small photos and adds tiles on large ones."
+    )
+    var minPlate: Double = DetectionProfile.stills.smallestPlate
+
     func validate() throws {
         guard minFace >= 4 else { throw ValidationError("--min-face must be at least 4 pixels") }
+        guard minPlate >= 8 else { throw ValidationError("--min-plate must be at least 8 pixels") }
     }
 
     var profile: DetectionProfile {
         var profile = DetectionProfile.stills
         profile.smallestFace = minFace
+        profile.smallestPlate = minPlate
         return profile
     }
 }

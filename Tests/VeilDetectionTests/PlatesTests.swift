@@ -138,6 +138,16 @@ struct PlatesVerificationTests {
         #expect(!PlateVerifier().accepts(features))
     }
 
+    @Test func rejectsASentence() throws {
+        // Printed text twice a plate's length: a timestamp, a sign, a label.
+        let scene = PlatesSyntheticImages.carWithPlate(
+            imageSize: PixelSize(width: 900, height: 200), text: "AB-1234-CBA-4321", origin: (20, 60), moduleSize: 4)
+        let features = try #require(
+            PlateFeatures(textBox: scene.characters.expanded(byFraction: 0.05), textScore: 0.8, in: scene.image))
+        #expect(features.glyphCount > PlateVerifier().maximumGlyphs)
+        #expect(!PlateVerifier().accepts(features))
+    }
+
     @Test func zeroThresholdAcceptsAnything() throws {
         let image = Image(size: PixelSize(width: 100, height: 100), blue: 0, green: 0, red: 0)
         var verifier = PlateVerifier()

@@ -10,25 +10,36 @@ public import VeilMedia
 /// let plates = try detector.detect(in: image)  // objectClass .plate, boxes cover the plate frame
 /// ```
 ///
-/// Steps: (1) resize so the longer side is at most ``Configuration/maximumInputSide`` and both
-/// sides are multiples of 32, normalise as rapidocr does; (2) run the model; (3) DB
-/// post-processing (``DBPostProcessing``); (4) drop text that does not look like a plate
-/// (``PlateVerifier``); (5) grow each text box to the plate and merge overlaps
-/// (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
+/// Steps: (1) scale the image (and, for large ones, overlapping tiles) so that the smallest
+/// plate's characters reach the size the detector reads (``PlateScanPlan``), both sides
+/// multiples of 32, normalised as rapidocr does; (2) run the model on each; (3) DB
+/// post-processing (``DBPostProcessing``); (4) join split pieces of one line and drop text
+/// that does not look like a plate, trying the tallest line of characters inside tall boxes
+/// (``PlateCharacterLines``, ``PlateVerifier``); (5) grow each text box to the plate and merge
+/// overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
 ///
 /// Boxes are meant to be masked as they are: they are larger than the plate (median 1.8 ×
 /// its area on the dev set) so that they cover the whole frame.
 public struct PlateDetector: ObjectDetector {
     /// Everything that shapes the result, with measured defaults (docs/PLATES.md).
     public struct Configuration: Sendable, Hashable {
-        /// The longer side of the detector input. 960 found 98.2 % of the dev set's plates
-        /// at ~90 ms; 640 found as many there at ~55 ms but sees plates 1.5 × smaller, so
-        /// distant plates (under ~30 px tall in a 1920 px photo) start to go missing.
-        public var maximumInputSide: Int = 960
+        /// How the image is scaled and tiled for the text detector: small photos enlarged,
+        /// large ones searched in full-resolution tiles, from the smallest plate that must be
+        /// found (``PlateScanPlan``).
+        public var scan = PlateScanPlan.Configuration()
+        /// The longer side of the whole-image pass when tiles are added, and of every pass
+        /// when tiling is off (video). 960 found 98.2 % of the dev set's plates at ~90 ms; 640
+        /// found as many there at ~55 ms but sees plates 1.5 × smaller.
+        public var maximumInputSide: Int {
+            get { scan.wholeInputSide }
+            set { scan.wholeInputSide = newValue }
+        }
         /// How text regions are cut from the probability map.
         public var postProcessing = DBPostProcessing()
         /// How text regions are judged to be plates.
         public var verifier = PlateVerifier()
+        /// How split pieces are joined and lines of characters found in tall text boxes.
+        public var lines = PlateCharacterLines()
         /// The plate shapes accepted.
         public var geometry = PlateGeometry()
 
@@ -45,7 +56,7 @@ public struct PlateDetector: ObjectDetector {
     /// "ppocr-plates".
     public let name = "ppocr-plates"
     /// The longest side the text detector runs at.
-    public var workingSide: Int? { configuration.maximumInputSide }
+    public var workingSide: Int? { configuration.scan.allowsTiling ? nil : configuration.maximumInputSide }
     /// The text detector model.
     public let models: [ModelFingerprint]
     /// How it searches.
@@ -80,31 +91,98 @@ public struct PlateDetector: ObjectDetector {
 
     /// Plates in `image`.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
-        let (map, inputSize) = try probabilityMap(for: image)
-        return plates(from: map, inputSize: inputSize, in: image)
+        let plan = configuration.scan.plan(for: image.size)
+        var texts = try textRegions(in: image, scale: plan.wholeScale)
+        for tile in plan.tiles {
+            let found = try textRegions(in: image.cropped(to: tile), scale: plan.tileScale)
+            texts += found.map { text in
+                var text = text
+                text.box = text.box.offsetBy(dx: tile.minX, dy: tile.minY)
+                if let centre = text.rotated?.center {
+                    text.rotated?.center = Point(x: centre.x + tile.minX, y: centre.y + tile.minY)
+                }
+                return text
+            }
+        }
+        return plates(fromText: texts, in: image)
     }
 
     /// Steps 3–5: the plates in `image` given its text probability map.
     func plates(from map: TextProbabilityMap, inputSize: PixelSize, in image: Image) -> [Detection] {
-        let scaleX = Double(image.width) / Double(inputSize.width)
-        let scaleY = Double(image.height) / Double(inputSize.height)
+        plates(fromText: texts(from: map, inputSize: inputSize, imageSize: image.size), in: image)
+    }
+
+    /// Text regions (boxes in `image`'s pixels) found at `scale`.
+    func textRegions(in image: Image, scale: Double) throws(DetectionError) -> [PlateText] {
+        let size = Self.inputSize(for: image.size, scale: scale)
+        let map = try probabilityMap(for: image, inputSize: size)
+        return texts(from: map, inputSize: size, imageSize: image.size)
+    }
+
+    private func texts(from map: TextProbabilityMap, inputSize: PixelSize, imageSize: PixelSize) -> [PlateText] {
+        let scaleX = Double(imageSize.width) / Double(inputSize.width)
+        let scaleY = Double(imageSize.height) / Double(inputSize.height)
+        return configuration.postProcessing.regions(in: map).compactMap { region in
+            let box = region.rect.boundingBox.scaled(x: scaleX, y: scaleY).clamped(to: imageSize.bounds)
+            // Input sides are rounded to multiples of 32, so the two scales differ by under
+            // 5 %: the turned rectangle takes their mean.
+            let scale = (scaleX + scaleY) / 2
+            let rect = region.rect
+            let rotated = RotatedRect(
+                center: Point(x: rect.center.x * scaleX, y: rect.center.y * scaleY),
+                width: rect.width * scale, height: rect.height * scale, angle: rect.angle)
+            return box.isEmpty ? nil : PlateText(box: box, score: region.score, rotated: rotated)
+        }
+    }
+
+    /// Steps 4–5 on text found anywhere in the image (any pass): same-line pieces joined,
+    /// each kept when it, or one of its lines of characters, looks like a plate, grown to the
+    /// plate and merged.
+    func plates(fromText texts: [PlateText], in image: Image) -> [Detection] {
         let bounds = image.size.bounds
         var plates: [Detection] = []
-        for region in configuration.postProcessing.regions(in: map) {
-            let textBox = region.rect.boundingBox.scaled(x: scaleX, y: scaleY).clamped(to: bounds)
-            guard !textBox.isEmpty,
-                let features = PlateFeatures(textBox: textBox, textScore: region.score, in: image),
-                configuration.verifier.accepts(features)
-            else { continue }
-            let plate = configuration.geometry.plateBox(aroundText: textBox).clamped(to: bounds)
-            plates.append(Detection(objectClass: .plate, box: plate, score: region.score))
+        for text in configuration.lines.joined(texts) {
+            guard let plate = verifiedPlate(of: text, in: image) else { continue }
+            plates.append(Detection(objectClass: .plate, box: plate.clamped(to: bounds), score: text.score))
         }
         return configuration.geometry.merged(plates)
+    }
+
+    /// The plate around `text` when the text looks like a plate: as it is, turned upright
+    /// when it is tilted, or by its tallest line of characters (a region name and a slogan
+    /// boxed together with them); nil when none of these does.
+    private func verifiedPlate(of text: PlateText, in image: Image) -> Box? {
+        let verifier = configuration.verifier
+        let geometry = configuration.geometry
+        if let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image),
+            verifier.accepts(features)
+        {
+            return geometry.plateBox(aroundText: text.box)
+        }
+        guard verifier.minimumProbability > 0 else { return nil }
+        if let upright = text.upright(in: image), let rotated = text.rotated,
+            let features = PlateFeatures(textBox: upright.size.bounds, textScore: text.score, in: upright),
+            verifier.accepts(features)
+        {
+            return geometry.plateBox(aroundTurnedText: rotated)
+        }
+        guard let line = configuration.lines.tallestCharacterLine(in: text.box, of: image),
+            text.box.height <= configuration.lines.maximumBoxHeightInLines * line.height,
+            let features = PlateFeatures(textBox: line, textScore: text.score, in: image),
+            verifier.accepts(features)
+        else { return nil }
+        // The plate is the line's plate and the lines around it.
+        return geometry.plateBox(aroundText: line).union(text.box)
     }
 
     /// The text probability map for an image and the input size it was computed at.
     public func probabilityMap(for image: Image) throws(DetectionError) -> (TextProbabilityMap, PixelSize) {
         let size = Self.inputSize(for: image.size, maximumSide: configuration.maximumInputSide)
+        return (try probabilityMap(for: image, inputSize: size), size)
+    }
+
+    /// The text probability map of `image` resized to `size`.
+    func probabilityMap(for image: Image, inputSize size: PixelSize) throws(DetectionError) -> TextProbabilityMap {
         let resized: Image
         do {
             resized = try image.resized(to: size, interpolation: .linear)
@@ -121,13 +199,18 @@ public struct PlateDetector: ObjectDetector {
                     + "got \(outputs.values.first?.shape ?? [])"
             )
         }
-        return (TextProbabilityMap(width: size.width, height: size.height, values: output.values), size)
+        return TextProbabilityMap(width: size.width, height: size.height, values: output.values)
     }
 
     /// The detector input size: longer side at most `maximumSide` (never enlarged), each side
     /// rounded to the nearest multiple of 32 (at least 32), as rapidocr does.
     public static func inputSize(for size: PixelSize, maximumSide: Int) -> PixelSize {
-        let ratio = min(1, Double(maximumSide) / Double(max(size.width, size.height)))
+        inputSize(for: size, scale: min(1, Double(maximumSide) / Double(max(size.width, size.height))))
+    }
+
+    /// The detector input size for `size` scaled by `ratio`, each side rounded to the nearest
+    /// multiple of 32 (at least 32).
+    public static func inputSize(for size: PixelSize, scale ratio: Double) -> PixelSize {
         func rounded(_ side: Int) -> Int {
             let scaled = Double(Int(Double(side) * ratio))
             return max(inputGranularity, Int((scaled / Double(inputGranularity)).rounded()) * inputGranularity)

@@ -30,6 +30,9 @@ public struct PlateFeatures: Sendable, Hashable {
     public var glyphHeightSpread: Double
     /// Mean HSV saturation, 0…1.
     public var saturation: Double
+    /// How many glyph-like components the box holds (not a regression input: the verifier
+    /// caps it, a plate's line has at most about ten characters).
+    public var glyphCount: Int
 
     /// The values in the order the verifier's weights use.
     public var values: [Double] {
@@ -93,6 +96,7 @@ public struct PlateFeatures: Sendable, Hashable {
         darkFraction = Double(isDark.filter { $0 }.count) / count
         transitionsPerHeight = Double(transitions) / Double(rows / 2) / aspect
         glyphsPerHeight = Double(glyphs.count) / aspect
+        glyphCount = glyphs.count
         glyphHeightSpread = Self.spread(glyphs)
         saturation = saturationSum / count
     }

@@ -39,6 +39,24 @@ public struct PlateGeometry: Sendable, Hashable {
         )
     }
 
+    /// The plate box (axis-aligned) around tilted text: the same margins, in heights of the
+    /// turned rectangle's shorter side, applied along and across it. Margins taken from the
+    /// axis-aligned box would grow with the tilt, not with the plate.
+    public func plateBox(aroundTurnedText text: RotatedRect) -> Box {
+        let height = text.shortSide
+        var grown = text
+        let along = 2 * height * horizontalMarginInTextHeights
+        let across = height * (topMarginInTextHeights + bottomMarginInTextHeights)
+        if text.width >= text.height {
+            grown.width += along
+            grown.height += across
+        } else {
+            grown.height += along
+            grown.width += across
+        }
+        return grown.boundingBox
+    }
+
     /// The detections with overlapping boxes merged into unions (highest score kept), until
     /// no two overlap by more than ``mergeOverlapFraction`` of the smaller.
     ///

@@ -30,6 +30,13 @@ public struct PlateVerifier: Sendable, Hashable {
     /// patches it never saw). The fewest on any plate of the dev set was 0.76.
     public var minimumTransitionsPerHeight: Double = 0.5
 
+    /// Text with more glyph-like components than this is a sentence, not a plate: plate
+    /// formats have at most 8–9 characters and separators on a line, while burnt-in
+    /// timestamps, parking signs, banners and food labels run longer (issue 15's synthetic
+    /// hard negatives, docs/PLATES.md). Lowering it risks plates whose characters break into
+    /// pieces.
+    public var maximumGlyphs = 12
+
     /// The fitted defaults.
     public init() {}
 
@@ -45,6 +52,7 @@ public struct PlateVerifier: Sendable, Hashable {
     public func accepts(_ features: PlateFeatures) -> Bool {
         guard minimumProbability > 0 else { return true }
         return features.transitionsPerHeight >= minimumTransitionsPerHeight
+            && features.glyphCount <= maximumGlyphs
             && probability(features) >= minimumProbability
     }
 }

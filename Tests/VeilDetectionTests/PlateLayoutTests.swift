@@ -1,0 +1,95 @@
+import Testing
+import VeilGeometry
+import VeilMedia
+
+@testable import VeilDetection
+
+@Suite("Plate scan plan")
+struct PlateScanPlanTests {
+    @Test func aHDPhotoGetsOneFullResolutionPass() {
+        let scan = PlateScanPlan.Configuration()
+        let plan = scan.plan(for: PixelSize(width: 1280, height: 720))
+        #expect(plan.wholeScale == scan.neededScale && plan.wholeScale >= 1)
+        #expect(plan.tiles.isEmpty)
+        #expect(PlateDetector.inputSize(for: PixelSize(width: 1280, height: 720), scale: plan.wholeScale).width == 1280)
+    }
+
+    @Test func aSmallPhotoIsEnlarged() {
+        let plan = PlateScanPlan.Configuration().plan(for: PixelSize(width: 400, height: 300))
+        #expect(plan.wholeScale == 2)
+        #expect(plan.tiles.isEmpty)
+    }
+
+    @Test func aLargeFrameIsTiledAtTheNeededScale() {
+        var scan = PlateScanPlan.Configuration()
+        scan.smallestPlateHeight = 30
+        let size = PixelSize(width: 2560, height: 1920)
+        let plan = scan.plan(for: size)
+        #expect(plan.wholeScale == 960.0 / 2560)
+        #expect(abs(plan.tileScale - 20 / (0.45 * 30)) < 1e-9)
+        // Every pixel lies in some tile, and every tile's input stays at the single-pass limit.
+        for (x, y) in [(0.0, 0.0), (2559, 1919), (1280, 960), (2559, 0)] {
+            #expect(plan.tiles.contains { $0.contains(Point(x: x + 0.5, y: y + 0.5)) })
+        }
+        #expect(plan.tiles.allSatisfy { $0.width * plan.tileScale <= 1344 + 1e-9 })
+    }
+
+    @Test func withoutTilingNothingIsEnlarged() {
+        var scan = PlateScanPlan.Configuration()
+        scan.allowsTiling = false
+        scan.wholeInputSide = 640
+        #expect(scan.plan(for: PixelSize(width: 320, height: 240)).wholeScale == 1)
+        #expect(scan.plan(for: PixelSize(width: 1280, height: 720)).wholeScale == 0.5)
+    }
+}
+
+@Suite("Plate character lines")
+struct PlateCharacterLinesTests {
+    @Test func piecesOfOneLineAreJoinedAndKept() {
+        let left = PlateText(box: Box(x: 0, y: 0, width: 40, height: 20), score: 0.8)
+        let right = PlateText(box: Box(x: 48, y: 1, width: 40, height: 19), score: 0.7)
+        let below = PlateText(box: Box(x: 0, y: 60, width: 40, height: 20), score: 0.9)
+        let joined = PlateCharacterLines().joined([left, right, below])
+        #expect(joined.count == 4)
+        #expect(joined.contains(PlateText(box: Box(x: 0, y: 0, width: 88, height: 20), score: 0.8)))
+        #expect(joined.contains(left) && joined.contains(right) && joined.contains(below))
+    }
+
+    @Test func farApartWordsStayApart() {
+        let words = [
+            PlateText(box: Box(x: 0, y: 0, width: 40, height: 20), score: 0.8),
+            PlateText(box: Box(x: 80, y: 0, width: 40, height: 20), score: 0.8),
+        ]
+        #expect(PlateCharacterLines().joined(words) == words)
+    }
+
+    @Test func findsTheCharactersBetweenARegionNameAndASlogan() throws {
+        // A plate whose characters (35 px) fill ~40 % of its height, with a small line of
+        // text above and below, all boxed as one by the detector.
+        var scene = PlatesSyntheticImages.carWithPlate(text: "AB-1234", origin: (200, 260), moduleSize: 5)
+        let characters = scene.characters
+        let whole = Box(
+            minX: scene.plate.minX, minY: characters.minY - 30, maxX: scene.plate.maxX, maxY: characters.maxY + 30)
+        PlatesSyntheticImages.fill(
+            &scene.image, Box(minX: whole.minX, minY: whole.minY, maxX: whole.maxX, maxY: characters.minY - 2),
+            gray: 240)
+        PlatesSyntheticImages.fill(
+            &scene.image, Box(minX: whole.minX, minY: characters.maxY + 2, maxX: whole.maxX, maxY: whole.maxY),
+            gray: 240)
+        // Small dark marks above and below: a region name and a slogan (about 10 px tall).
+        for index in 0..<8 {
+            let x = whole.minX + 20 + Double(index) * 14
+            PlatesSyntheticImages.fill(&scene.image, Box(x: x, y: whole.minY + 8, width: 8, height: 10), gray: 30)
+            PlatesSyntheticImages.fill(&scene.image, Box(x: x, y: whole.maxY - 16, width: 8, height: 8), gray: 30)
+        }
+        let line = try #require(PlateCharacterLines().tallestCharacterLine(in: whole, of: scene.image))
+        #expect(abs(line.center.y - characters.center.y) < 4)
+        #expect(line.height > characters.height && line.height < 1.8 * characters.height)
+        #expect(line.minX <= characters.minX + 2 && line.maxX >= characters.maxX - 2)
+    }
+
+    @Test func aSingleLineIsNotNews() {
+        let scene = PlatesSyntheticImages.carWithPlate()
+        #expect(PlateCharacterLines().tallestCharacterLine(in: scene.plate, of: scene.image) == nil)
+    }
+}
