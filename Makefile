@@ -121,7 +121,7 @@ coverage: setup
 # DocC for the umbrella module and every library module (swift-docc-plugin); any DocC warning
 # (a broken symbol link, an undocumented parameter) fails the build.
 DOC_TARGETS := Veil VeilGeometry VeilMedia VeilDetection VeilMasking VeilTracking VeilVideo VeilEvaluation \
-	VeilAudit VeilPipeline VeilReview VeilBatch
+	VeilAudit VeilCharts VeilPipeline VeilReview VeilBatch
 docs: setup
 	$(SWIFT) package --disable-sandbox generate-documentation --warnings-as-errors \
 		$(addprefix --target ,$(DOC_TARGETS))
