@@ -6,7 +6,10 @@
 # gallery). Writes .audit/NAME/<mask>/ and .audit/NAME/<mask>.json and prints one Markdown row
 # per mask. Weak blurs come from ffmpeg's gblur (another tool's output, as a user would audit).
 # MASKS overrides the list; `layered-C-N` is the layered mask with --layered-cells C and
-# --layered-noise N (the strength sweep in docs/AUDIT.md).
+# --layered-noise N (the strength sweep in docs/AUDIT.md). `MASK-sr` is MASK's output after the
+# learned super-resolution attack (shrunk ÷4, enlarged ×4 by Real-ESRGAN: scripts/sr_attack.py,
+# installed on first use by scripts/setup_sr.sh; minutes per photo on a CPU), e.g.
+# MASKS="layered layered-sr gblur8 gblur8-sr".
 set -euo pipefail
 VEIL="$1"
 PHOTOS="$2"
@@ -24,6 +27,11 @@ for mask in $masks; do
   if [ ! -d "$dir" ]; then
     mkdir -p "$dir.tmp"
     case "$mask" in
+      *-sr)
+        base="$OUT/${mask%-sr}"
+        [ -d "$base" ] || { echo "audit_dev.sh: list ${mask%-sr} before $mask in MASKS" >&2; exit 2; }
+        python=$(bash "$(dirname "$0")/setup_sr.sh")
+        "$python" "$(dirname "$0")/sr_attack.py" "$base" "$dir.tmp" ;;
       gblur*)
         sigma="${mask#gblur}"
         for file in "$OUT"/original/*; do
@@ -38,7 +46,8 @@ for mask in $masks; do
     mv "$dir.tmp" "$dir"
   fi
   declared=()
-  case "$mask" in gblur*) ;; layered-*) declared=(--mask layered) ;; *) declared=(--mask "$mask") ;; esac
+  base_mask="${mask%-sr}"
+  case "$base_mask" in gblur*) ;; layered-*) declared=(--mask layered) ;; *) declared=(--mask "$base_mask") ;; esac
   gallery=()
   [ -n "$GALLERY" ] && gallery=(--gallery "$GALLERY")
   "$VEIL" audit "$OUT/original" "$dir" --json "$OUT/$mask.json" "${declared[@]}" "${gallery[@]}" > "$OUT/$mask.txt"

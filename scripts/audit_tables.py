@@ -14,6 +14,8 @@ import sys
 
 
 def label(mask):
+    if mask.endswith("-sr"):
+        return label(mask[: -len("-sr")]) + ", then Real-ESRGAN ÷4 ×4"
     if mask.startswith("layered-"):
         _, cells, noise = mask.split("-")
         return f"Veil `layered`, {cells} cells, noise ±{noise}"

