@@ -76,6 +76,12 @@ static int failed(OrtStatus *status, char *error, size_t errorLength) {
     return 1;
 }
 
+/// For calls whose failure changes nothing for the caller (freeing a name, releasing a list):
+/// the status an error returns is an allocation of its own and is released, not leaked.
+static void releaseStatus(OrtStatus *status) {
+    if (status) api->ReleaseStatus(status);
+}
+
 const char *CVeilORT_version(void) { return apiBase()->GetVersionString(); }
 
 int CVeilORT_useRuntime(const char *library, const char *const *preload, size_t preloadCount, char *error,
@@ -177,7 +183,7 @@ int CVeilORT_hasCUDA(void) {
     for (int i = 0; i < count; i++) {
         if (strcmp(providers[i], "CUDAExecutionProvider") == 0) found = 1;
     }
-    api->ReleaseAvailableProviders(providers, count);
+    releaseStatus(api->ReleaseAvailableProviders(providers, count));
     return found;
 }
 
@@ -240,13 +246,13 @@ int CVeilORT_create(const char *modelPath, const CVeilORT_Options *options, CVei
     char *name = NULL;
     if (failed(api->SessionGetInputName(result->session, 0, allocator, &name), error, errorLength)) goto done;
     result->inputName = strdup(name);
-    api->AllocatorFree(allocator, name);
+    releaseStatus(api->AllocatorFree(allocator, name));
     if (failed(api->SessionGetOutputCount(result->session, &result->outputCount), error, errorLength)) goto done;
     result->outputNames = calloc(result->outputCount, sizeof(char *));
     for (size_t i = 0; i < result->outputCount; i++) {
         if (failed(api->SessionGetOutputName(result->session, i, allocator, &name), error, errorLength)) goto done;
         result->outputNames[i] = strdup(name);
-        api->AllocatorFree(allocator, name);
+        releaseStatus(api->AllocatorFree(allocator, name));
     }
     rc = 0;
 done:

@@ -1,4 +1,4 @@
-public import VeilGeometry
+internal import VeilGeometry
 public import VeilMedia
 
 /// A contact sheet of the audited faces as they look **after** anonymization: one tile per face,
