@@ -136,10 +136,11 @@ let package = Package(
         ),
 
         .testTarget(name: "VeilGeometryTests", dependencies: ["VeilGeometry"], swiftSettings: swiftSettings),
-        .testTarget(name: "VeilMediaTests", dependencies: ["VeilMedia"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VeilMediaTests", dependencies: ["VeilTestSupport", "VeilMedia"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VeilDetectionTests",
-            dependencies: ["VeilDetection", "VeilMedia", "VeilGeometry"],
+            dependencies: ["VeilTestSupport", "VeilDetection", "VeilMedia", "VeilGeometry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -160,7 +161,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VeilVideoTests",
-            dependencies: ["VeilVideo", "VeilMedia", "VeilGeometry"],
+            dependencies: ["VeilTestSupport", "VeilVideo", "VeilMedia", "VeilGeometry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -192,7 +193,8 @@ let package = Package(
         .testTarget(
             name: "VeilCLITests",
             dependencies: [
-                "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo", "CVeilTestMedia",
+                "VeilTestSupport", "VeilReview", "VeilPipeline", "VeilGeometry", "VeilMedia", "VeilVideo",
+                "CVeilTestMedia",
             ],
             exclude: ["Help"],
             swiftSettings: swiftSettings

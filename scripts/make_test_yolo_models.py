@@ -24,11 +24,8 @@ import os
 import sys
 
 import numpy as np
-from onnx import TensorProto, checker, helper, numpy_helper, save
 
-# Old enough for any ONNX Runtime that Veil supports; ReduceMean still takes axes as an attribute.
-OPSET = 17
-IR_VERSION = 8
+import onnx_constant
 
 # Candidates per output, far fewer than a real export's 8400 so the models stay tiny.
 CANDIDATES = 100
@@ -52,31 +49,8 @@ V5_BOXES = [
 
 
 def constant_model(path, input_shape, outputs):
-    """Saves a model whose outputs are constants plus 0 x mean(input).
-
-    outputs: list of (name, numpy float32 array).
-    """
-    nodes = [
-        helper.make_node("ReduceMean", ["images"], ["mean"], keepdims=0),
-        helper.make_node("Mul", ["mean", "zero"], ["nothing"]),
-    ]
-    initializers = [numpy_helper.from_array(np.zeros((), dtype=np.float32), "zero")]
-    graph_outputs = []
-    for name, values in outputs:
-        initializers.append(numpy_helper.from_array(values.astype(np.float32), name + "_constant"))
-        nodes.append(helper.make_node("Add", [name + "_constant", "nothing"], [name]))
-        graph_outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, list(values.shape)))
-    graph = helper.make_graph(
-        nodes,
-        os.path.splitext(os.path.basename(path))[0],
-        [helper.make_tensor_value_info("images", TensorProto.FLOAT, input_shape)],
-        graph_outputs,
-        initializer=initializers,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = IR_VERSION
-    checker.check_model(model)
-    save(model, path)
+    """A constant model (onnx_constant.py) with this family's input name, "images"."""
+    onnx_constant.constant_model(path, input_shape, outputs, "images")
 
 
 def yolov8_output():

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilTestSupport
 
 /// Batches lose no file and leak nothing outside the pixels: collisions and bad output shapes are
 /// refused before any work, outputs are never read back as inputs, damaged photos are refused,
@@ -36,16 +37,9 @@ import Testing
 
     /// Stream types in file order ("video", "audio", "subtitle", ...), from ffprobe.
     static func streamTypes(_ url: URL) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "default=nw=1:nk=1", url.path,
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try ChildProcess.tool(
+            "ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "default=nw=1:nk=1", url.path]
+        ).stdout
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 

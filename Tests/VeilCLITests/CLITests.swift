@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilTestSupport
 
 /// The command-line contract users and scripts rely on, checked on the built binary.
 @Suite struct CLITests {
@@ -7,6 +8,16 @@ import Testing
         var status: Int32
         var stdout: String
         var stderr: String
+
+        init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        init(_ result: ChildProcess.Result) {
+            self.init(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
+        }
     }
 
     /// The `veil` built with these tests: beside the test bundle, so a sanitizer build's tests
@@ -27,35 +38,13 @@ import Testing
     static let astronaut = URL(fileURLWithPath: "/usr/local/share/veil/fixtures/astronaut.png")
 
     static func veil(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
-        )
+        Run(try ChildProcess.run(binary, arguments, environment: environment))
     }
 
     /// Runs ffmpeg to make a test input; the test stops if it fails.
     static func ffmpeg(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg"] + arguments
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "ffmpeg could not make the test input")
+        let result = try ChildProcess.tool("ffmpeg", arguments)
+        try #require(result.status == 0, "ffmpeg could not make the test input: \(result.stderrText)")
     }
 
     static func directory(_ name: String = #function) throws -> URL {
@@ -254,15 +243,7 @@ import Testing
 
     /// `sha256sum`'s digest of a file.
     static func sha256(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", url.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
+        String(try ChildProcess.tool("sha256sum", [url.path]).stdoutText.prefix(64))
     }
 
     /// Every stderr line is a JSON event of schema version 1; the last one and only it is
@@ -370,16 +351,9 @@ import Testing
             "env", "-u", "CI", "COLUMNS=40", Self.binary.path, "anonymize", input.path, "-o", output.path,
             "--targets", "face", "--detect-size", "256", "--coarse-size", "256",
         ].map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])
+        let text = result.stdoutText
+        #expect(result.status == 0, "\(text)")
         let redraws = text.components(separatedBy: "\r").map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
             .filter { $0.contains(" fps") }
         #expect(!redraws.isEmpty, "no progress line drawn: \(text)")

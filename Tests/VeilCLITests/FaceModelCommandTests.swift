@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilTestSupport
 
 /// The setup's venv Python (with onnx), which makes the synthetic models.
 enum SetupPython {
@@ -16,14 +17,10 @@ struct FaceModelCommandTests {
     /// The models, generated once per test process.
     static let models: URL? = {
         let directory = FileManager.default.temporaryDirectory.appending(path: "veil-cli-face-models-\(UUID())")
-        let process = Process()
-        process.executableURL = SetupPython.url
-        process.arguments = [
-            GPUCommandTests.root.appending(path: "scripts/make_test_face_models.py").path, directory.path,
-        ]
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? directory : nil
+        let result = try? ChildProcess.run(
+            SetupPython.url,
+            [GPUCommandTests.root.appending(path: "scripts/make_test_face_models.py").path, directory.path])
+        return result?.status == 0 ? directory : nil
     }()
 
     @Test func aFaceModelReplacesTheFaceDetectorAndTheReportNamesItAndTheProvider() throws {

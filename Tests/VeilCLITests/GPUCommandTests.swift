@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilTestSupport
 
 /// `--gpu`, `--tensorrt`, `--hwaccel cuda` and `make setup-gpu` on a machine that may have no GPU:
 /// each fails with one line that says why, and writes nothing.
@@ -14,21 +15,10 @@ import Testing
 
     /// Runs scripts/setup_gpu.sh with extra environment.
     static func setupGPU(_ environment: [String: String]) throws -> CLITests.Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appending(path: "scripts/setup_gpu.sh").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        CLITests.Run(
+            try ChildProcess.run(
+                URL(fileURLWithPath: "/bin/bash"), [root.appending(path: "scripts/setup_gpu.sh").path],
+                environment: environment))
     }
 
     @Test(arguments: ["--gpu", "--tensorrt"])
@@ -86,14 +76,7 @@ enum SHA256Hex {
         let file = FileManager.default.temporaryDirectory.appending(path: "veil-sha-\(UUID())")
         try data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sha256sum"), [file.path]).stdoutText
         return String(text.prefix(64))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VeilTestSupport
 
 /// The outside tools the media matrix uses to make inputs and to judge outputs (ffmpeg,
 /// ffprobe, exiftool, heif-enc), and one `veil anonymize` run with the checks every case shares.
@@ -13,21 +14,8 @@ enum MediaTools {
 
     /// Runs a tool found on `PATH`; never throws on a nonzero status (callers judge it).
     static func run(_ tool: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Tools here run with `-v error`: stderr stays far below a pipe's buffer, so reading
-        // stdout to the end first cannot block.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try ChildProcess.tool(tool, arguments)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderrText)
     }
 
     /// Runs ffmpeg to make an input; the test stops when it fails.
@@ -178,23 +166,13 @@ struct AnonymizeRun {
     @discardableResult
     mutating func anonymize(_ options: [String] = []) throws -> Bool {
         let before = try MediaTools.sha256(input)
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["anonymize", input.path, "-o", output.path, "--targets", "face", "--quiet"] + options
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        // A hang is a failure of its own: stop the run after `timeLimit` and say so.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.timeLimit, execute: watchdog)
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        status = process.terminationStatus
-        stderr = String(decoding: message, as: UTF8.self)
-        let timedOut = process.terminationReason == .uncaughtSignal && status == SIGTERM
-        #expect(!timedOut, "veil ran for more than \(Self.timeLimit) s on \(input.lastPathComponent): a hang")
+        // A hang is a failure of its own: the run is stopped after `timeLimit` and said so.
+        let result = try ChildProcess.run(
+            CLITests.binary, ["anonymize", input.path, "-o", output.path, "--targets", "face", "--quiet"] + options,
+            timeLimit: Self.timeLimit)
+        status = result.status
+        stderr = result.stderrText
+        #expect(!result.timedOut, "veil ran for more than \(Self.timeLimit) s on \(input.lastPathComponent): a hang")
         #expect(try MediaTools.sha256(input) == before, "the input was modified")
         let inputs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("in").path)
         #expect(inputs == [input.lastPathComponent], "files were left beside the input: \(inputs)")

@@ -13,26 +13,7 @@ enum FaceTestModels {
         .appending(path: "scripts/make_test_face_models.py")
 
     /// The directory holding the models, generated once per test process.
-    static let directory: Result<URL, YOLOTestModels.GenerationFailed> = {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "veil-face-models-\(UUID())")
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = [YOLOTestModels.python.path, script.path, directory.path]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            return .failure(.init(description: "cannot run \(YOLOTestModels.python.path): \(error)"))
-        }
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(.init(description: String(decoding: message, as: UTF8.self)))
-        }
-        return .success(directory)
-    }()
+    static let directory = YOLOTestModels.generate(with: script, prefix: "veil-face-models")
 
     static func url(_ name: String) throws -> URL { try directory.get().appending(path: name) }
 

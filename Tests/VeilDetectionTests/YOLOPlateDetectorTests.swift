@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 @testable import VeilDetection
 
@@ -22,26 +23,20 @@ enum YOLOTestModels {
     }
 
     /// The directory holding the models, generated once per test process.
-    static let directory: Result<URL, GenerationFailed> = {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "veil-yolo-models-\(UUID())")
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = [python.path, script.path, directory.path]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+    static let directory = generate(with: script, prefix: "veil-yolo-models")
+
+    /// Runs one of the scripts that write synthetic models into a new temporary directory.
+    static func generate(with script: URL, prefix: String) -> Result<URL, GenerationFailed> {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "\(prefix)-\(UUID())")
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try ChildProcess.run(python, [script.path, directory.path])
         } catch {
             return .failure(GenerationFailed(description: "cannot run \(python.path): \(error)"))
         }
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(GenerationFailed(description: String(decoding: message, as: UTF8.self)))
-        }
+        guard result.status == 0 else { return .failure(GenerationFailed(description: result.stderrText)) }
         return .success(directory)
-    }()
+    }
 
     static func url(_ name: String) throws -> URL { try directory.get().appending(path: name) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 /// Temporary files and external tools for the media tests.
 enum Fixtures {
@@ -30,16 +31,8 @@ enum Fixtures {
     /// Runs a program found on PATH; returns its stdout, or nil if it failed to run.
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        guard let result = try? ChildProcess.tool(program, arguments), result.status == 0 else { return nil }
+        return result.stdoutText
     }
 
     static var hasExiftool: Bool { run("exiftool", ["-ver"]) != nil }

@@ -2,6 +2,7 @@ import Foundation
 import VeilDetection
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 /// Temporary directories and tools for the pipeline tests.
 enum TestSupport {
@@ -14,14 +15,7 @@ enum TestSupport {
 
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? ChildProcess.tool(program, arguments))?.status == 0
     }
 
     static let astronaut = URL(fileURLWithPath: "/usr/local/share/veil/fixtures/astronaut.png")

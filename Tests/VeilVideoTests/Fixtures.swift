@@ -1,4 +1,5 @@
 import Foundation
+import VeilTestSupport
 
 /// A command-line tool run that failed.
 struct ToolFailure: Error, CustomStringConvertible {
@@ -11,27 +12,13 @@ struct ToolFailure: Error, CustomStringConvertible {
 /// Runs `ffmpeg`/`ffprobe` (found on PATH) and returns standard output.
 @discardableResult
 func runTool(_ tool: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    let output = Pipe()
-    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("veil-tool-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    let errorHandle = try FileHandle(forWritingTo: errorFile)
-    process.standardOutput = output
-    process.standardError = errorHandle
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errorHandle.close()
-    guard process.terminationStatus == 0 else {
-        let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+    let result = try ChildProcess.tool(tool, arguments)
+    guard result.status == 0 else {
         throw ToolFailure(
-            command: ([tool] + arguments).joined(separator: " "), status: process.terminationStatus,
-            standardError: message)
+            command: ([tool] + arguments).joined(separator: " "), status: result.status,
+            standardError: result.stderrText)
     }
-    return String(decoding: data, as: UTF8.self)
+    return result.stdoutText
 }
 
 /// A temporary folder that is removed when the value goes away.
