@@ -141,6 +141,11 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Runs the model on a tensor that `fill` writes (every element: the buffer is reused and
     /// holds the previous run's values), in the session's reusable scratch buffer.
+    ///
+    /// The scratch only grows: a video's full and coarse passes (and the text detector's sizes)
+    /// alternate input shapes on one session, and a buffer sized to each call was reallocated
+    /// and zeroed on every switch (11 MB for a 1280 × 736 face pass; ~a third of the run's page
+    /// faults, docs/BENCHMARKS.md). A call uses the first `count` elements.
     public func run(shape: [Int], fill: (UnsafeMutableBufferPointer<Float>) -> Void) throws(DetectionError)
         -> [String: Tensor]
     {
@@ -149,21 +154,36 @@ public final class InferenceSession: @unchecked Sendable {
             defer { scratch = [] }
             return scratch
         }
-        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
-        buffer.withUnsafeMutableBufferPointer { fill($0) }
+        if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
         defer { lock.withLock { scratch = buffer } }
-        return try run(input: buffer, shape: shape)
+        return try buffer.withUnsafeMutableBufferPointer { (all) throws(DetectionError) in
+            let used = UnsafeMutableBufferPointer(rebasing: all[0..<count])
+            fill(used)
+            return try run(values: UnsafeBufferPointer(used), shape: shape)
+        }
     }
 
     /// Runs the model on one float tensor and returns every output by name.
     public func run(input: [Float], shape: [Int]) throws(DetectionError) -> [String: Tensor] {
         precondition(input.count == shape.reduce(1, *), "input size does not match its shape")
+        return try input.withUnsafeBufferPointer { (values) throws(DetectionError) in
+            try run(values: values, shape: shape)
+        }
+    }
+
+    /// Runs the model on `values`, exactly `shape`'s element count of them.
+    ///
+    /// Contract with ONNX Runtime (`CreateTensorWithDataAsOrtValue` in the shim): the tensor
+    /// borrows `values` for the duration of `Run` only and never writes to it; ORT needs no
+    /// alignment beyond `float`'s for CPU input it does not own. Outputs are copied out before
+    /// this returns, so no ORT memory outlives the call.
+    private func run(values: UnsafeBufferPointer<Float>, shape: [Int]) throws(DetectionError) -> [String: Tensor] {
+        precondition(values.count == shape.reduce(1, *), "input size does not match its shape")
         var outputs = [CVeilORT_Tensor](repeating: CVeilORT_Tensor(), count: outputNames.count)
         var error = CErrorBuffer()
         let dims = shape.map { Int64($0) }
-        let status = input.withUnsafeBufferPointer { values in
-            CVeilORT_run(handle, values.baseAddress, dims, dims.count, &outputs, &error.bytes, error.bytes.count)
-        }
+        let status = CVeilORT_run(
+            handle, values.baseAddress, dims, dims.count, &outputs, &error.bytes, error.bytes.count)
         guard status == 0 else {
             throw .inferenceFailed(model: modelURL.lastPathComponent, reason: error.message)
         }
