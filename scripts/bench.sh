@@ -129,4 +129,4 @@ with open("docs/BENCHMARKS.md", "a") as handle:
 PY
 
 # Photos: Veil (defaults and --targets face) and deface side by side, its own table.
-bash scripts/bench_photos.sh "$VEIL" "$WORK" "$EVAL_ROOT"
+bash "$(dirname "$0")/bench_photos.sh" "$VEIL" "$WORK" "$EVAL_ROOT"
