@@ -52,7 +52,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
 
-.PHONY: all setup setup-gpu build test lint coverage docs demo eval bench bench-memory install uninstall test-deploy clean \
+.PHONY: all setup setup-gpu build test lint coverage docs demo eval bench bench-photos bench-memory install uninstall test-deploy clean \
 	sanitize-build test-sanitized fuzz fuzz-smoke test-browser browser-tests
 
 all: build
@@ -134,6 +134,10 @@ eval: build
 
 bench: build
 	@bash scripts/bench.sh "$(VEIL)" .bench "$(EVAL_ROOT)"
+
+# `make bench-photos`: the photo part of `make bench` alone (Veil at defaults and --targets face vs deface).
+bench-photos: build
+	@bash scripts/bench_photos.sh "$(VEIL)" .bench "$(EVAL_ROOT)"
 
 # Peak RSS against a plain ffmpeg transcode at 720p, 1080p and 4K, and a long 720p run sampled
 # over time (LONG_MINUTES, default 20).

@@ -4,7 +4,7 @@
 # RSS and ratios, Veil's own CPU per frame ((Veil's CPU − the floor's CPU) ÷ frames) with its
 # stage breakdown, both at Veil's default preset (veryfast) and at --preset medium (each against
 # a floor with the same codec settings), and photos per second and peak RSS for Veil vs deface
-# on a folder of photos; appends the tables (with the machine and the command) to
+# on a folder of photos (scripts/bench_photos.sh); appends the tables (with the machine and the command) to
 # docs/BENCHMARKS.md. CPU time (user + system) holds when other work loads the machine; wall
 # time does not.
 #
@@ -61,17 +61,6 @@ run veil-medium "$VEIL" anonymize "$CLIP" -o "$WORK/out-veil-medium.mp4" --prese
 run deface "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface.mp4" --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
 run deface640 "$VENV/bin/deface" "$CLIP" -o "$WORK/out-deface640.mp4" --scale 640x360 --ffmpeg-config '{"codec": "libx264", "ffmpeg_params": ["-preset", "veryfast", "-crf", "23"]}'
 
-# Photos: the same folder through both tools (copied first: deface writes next to its inputs).
-PHOTOS="$EVAL_ROOT/faces-masks-dev/images"
-PHOTO_COUNT=0
-if [ -d "$PHOTOS" ]; then
-  rm -rf "$WORK/photos-deface" "$WORK/photos-veil-out"
-  mkdir -p "$WORK/photos-deface"
-  cp "$PHOTOS"/* "$WORK/photos-deface/"
-  PHOTO_COUNT=$(ls "$PHOTOS" | wc -l)
-  run photos-veil "$VEIL" anonymize "$PHOTOS" -o "$WORK/photos-veil-out" --quiet
-  run photos-deface "$VENV/bin/deface" "$WORK/photos-deface"
-fi
 
 # Recall against deface without annotated video: deface's exact detection (the same CenterFace
 # model at full resolution on every frame, threshold 0.2) run through `veil detect`, then the
@@ -83,9 +72,9 @@ WIDTH=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -
 python3 "$(dirname "$0")/video_agreement.py" "$WORK/reference.tracks.json" "$WORK/veil.tracks.json" \
   --json "$WORK/agreement.json" > "$WORK/agreement.txt"
 
-python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" "$PHOTO_COUNT" <<'PY'
+python3 - "$WORK" "$FRAMES" "$CLIP_SOURCE" <<'PY'
 import json, platform, subprocess, sys, datetime, os
-work, frames, source, photos = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+work, frames, source = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def stats(name):
     wall, rss_kb, user, system = open(f"{work}/{name}.stats").read().split()[-4:]
     return float(wall), float(rss_kb) / 1024, float(user) + float(system)
@@ -128,12 +117,6 @@ try:
     lines += ["", f"Veil stages (wall ms/frame, overlapping): {stages}; frames with masks {video['framesWithMasks']}/{video['frames']}."]
 except Exception as error:
     lines += ["", f"(no Veil stage breakdown: {error})"]
-if photos:
-    lines += ["", f"Photos ({photos} files of faces-masks-dev, one folder, each tool at its defaults):", "",
-              "| run | wall s | CPU s | photos/s | peak RSS MB |", "|---|---|---|---|---|"]
-    for name, label in [("photos-veil", "veil anonymize DIR -o OUT"), ("photos-deface", "deface 1.5.0 DIR")]:
-        wall, rss, cpu_s = stats(name)
-        lines.append(f"| {label} | {wall:.1f} | {cpu_s:.1f} | {photos / wall:.1f} | {rss:.0f} |")
 agreement = json.load(open(f"{work}/agreement.json"))["all"]
 lines += ["", f"Recall against deface: Veil's default masks cover {agreement['covered']}/{agreement['faces']} "
           f"({agreement['recall']:.4f}) of the faces deface's detection finds (CenterFace at full resolution on every "
@@ -144,3 +127,6 @@ print(text)
 with open("docs/BENCHMARKS.md", "a") as handle:
     handle.write("\n" + text)
 PY
+
+# Photos: Veil (defaults and --targets face) and deface side by side, its own table.
+bash "$(dirname "$0")/bench_photos.sh" "$VEIL" "$WORK" "$EVAL_ROOT"

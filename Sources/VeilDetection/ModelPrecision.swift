@@ -2,7 +2,8 @@
 ///
 /// `make setup` quantizes CenterFace to 8-bit integers (QDQ, per-channel weights, calibrated on
 /// the installed fixture photos): on a CPU with AVX-512 VNNI it runs 2.0–2.1× faster with the
-/// same recall on faces-masks-dev (docs/DECISIONS.md). Video uses it; stills keep float.
+/// same recall on faces-masks-dev (docs/DECISIONS.md). Photos and video use it; `.float32`
+/// stays available to library callers.
 public enum ModelPrecision: String, Sendable, Hashable, CaseIterable {
     case float32
     case int8

