@@ -16,7 +16,7 @@ public struct PlateVerifier: Sendable, Hashable {
     /// One weight per ``PlateFeatures/values`` entry, standardisation folded in.
     public var weights: [Double] = [
         2.6371205942433016, 10.86332902759313, -2.340452570935059, 3.3147707280314114, -4.351045672889175,
-        0.3013934315548962, 0.7341393514402176, 0.20552402336132572, -0.5961636203656114,
+        0.3013934315548962, 0.7341393514402176, 0.20552402336132572, -0.5961636203656114, 0, 0,
     ]
     /// The logistic model's intercept.
     public var bias: Double = -10.528025000057939
