@@ -23,8 +23,15 @@ import numpy as np
 
 MIN_TRANSITIONS = 0.5  # PlateVerifier.minimumTransitionsPerHeight
 MAX_GLYPHS = 12  # PlateVerifier.maximumGlyphs
+MIN_WIDTH_FOR_ONE_GLYPH = 1.5  # PlateVerifier.minimumWidthInHeightsForOneGlyph
 NAMES = ["logAspect", "textScore", "meanLuma", "contrast", "darkFraction", "transitionsPerHeight",
          "glyphsPerHeight", "glyphHeightSpread", "saturation", "fieldBeyond", "surroundContrast"]
+
+
+def passes_rules(r):
+    """PlateVerifier's hard rules, before the regression."""
+    return (r["values"][5] >= MIN_TRANSITIONS and r["glyphs"] <= MAX_GLYPHS
+            and (r["glyphs"] >= 2 or r["values"][0] >= np.log(MIN_WIDTH_FOR_ONE_GLYPH)))
 
 
 def load(specs):
@@ -67,7 +74,7 @@ def groups(rows):
 def summary(rows, probabilities, threshold):
     accepted = {}
     for r, key, p in zip(rows, groups(rows), probabilities):
-        ok = p >= threshold and r["values"][5] >= MIN_TRANSITIONS and r["glyphs"] <= MAX_GLYPHS
+        ok = p >= threshold and passes_rules(r)
         accepted[key] = accepted.get(key, False) or ok
     images = {(r["dataset"], r["index"]) for r in rows}
     by_dataset = {}
@@ -97,7 +104,7 @@ def choose_threshold(rows, probabilities, keep=0.99):
     plate_rows = [(k, p, r) for r, k, p in zip(rows, groups(rows), probabilities) if r["label"] == "plate"]
     best = {}
     for k, p, r in plate_rows:
-        if r["values"][5] >= MIN_TRANSITIONS and r["glyphs"] <= MAX_GLYPHS:
+        if passes_rules(r):
             best[k] = max(best.get(k, 0.0), p)
     values = np.sort(np.array(list(best.values())))
     n_all = len({k for k, _, _ in plate_rows})
@@ -114,13 +121,15 @@ def main():
     parser.add_argument("--no-surroundings", action="store_true")
     parser.add_argument("--negative-weight", type=float, default=3.0)
     parser.add_argument("--keep", type=float, default=0.99)
+    parser.add_argument("--drop", default="", help="comma-separated feature names left out of the fit")
     arguments = parser.parse_args()
     rows = load(arguments.features)
     used = list(range(9)) if arguments.no_surroundings else list(range(11))
+    used = [k for k in used if NAMES[k] not in arguments.drop.split(",")]
     X = np.array([[r["values"][k] for k in used] for r in rows])
     y = np.array([r["label"] == "plate" for r in rows], float)
     train = np.array([r["index"] % 2 == 0 for r in rows])
-    usable = np.array([r["values"][5] >= MIN_TRANSITIONS and r["glyphs"] <= MAX_GLYPHS for r in rows])
+    usable = np.array([passes_rules(r) for r in rows])
     weight = np.array([arguments.negative_weight if r["label"] == "negative" else 1.0 for r in rows])
     fit = train & usable
     w, b = fit_logistic(X[fit], y[fit], weight[fit])

@@ -58,7 +58,7 @@ public struct PlateFeatures: Sendable, Hashable {
     /// The surroundings features of a box with no image around it (a turned-upright crop,
     /// a box at the photo's edges): the median of the plates the verifier was fit on, so
     /// that unmeasured surroundings count neither for nor against a plate.
-    public static let unmeasuredSurroundings = (fieldBeyond: 0.25, surroundContrast: 0.2)
+    public static let unmeasuredSurroundings = (fieldBeyond: 0.15, surroundContrast: 0.24)
 
     /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
     /// pixels.
