@@ -14,7 +14,12 @@ dataset derived from the dev set, so no photo is on both sides.
 A plate counts as found when one of its candidates is accepted (as PlateDetector does: the
 box, its upright turn or its tallest line); a negative (or other text) counts as masked when
 one of the candidates labelled with it is accepted. The threshold is the highest that keeps
->= 99 % of the train plates found. Needs numpy only.
+>= 99 % of the train plates found (--keep 1.0: all of them). Needs numpy only.
+
+The weights of PlateVerifier.refitWithHardNegatives came from
+    fit_verifier.py hardneg=FEATURES.jsonl --drop textScore --keep 1.0 \
+        --write scripts/plates/verifier_weights_hard_negatives.json
+(before the one-glyph rule was added to the hard rules; the file holds them as used).
 """
 import argparse
 import json
