@@ -38,7 +38,9 @@ VARIANTS="${VEIL_EVAL_CACHE:-${TMPDIR:-/tmp}/veil-eval-variants}"
 variant_rows=()
 if [ -d "$ROOT/plates-openalpr-eu-br" ] || [ -d "$ROOT/videos-egoblur" ]; then
   python3 scripts/plates/make_variants.py "$ROOT" "$VARIANTS"
-  for set in plates-small plates-stacked plates-stacked-small plates-negatives plates-fisheye-lp; do
+  # Varied hard negatives (the verifier was fit on the even-indexed half of them).
+  [ -d "$ROOT/plates-openalpr-eu-br" ] && python3 scripts/plates/make_hard_negatives.py "$ROOT" "$VARIANTS"
+  for set in plates-small plates-stacked plates-stacked-small plates-negatives plates-hard-negatives plates-fisheye-lp; do
     [ -f "$VARIANTS/$set/annotations.json" ] || continue
     echo "== $set (derived)"
     "$VEIL" evaluate "$VARIANTS/$set" --targets plate --json "$OUT/$set.json" \
@@ -89,7 +91,9 @@ if variant_rows:
         "masks from `scripts/plates/variant_report.py` on the mask regions (what the output pixels show).",
         "*Unmatched masks/image* touch no annotated plate: an upper bound on false plate masks (the",
         "photos show plates nobody annotated). *Negatives masked/image*: synthetic timestamps, signs,",
-        "banners, food labels and badges (five per photo) at least a quarter under a plate mask.", "",
+        "banners, food labels and badges (five fixed templates per photo in plates-negatives; 4-7 varied",
+        "ones per photo in plates-hard-negatives, made by `scripts/plates/make_hard_negatives.py`, whose",
+        "even half the plate verifier was fit on) at least a quarter under a plate mask.", "",
         "| variant | images | plates | coverage | unmatched masks/image | negatives masked/image | ms/image |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -24,11 +24,20 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
     public static let defaultSizeBucketEdges: [Double] = [16, 32, 96]
     /// IoU histogram bins of width 0.1 over 0…1.
     public static let defaultHistogramBinCount = 10
+    /// A plate detection matches a labelled plate when it holds this fraction of the plate's
+    /// box, as coverage recall counts a plate: plate boxes are the masks, ~1.8 × the plate on
+    /// purpose, so at IoU 0.5 a mask that hides its plate entirely was often a false positive.
+    public static let defaultPlateMatchCoverage = 0.9
 
     /// See ``defaultScoreThreshold``. Raising it trades recall for fewer false positives.
     public var scoreThreshold: Double
-    /// IoU at which a detection matches an object for precision, recall and F1.
+    /// IoU at which a detection matches an object for precision, recall and F1 (every class
+    /// but plates while ``plateMatchCoverage`` is set).
     public var iouThreshold: Double
+    /// See ``defaultPlateMatchCoverage``; plates are matched by it at every threshold (AP, mAP,
+    /// precision, recall), and a plate detection that matches nothing is a false positive only
+    /// when it touches no labelled plate. nil matches plates by IoU like every other class.
+    public var plateMatchCoverage: Double?
     /// The IoU thresholds whose average precisions are averaged into mAP.
     public var meanAveragePrecisionIoUThresholds: [Double]
     /// How the precision–recall curve becomes average precision.
@@ -62,8 +71,10 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
         sizeBucketEdges: [Double] = defaultSizeBucketEdges,
         histogramBinCount: Int = defaultHistogramBinCount,
         framesPerSecond: Double? = nil,
-        classes: [ObjectClass]? = nil
+        classes: [ObjectClass]? = nil,
+        plateMatchCoverage: Double? = defaultPlateMatchCoverage
     ) {
+        self.plateMatchCoverage = plateMatchCoverage
         self.scoreThreshold = scoreThreshold
         self.iouThreshold = iouThreshold
         self.meanAveragePrecisionIoUThresholds = meanAveragePrecisionIoUThresholds
@@ -75,6 +86,12 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
         self.histogramBinCount = histogramBinCount
         self.framesPerSecond = framesPerSecond
         self.classes = classes
+    }
+
+    /// How detections of `objectClass` match its objects at `iouThreshold`.
+    public func matchCriterion(for objectClass: ObjectClass, iouThreshold: Double) -> MatchCriterion {
+        if objectClass == .plate, let plateMatchCoverage { return .objectCoverage(plateMatchCoverage) }
+        return .iou(iouThreshold)
     }
 
     /// Rejects settings that would make the metrics meaningless.
@@ -89,6 +106,11 @@ public struct EvaluationConfiguration: Hashable, Sendable, Codable {
             meanAveragePrecisionIoUThresholds.allSatisfy { $0 > 0 && $0 <= 1 },
             "mAP IoU thresholds \(meanAveragePrecisionIoUThresholds) are not all in (0, 1]"
         )
+        if let plateMatchCoverage {
+            try require(
+                plateMatchCoverage > 0 && plateMatchCoverage <= 1,
+                "plate match coverage \(plateMatchCoverage) is not in (0, 1]")
+        }
         try require(scoreThreshold.isFinite, "score threshold \(scoreThreshold) is not a number")
         try require(
             unitInterval.contains(coverageThreshold), "coverage threshold \(coverageThreshold) is not in [0, 1]")

@@ -15,12 +15,17 @@ extension EvaluationReport {
     /// face   43        0  40   3   3      0.930   0.930  0.930  0.912  0.456     0.977     0.333
     /// ```
     public func formattedTable() -> String {
+        var plateMatchNote = ""
+        if classes[.plate] != nil, let coverage = configuration.plateMatchCoverage {
+            plateMatchNote = " · plates match when ≥ \(Self.number(coverage * 100, digits: 0)) % inside a detection"
+        }
         let sortedClasses = classes.sorted { $0.key < $1.key }
         var lines = [
             "\(imageCount) images · IoU \(Self.number(configuration.iouThreshold, digits: 2))"
                 + " · score ≥ \(Self.number(configuration.scoreThreshold, digits: 2))"
                 + " · AP \(configuration.interpolation.rawValue)"
-                + " · min size \(Self.number(configuration.minimumObjectSize, digits: 0)) px",
+                + " · min size \(Self.number(configuration.minimumObjectSize, digits: 0)) px"
+                + plateMatchNote,
             "",
         ]
 

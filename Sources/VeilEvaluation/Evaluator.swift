@@ -5,7 +5,8 @@ import VeilGeometry
 /// For each class, in order:
 /// 1. move objects below the minimum size to ignored;
 /// 2. match detections to objects per image, greedily by score (``DetectionMatcher``), once
-///    per IoU threshold;
+///    per IoU threshold (plates: by how much of the plate a detection holds, see
+///    ``EvaluationConfiguration/plateMatchCoverage``);
 /// 3. pool the matches of all images into a precision–recall curve per threshold and take
 ///    average precision (AP50 and the mean over the mAP thresholds);
 /// 4. at the configured score and IoU thresholds count TP, FP and FN for precision, recall,
@@ -65,7 +66,7 @@ public struct Evaluator: Hashable, Sendable {
                     maskRegions: prediction?.maskRegions ?? []
                 )
             }
-            classes[objectClass] = metrics(of: images, hasMasks: hasMasks)
+            classes[objectClass] = metrics(of: images, objectClass: objectClass, hasMasks: hasMasks)
         }
         return EvaluationReport(
             imageCount: scored.images.count,
@@ -84,7 +85,7 @@ public struct Evaluator: Hashable, Sendable {
     }
 
     /// The metrics of one class.
-    private func metrics(of images: [ClassImage], hasMasks: Bool) -> ClassMetrics {
+    private func metrics(of images: [ClassImage], objectClass: ObjectClass, hasMasks: Bool) -> ClassMetrics {
         let groundTruthCount = images.reduce(0) { $0 + $1.objects.count { !$0.isIgnored } }
         let ignoredCount = images.reduce(0) { $0 + $1.objects.count(where: \.isIgnored) }
 
@@ -92,11 +93,17 @@ public struct Evaluator: Hashable, Sendable {
         let averagePrecisionByIoU = configuration.meanAveragePrecisionIoUThresholds.map { threshold in
             IoUAveragePrecision(
                 iouThreshold: threshold,
-                averagePrecision: curve(of: images, iouThreshold: threshold, groundTruthCount: groundTruthCount)
-                    .averagePrecision(configuration.interpolation)
+                averagePrecision: curve(
+                    of: images, criterion: configuration.matchCriterion(for: objectClass, iouThreshold: threshold),
+                    groundTruthCount: groundTruthCount
+                )
+                .averagePrecision(configuration.interpolation)
             )
         }
-        let curve50 = curve(of: images, iouThreshold: Self.averagePrecision50IoU, groundTruthCount: groundTruthCount)
+        let curve50 = curve(
+            of: images,
+            criterion: configuration.matchCriterion(for: objectClass, iouThreshold: Self.averagePrecision50IoU),
+            groundTruthCount: groundTruthCount)
         let averagePrecision50 =
             averagePrecisionByIoU.first { $0.iouThreshold == Self.averagePrecision50IoU }?.averagePrecision
             ?? curve50.averagePrecision(configuration.interpolation)
@@ -104,7 +111,8 @@ public struct Evaluator: Hashable, Sendable {
         let meanAveragePrecision = precisions.isEmpty ? nil : precisions.reduce(0, +) / Double(precisions.count)
 
         // Steps 4–5: the operating point, object by object.
-        let matcher = DetectionMatcher(iouThreshold: configuration.iouThreshold)
+        let matcher = DetectionMatcher(
+            criterion: configuration.matchCriterion(for: objectClass, iouThreshold: configuration.iouThreshold))
         var truePositives = 0
         var falsePositives = 0
         var ignoredDetections = 0
@@ -176,9 +184,11 @@ public struct Evaluator: Hashable, Sendable {
         var bestIoU: Double
     }
 
-    /// The precision–recall curve of one class at one IoU threshold, over all images.
-    private func curve(of images: [ClassImage], iouThreshold: Double, groundTruthCount: Int) -> PrecisionRecallCurve {
-        let matcher = DetectionMatcher(iouThreshold: iouThreshold)
+    /// The precision–recall curve of one class at one match criterion, over all images.
+    private func curve(of images: [ClassImage], criterion: MatchCriterion, groundTruthCount: Int)
+        -> PrecisionRecallCurve
+    {
+        let matcher = DetectionMatcher(criterion: criterion)
         var outcomes: [PrecisionRecallCurve.Outcome] = []
         for image in images {
             let matches = matcher.match(detections: image.detections, groundTruth: image.objects)

@@ -148,6 +148,33 @@ struct PlatesVerificationTests {
         #expect(!PlateVerifier().accepts(features))
     }
 
+    /// The verifier refit with issue 15's hard negatives, on drawn text: a plate on a car
+    /// passes, a burnt-in clock and a parking sign's hours do not.
+    @Test func refitVerifierTellsAPlateFromAStampAndASign() throws {
+        let verifier = PlateVerifier.refitWithHardNegatives
+        let car = PlatesSyntheticImages.carWithPlate()
+        let plate = try #require(
+            PlateFeatures(textBox: car.characters.expanded(byFraction: 0.08), textScore: 0.8, in: car.image))
+        #expect(verifier.accepts(plate))
+
+        // White digits with a dark drop shadow straight on the scene: a camera's clock.
+        var photo = PlatesSyntheticImages.scene(PixelSize(width: 640, height: 400))
+        let clock = PlatesSyntheticImages.draw(
+            "12:35:09", in: &photo, origin: (x: 300, y: 40), moduleSize: 4, ink: (235, 235, 235),
+            shadow: (20, 20, 20))
+        let stamp = try #require(
+            PlateFeatures(textBox: clock.expanded(byFraction: 0.08), textScore: 0.8, in: photo))
+        #expect(!verifier.accepts(stamp))
+
+        // A blue parking sign: white hours on a field that runs well past the text.
+        PlatesSyntheticImages.fill(&photo, Box(x: 40, y: 150, width: 260, height: 200), colour: (150, 70, 20))
+        let hours = PlatesSyntheticImages.draw(
+            "MO-FR", in: &photo, origin: (x: 70, y: 230), moduleSize: 5, ink: (245, 245, 245))
+        let sign = try #require(
+            PlateFeatures(textBox: hours.expanded(byFraction: 0.08), textScore: 0.8, in: photo))
+        #expect(!verifier.accepts(sign))
+    }
+
     @Test func zeroThresholdAcceptsAnything() throws {
         let image = Image(size: PixelSize(width: 100, height: 100), blue: 0, green: 0, red: 0)
         var verifier = PlateVerifier()

@@ -48,7 +48,10 @@ import VeilGeometry
     @Test func tableListsEachClassAndTiming() throws {
         let table = try sampleReport().formattedTable()
         let lines = table.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "2 images · IoU 0.50 · score ≥ 0.50 · AP all-point · min size 0 px")
+        #expect(
+            lines[0]
+                == "2 images · IoU 0.50 · score ≥ 0.50 · AP all-point · min size 0 px"
+                + " · plates match when ≥ 90 % inside a detection")
         #expect(lines.contains { $0.hasPrefix("face ") && $0.contains("1.000") })
         #expect(lines.contains { $0.hasPrefix("plate ") && $0.contains(" - ") })
         #expect(lines.contains { $0.contains("FP/hour") })

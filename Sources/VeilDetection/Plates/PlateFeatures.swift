@@ -30,6 +30,14 @@ public struct PlateFeatures: Sendable, Hashable {
     public var glyphHeightSpread: Double
     /// Mean HSV saturation, 0…1.
     public var saturation: Double
+    /// Surroundings: the fraction of pixels in bands above and below the box (from
+    /// ``surroundingBandInHeights`` box heights away) whose colour is within
+    /// ``fieldColourTolerance`` of the box's background colour in every channel. A plate's
+    /// field ends at its frame, just past the characters; a sign's or banner's field runs on.
+    public var fieldBeyond: Double
+    /// Surroundings: |background luma − mean luma of those bands| / 255: a plate stands out
+    /// from the car around it.
+    public var surroundContrast: Double
     /// How many glyph-like components the box holds (not a regression input: the verifier
     /// caps it, a plate's line has at most about ten characters).
     public var glyphCount: Int
@@ -38,9 +46,19 @@ public struct PlateFeatures: Sendable, Hashable {
     public var values: [Double] {
         [
             logAspect, textScore, meanLuma, contrast, darkFraction, transitionsPerHeight, glyphsPerHeight,
-            glyphHeightSpread, saturation,
+            glyphHeightSpread, saturation, fieldBeyond, surroundContrast,
         ]
     }
+
+    /// The bands measured for the surroundings features start and end this many box heights
+    /// above the box (and below it).
+    public static let surroundingBandInHeights = (near: 0.25, far: 0.75)
+    /// Channel difference, 0…255, within which a surrounding pixel has the background's colour.
+    public static let fieldColourTolerance = 28.0
+    /// The surroundings features of a box with no image around it (a turned-upright crop,
+    /// a box at the photo's edges): the median of the plates the verifier was fit on, so
+    /// that unmeasured surroundings count neither for nor against a plate.
+    public static let unmeasuredSurroundings = (fieldBeyond: 0.15, surroundContrast: 0.24)
 
     /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
     /// pixels.
@@ -99,6 +117,62 @@ public struct PlateFeatures: Sendable, Hashable {
         glyphCount = glyphs.count
         glyphHeightSpread = Self.spread(glyphs)
         saturation = saturationSum / count
+
+        // The background is the larger class after Otsu's threshold.
+        let isBackgroundDark = darkFraction >= 0.5
+        var background = (blue: 0.0, green: 0.0, red: 0.0, count: 0.0)
+        for index in isDark.indices where isDark[index] == isBackgroundDark {
+            background.blue += Double(sample.pixels[index * 3])
+            background.green += Double(sample.pixels[index * 3 + 1])
+            background.red += Double(sample.pixels[index * 3 + 2])
+            background.count += 1
+        }
+        let field = (
+            blue: background.blue / max(1, background.count), green: background.green / max(1, background.count),
+            red: background.red / max(1, background.count)
+        )
+        let surroundings = Self.surroundings(of: integral, in: image, field: field)
+        fieldBeyond = surroundings?.fieldBeyond ?? Self.unmeasuredSurroundings.fieldBeyond
+        surroundContrast = surroundings?.contrast ?? Self.unmeasuredSurroundings.surroundContrast
+    }
+
+    /// The surroundings features of `box`, or nil when neither band lies inside the image.
+    private static func surroundings(
+        of box: Box, in image: Image, field: (blue: Double, green: Double, red: Double)
+    ) -> (fieldBeyond: Double, contrast: Double)? {
+        let (near, far) = surroundingBandInHeights
+        let bands = [
+            Box(minX: box.minX, minY: box.minY - far * box.height, maxX: box.maxX, maxY: box.minY - near * box.height),
+            Box(minX: box.minX, minY: box.maxY + near * box.height, maxX: box.maxX, maxY: box.maxY + far * box.height),
+        ]
+        let rows = sampleHeight / 4
+        let fieldLuma = 0.114 * field.blue + 0.587 * field.green + 0.299 * field.red
+        var (similar, lumaSum, total) = (0.0, 0.0, 0.0)
+        for band in bands {
+            let clamped = Box(
+                minX: max(0, band.minX.rounded()), minY: max(0, band.minY.rounded()),
+                maxX: min(Double(image.width), band.maxX.rounded()),
+                maxY: min(Double(image.height), band.maxY.rounded()))
+            guard clamped.width >= 1, clamped.height >= 1 else { continue }
+            let columns = max(1, min(rows * 32, Int((clamped.width * Double(rows) / clamped.height).rounded())))
+            guard
+                let sample = try? image.cropped(to: clamped)
+                    .resized(to: PixelSize(width: columns, height: rows), interpolation: .area)
+            else { continue }
+            for index in 0..<rows * columns {
+                let blue = Double(sample.pixels[index * 3])
+                let green = Double(sample.pixels[index * 3 + 1])
+                let red = Double(sample.pixels[index * 3 + 2])
+                let isSimilar =
+                    abs(blue - field.blue) <= fieldColourTolerance && abs(green - field.green) <= fieldColourTolerance
+                    && abs(red - field.red) <= fieldColourTolerance
+                similar += isSimilar ? 1 : 0
+                lumaSum += 0.114 * blue + 0.587 * green + 0.299 * red
+                total += 1
+            }
+        }
+        guard total > 0 else { return nil }
+        return (similar / total, abs(fieldLuma - lumaSum / total) / 255)
     }
 
     /// Otsu's threshold: the grey level that best splits the histogram into two classes.
