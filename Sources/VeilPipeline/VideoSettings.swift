@@ -63,6 +63,15 @@ public struct VideoSettings: Sendable, Hashable {
     public var detectionProfile = DetectionProfile.video
     /// How the output is encoded.
     public var output = VideoOutputOptions()
+    /// Whether detection passes search only where the frame changed since they last looked
+    /// there and around live tracks (change-driven detection, `ChangeMap`), with a full search
+    /// at least every ``fullSearchIntervalSeconds``; false (`--detect-everywhere`): every pass
+    /// searches the whole frame. Default true (measured in docs/DECISIONS.md).
+    public var searchesChangedRegionsOnly = true
+    /// With ``searchesChangedRegionsOnly``, each pass searches the whole frame at least this
+    /// often, so a face that appears in a region without change (or that a pass missed) waits
+    /// at most this long; the look-ahead then masks it back over the frames before. Default 1.
+    public var fullSearchIntervalSeconds: Double = 1
     /// Whether the whole frame is masked when detection fails on it (instead of stopping).
     public var masksWholeFrameOnDetectionFailure = false
 
