@@ -27,6 +27,10 @@ struct ChangeDrivenSearch {
     private var maps: [PassKey: ChangeMap] = [:]
     private var lastFullSearch: [PassKey: Int] = [:]
     private var lastPass: [PassKey: Int] = [:]
+    /// Each pass's detections of the last ``fullSearchIntervalFrames`` (any score the detector
+    /// reports, with the frame it was last seen on), searched again like tracks: a weak face
+    /// too faint to start a track flickers in and out on noise, and is still looked for.
+    private var recentDetections: [PassKey: [(box: Box, frameIndex: Int)]] = [:]
     private var thumbnail: (frameIndex: Int, thumbnail: LumaThumbnail)?
     /// Image area searched, summed over passes.
     private(set) var searchedArea: Double = 0
@@ -49,8 +53,9 @@ struct ChangeDrivenSearch {
         guard isEnabled else { return .everything }
         let gap = lastPass[pass].map { frameIndex - $0 } ?? 0
         if let last = lastFullSearch[pass], frameIndex + gap - last <= fullSearchIntervalFrames {
+            let recent = (recentDetections[pass] ?? []).map(\.box)
             return (maps[pass] ?? ChangeMap(configuration: configuration))
-                .searchArea(for: thumbnail(of: image, frameIndex: frameIndex), tracks: tracks)
+                .searchArea(for: thumbnail(of: image, frameIndex: frameIndex), tracks: tracks + recent)
         }
         return .everything
     }
@@ -77,6 +82,9 @@ struct ChangeDrivenSearch {
         passArea += Double(image.width * image.height)
         guard isEnabled else { return detections }
         if area == .everything { lastFullSearch[pass] = frameIndex }
+        recentDetections[pass] =
+            (recentDetections[pass] ?? []).filter { frameIndex - $0.frameIndex <= fullSearchIntervalFrames }
+            + detections.map { ($0.box, frameIndex) }
         var map = maps[pass] ?? ChangeMap(configuration: configuration)
         map.recordSearch(of: area, in: thumbnail(of: image, frameIndex: frameIndex))
         maps[pass] = map
