@@ -87,7 +87,7 @@ fi
 # share of those faces Veil's default masks cover (scripts/video_agreement.py).
 WIDTH=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$CLIP" | tr ',' '\n' | sort -n | tail -1)
 "$VEIL" detect "$CLIP" --tracks "$WORK/reference.tracks.json" --targets face --detector centerface --full-precision --full-stride 1 \
-  --detect-size "$WIDTH" --detect-stride 1 --lookahead 0 --detect-everywhere --quiet
+  --detect-size "$WIDTH" --detect-stride 1 --lookahead 0 --quiet
 "$VEIL" detect "$CLIP" --tracks "$WORK/veil.tracks.json" --targets face --quiet
 python3 "$(dirname "$0")/video_agreement.py" "$WORK/reference.tracks.json" "$WORK/veil.tracks.json" \
   --json "$WORK/agreement.json" > "$WORK/agreement.txt"

@@ -51,9 +51,9 @@ struct VideoDetectionOptions: ParsableArguments {
 
     @Flag(
         help:
-            "Search every detection pass over the whole frame; by default a pass searches only where the frame changed since it last looked there and around tracked faces and plates, with a whole-frame search at least once a second."
+            "Search each detection pass only where the frame changed since the pass last looked there and around tracked faces and plates, with a whole-frame search at least once a second (faster on a still camera; may miss weak small faces between whole-frame searches)."
     )
-    var detectEverywhere = false
+    var detectChanges = false
 
     func validate() throws {
         guard lookahead >= 0, lookahead <= 10 else { throw ValidationError("--lookahead must be 0–10 seconds") }
@@ -79,7 +79,7 @@ struct VideoDetectionOptions: ParsableArguments {
         settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
         settings.detectionProfile.faceInputSide = detectSize
-        settings.searchesChangedRegionsOnly = !detectEverywhere
+        settings.searchesChangedRegionsOnly = detectChanges
         if fullPrecision { settings.detectionProfile.precision = .float32 }
         if let videoMinFace {
             settings.detectionProfile.allowsTiling = true
