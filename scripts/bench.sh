@@ -9,7 +9,8 @@
 # time does not.
 #
 # The clip is built reproducibly: from ../shared/eval/videos-egoblur when present (a real
-# video with faces, looped and scaled to 1920×1080 at 30 fps, 10 s, with a sine audio track),
+# video with faces, scaled to 1920×1080, motion-interpolated from 10 to 30 fps, looped to 10 s,
+# with light temporal noise and a sine audio track),
 # otherwise generated (testsrc2). deface is installed into a throw-away virtualenv from PyPI.
 set -euo pipefail
 VEIL="$(realpath "$1")"
@@ -17,15 +18,23 @@ WORK="${2:-.bench}"
 EVAL_ROOT="${3:-../shared/eval}"
 SECONDS_LONG=10
 mkdir -p "$WORK"
-CLIP="$WORK/clip1080.mp4"
+# Every frame of the clip differs from the one before (issue 16): the source is 10 fps, so it is
+# motion-interpolated to 30 fps once (minterpolate, motion-compensated) and then given light
+# temporal sensor noise; a clip that repeats each frame three times would let a change-driven
+# detector skip two frames in three for free. A new name, so older caches are not reused.
+CLIP="$WORK/clip1080-mci.mp4"
 SOURCE="$EVAL_ROOT/videos-egoblur/gen2_test_face_video.mp4"
 
 if [ ! -f "$CLIP" ]; then
   if [ -f "$SOURCE" ]; then
-    ffmpeg -loglevel error -y -stream_loop -1 -i "$SOURCE" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-      -t "$SECONDS_LONG" -vf "scale=1920:1080,fps=30,format=yuv420p" -c:v libx264 -preset medium -crf 18 \
-      -c:a aac -b:a 128k -shortest "$CLIP"
-    CLIP_SOURCE="videos-egoblur/gen2_test_face_video.mp4 looped, scaled to 1920x1080, 30 fps"
+    ffmpeg -loglevel error -y -i "$SOURCE" -an \
+      -vf "scale=1920:1080,minterpolate=fps=30:mi_mode=mci,format=yuv420p" -c:v libx264 -preset medium -crf 12 \
+      "$WORK/source30.mp4"
+    ffmpeg -loglevel error -y -stream_loop -1 -i "$WORK/source30.mp4" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+      -t "$SECONDS_LONG" -vf "noise=alls=3:allf=t+u,format=yuv420p" -c:v libx264 -preset medium -crf 18 \
+      -c:a aac -b:a 128k -shortest "$CLIP.part.mp4"
+    mv "$CLIP.part.mp4" "$CLIP"
+    CLIP_SOURCE="videos-egoblur/gen2_test_face_video.mp4 scaled to 1920x1080, motion-interpolated from 10 to 30 fps, looped, temporal noise 3"
   else
     ffmpeg -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30" -f lavfi \
       -i "sine=frequency=440:sample_rate=48000" -t "$SECONDS_LONG" -c:v libx264 -preset medium -crf 18 \

@@ -67,4 +67,8 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     /// The detection strides that ran, in frames, per class ("face", "plate"), and
     /// "face-full-size" for the full-size face passes (after scaling to the frame rate).
     public var detectionStrides: [String: Int] = [:]
+    /// The share of the frames' area the detection passes searched, over every pass that ran
+    /// (1: each pass searched whole frames; less with change-driven detection, see
+    /// ``VideoSettings/searchesChangedRegionsOnly``); nil when no detector ran (render).
+    public var searchedAreaFraction: Double?
 }

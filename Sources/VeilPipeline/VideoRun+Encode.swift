@@ -204,7 +204,7 @@ extension VideoRun {
 
     /// CPU nanoseconds per stage, on the run's own threads: `decode` and `encode` (the calls into
     /// FFmpeg from Veil's threads; the codecs' own threads are not counted), `shrink`, `face`,
-    /// `plate`, `tracking` (the plan stage), `mask` (masking and any verification).
+    /// `plate`, `change` (where to search), `tracking` (the plan stage), `mask` (masking and any verification).
     var stageCPU: [String: UInt64] {
         var stages = planTimes.filter { $0.key != "detect" }.mapValues(\.cpuNanoseconds)
         stages["decode"] = decodeTime.cpuNanoseconds
@@ -243,7 +243,8 @@ extension VideoRun {
             peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
             notes: media.transcoder?.notes ?? [],
             droppedStreams: media.transcoder?.droppedStreams ?? [],
-            detectionStrides: detectionStrides
+            detectionStrides: detectionStrides,
+            searchedAreaFraction: givenPlans == nil ? search.searchedAreaFraction : nil
         )
     }
 }

@@ -85,6 +85,8 @@ final class VideoRun: @unchecked Sendable {
     /// Shrink decoded pictures for the detectors (plan stage), one per size (full and coarse
     /// passes alternate; one scaler would rebuild its filters on every switch).
     var planScalers: [Int: FrameScaler] = [:]
+    /// Where each pass searches (plan stage): changed regions and tracks, or everything.
+    var search: ChangeDrivenSearch
     /// The secret behind each track's mask noise: drawn per run from the system's
     /// cryptographic source, never written anywhere.
     let noiseSecret = UInt64.random(in: .min ... .max)
@@ -140,6 +142,10 @@ final class VideoRun: @unchecked Sendable {
         planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
         detectionSide = Self.detectionSide(of: anonymizer.detectors.map(\.detector))
         pendingPlans = anonymizer.detectors.map { _ in [] }
+        search = ChangeDrivenSearch(
+            isEnabled: anonymizer.video.searchesChangedRegionsOnly,
+            fullSearchIntervalFrames: Int(
+                (anonymizer.video.fullSearchIntervalSeconds * VideoSettings.planningRate(framesPerSecond)).rounded()))
     }
 
     func execute() throws(PipelineError) -> VideoOutcome {
@@ -262,8 +268,16 @@ final class VideoRun: @unchecked Sendable {
                     }
                 }
                 guard let shrunk else { return false }
+                let key = ChangeDrivenSearch.PassKey(detector: index, isCoarse: pass.isCoarse)
+                let tracks = planners[index].liveTrackBoxes.map {
+                    $0.scaled(x: 1 / shrunk.scaleX, y: 1 / shrunk.scaleY)
+                }
+                let area = planTimes["change", default: StageTime()].measure {
+                    search.area(for: key, frameIndex: frame.index, image: shrunk.image, tracks: tracks)
+                }
                 detections = try planTimes[entry.objectClass.rawValue, default: StageTime()].measure {
-                    try pass.detector.detect(in: shrunk.image)
+                    try search.detect(
+                        with: pass.detector, pass: key, frameIndex: frame.index, image: shrunk.image, area: area)
                 }.filter {
                     $0.objectClass == entry.objectClass
                 }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }

@@ -66,6 +66,9 @@ public struct LookAheadPlanner: Sendable {
     /// How many tracks the planner remembers for gap filling: the tracker's live tracks.
     public var rememberedTrackCount: Int { histories.count }
 
+    /// Where the tracker's live tracks are on the last pushed frame (see ``Tracker/liveTrackBoxes``).
+    public var liveTrackBoxes: [Box] { tracker.liveTrackBoxes }
+
     /// Adds the next frame's detections and returns the plans that became final: none while
     /// the window fills, then one per call.
     ///

@@ -34,6 +34,10 @@ public struct Tracker: Sendable {
     /// How many tracks are alive (tentative, tracked or lost).
     public var liveTrackCount: Int { tracks.count }
 
+    /// Where every live track (tentative, tracked or lost) is on the last frame: its
+    /// detection, or its prediction when it missed. Change-driven detection searches around these.
+    public var liveTrackBoxes: [Box] { tracks.map(\.reportedBox) }
+
     /// Advances one frame: matches `detections` to the tracks and returns every live track.
     ///
     /// The result holds, ordered by ID: tracks matched in this frame (``TrackState/tentative``

@@ -49,6 +49,12 @@ struct VideoDetectionOptions: ParsableArguments {
     )
     var videoMinFace: Double?
 
+    @Flag(
+        help:
+            "Search each detection pass only where the frame changed since the pass last looked there and around tracked faces and plates, with a whole-frame search at least once a second (faster on a still camera; may miss weak small faces between whole-frame searches)."
+    )
+    var detectChanges = false
+
     func validate() throws {
         guard lookahead >= 0, lookahead <= 10 else { throw ValidationError("--lookahead must be 0–10 seconds") }
         guard (detectStride ?? 1) >= 1, (plateStride ?? 1) >= 1 else {
@@ -73,6 +79,7 @@ struct VideoDetectionOptions: ParsableArguments {
         settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
         settings.detectionProfile.faceInputSide = detectSize
+        settings.searchesChangedRegionsOnly = detectChanges
         if fullPrecision { settings.detectionProfile.precision = .float32 }
         if let videoMinFace {
             settings.detectionProfile.allowsTiling = true
