@@ -64,7 +64,7 @@ for clip in pan cross; do
     start=$EPOCHREALTIME
     "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.candidate.json" --targets face --quiet "$@"
     seconds=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
-    confident=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.5 | head -1)
-    weak=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.2 | head -1)
+    confident=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.5 | sed -n 1p)
+    weak=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.2 | sed -n 1p)
     printf '%-5s detect %.1f s | >=0.5 %s | >=0.2 %s\n' "$clip" "$seconds" "${confident#all: }" "${weak#all: }"
 done
