@@ -49,7 +49,8 @@ public struct VideoSettings: Sendable, Hashable {
     /// Default 0 (never), measured on the fisheye lp clip at 16 (10 fps: every 5th frame): the
     /// text detector and verifier do not find its two readable plates (at any scale tried,
     /// crops enlarged 2× included), only text around them, so the passes masked no labelled
-    /// plate and added masks where there is none, for ~9 × main's plate CPU time
+    /// plate, added a mask where there is none, and still 5 false plate tracks on the kitchen
+    /// clip (static text a second sighting confirms), for ~13–15 × main's plate CPU time
     /// (docs/PLATES.md). Equal to ``plateDetectionStride``: every plate pass is
     /// high-resolution.
     public var plateHighResolutionStride: Int = 0
