@@ -41,6 +41,9 @@ public struct VideoAnonymizer: Sendable {
         /// work per frame evens out and the encoder is not starved behind one long frame. The
         /// frames before the first pass are covered like skipped ones.
         public var isStaggered: Bool
+        /// Plates only the high-resolution passes see, followed in crops on every pass
+        /// (``VideoSettings/plateHighResolutionStride``); nil for other detectors.
+        public var followUp: PlateFollowUp?
 
         /// A detector for one class; `coarse` adds cheaper passes between the full ones.
         public init(
@@ -59,13 +62,17 @@ public struct VideoAnonymizer: Sendable {
         public func scaled(by factor: Double) -> ClassDetector {
             func scale(_ stride: Int) -> Int { max(1, Int((Double(stride) * factor).rounded())) }
             guard var coarse else {
-                return ClassDetector(
+                var scaled = ClassDetector(
                     objectClass: objectClass, detector: detector, stride: scale(stride), isStaggered: isStaggered)
+                scaled.followUp = followUp
+                return scaled
             }
             coarse.stride = scale(coarse.stride)
             let full = coarse.stride * max(1, Int((Double(stride) * factor / Double(coarse.stride)).rounded()))
-            return ClassDetector(
+            var scaled = ClassDetector(
                 objectClass: objectClass, detector: detector, stride: full, coarse: coarse, isStaggered: isStaggered)
+            scaled.followUp = followUp
+            return scaled
         }
 
         /// The pass that runs on a frame, if any: the full one on every `stride`-th frame, else

@@ -78,6 +78,8 @@ final class VideoRun: @unchecked Sendable {
     // Plan stage: one planner per detector (class), pushed once per frame each, in step.
     var planners: [LookAheadPlanner]
     var pendingPlans: [[FramePlan]]
+    /// Per detector, the plates its high-resolution passes found, followed between them.
+    lazy var plateFollowUps = anonymizer.detectors.map(\.followUp)
     var waiting: [PlannedFrame] = []
     var detectionCounts = ClassCounts()
     /// The plan stage's time: `detect` (all of it), `shrink`, each class's detector, `tracking`.
@@ -281,6 +283,7 @@ final class VideoRun: @unchecked Sendable {
                 }.filter {
                     $0.objectClass == entry.objectClass
                 }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
+                detections = try followPlates(detections, detector: index, isCoarse: pass.isCoarse, frame: frame)
             } catch {
                 guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
                     fail(.frame(index: frame.index, reason: "\(error)"))

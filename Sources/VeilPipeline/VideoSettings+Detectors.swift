@@ -1,6 +1,7 @@
 public import Foundation
 public import VeilDetection
 public import VeilGeometry
+import VeilMedia
 
 extension VideoSettings {
     /// The detectors a video run uses, one per class, on this schedule: faces at
@@ -67,9 +68,11 @@ extension VideoSettings {
     }
 
     /// Plates: a pass at ``DetectionProfile/plateInputSide`` on every
-    /// ``plateDetectionStride``-th frame and, on every ``plateHighResolutionStride``-th, one
-    /// at the stills' plate scale (enlarged or tiled, see `PlateScanPlan`), both between the
-    /// full-size face passes (see ClassDetector.isStaggered).
+    /// ``plateDetectionStride``-th frame and, on every ``plateHighResolutionStride``-th of a
+    /// frame at least ``plateHighResolutionMinimumSide`` long, one at the stills' plate scale
+    /// (enlarged or tiled, see `PlateScanPlan`), both between the full-size face passes (see
+    /// ClassDetector.isStaggered). What the high-resolution passes find is followed in crops on
+    /// the passes between (``PlateFollowUp``).
     private func plateDetector(
         objectClass: ObjectClass, choice: DetectorChoice, threshold: Double, store: ModelStore,
         options: InferenceOptions, plateModel: URL?
@@ -85,14 +88,24 @@ extension VideoSettings {
                 objectClass: objectClass, detector: regular, stride: plateDetectionStride, isStaggered: true)
         }
         profile.allowsTiling = true
-        let highResolution = try choice.makeDetector(
+        let stills = try choice.makeDetector(
             targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
+        let highResolution = LargeFrameDetector(
+            large: stills, regular: regular, minimumSide: plateHighResolutionMinimumSide)
+        // Crops are read as photos of plates half the stills' smallest (characters ~1.9 ×
+        // enlarged): a followed plate is small by definition, and a crop is cheap.
+        profile.smallestPlate /= 2
+        let crops = try choice.makeDetector(
+            targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
+        let followUp = PlateFollowUp(detector: crops, minimumFrameSide: plateHighResolutionMinimumSide)
         guard plateHighResolutionStride > plateDetectionStride else {
-            return VideoAnonymizer.ClassDetector(
+            var detector = VideoAnonymizer.ClassDetector(
                 objectClass: objectClass, detector: highResolution, stride: plateHighResolutionStride,
                 isStaggered: true)
+            detector.followUp = followUp
+            return detector
         }
-        return VideoAnonymizer.ClassDetector(
+        var detector = VideoAnonymizer.ClassDetector(
             objectClass: objectClass,
             detector: highResolution,
             stride: plateHighResolutionStride,
@@ -100,6 +113,8 @@ extension VideoSettings {
                 detector: regular, stride: plateDetectionStride, reliableSide: Self.plateReliableSide),
             isStaggered: true
         )
+        detector.followUp = followUp
+        return detector
     }
 
     /// The shortest plate box (pixels at the regular pass's input) that pass finds reliably:
@@ -140,5 +155,22 @@ extension VideoAnonymizer {
             settings: settings,
             video: video
         )
+    }
+}
+
+/// The stills' plate detector on frames at least `minimumSide` long, the regular one on
+/// smaller frames (where the high-resolution pass would cost many regular passes for plates
+/// the regular pass mostly sees).
+struct LargeFrameDetector: ObjectDetector {
+    let large: any ObjectDetector
+    let regular: any ObjectDetector
+    let minimumSide: Int
+
+    var name: String { large.name }
+    var models: [ModelFingerprint] { large.models }
+
+    func detect(in image: Image) throws(DetectionError) -> [Detection] {
+        max(image.width, image.height) >= minimumSide
+            ? try large.detect(in: image) : try regular.detect(in: image)
     }
 }

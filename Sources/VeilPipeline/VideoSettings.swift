@@ -44,14 +44,20 @@ public struct VideoSettings: Sendable, Hashable {
     /// (small frames enlarged, large and fisheye frames in full-resolution tiles, so that
     /// plates from ``DetectionProfile/smallestPlate`` tall are read); the others run at
     /// ``DetectionProfile/plateInputSide``. Such a pass costs 10–25 × a 640 pass on a
-    /// 1080p–2560 px frame, so it can only run rarely and the tracker must carry its plates
-    /// between.
-    /// Default 0 (never), measured: at 16 on the fisheye lp clip (10 fps: every 5th frame) the
-    /// plates those passes found were single-frame tracks (masked on one frame in five, the
-    /// regular passes do not see them to carry them), and on the kitchen clip they added five
-    /// false plate tracks where the regular passes find none (docs/PLATES.md). Equal to
-    /// ``plateDetectionStride``: every plate pass is high-resolution.
+    /// 1080p–2560 px frame, so it can only run rarely: what it finds is followed on the passes
+    /// between in small crops (``PlateFollowUp``) and handed to the tracker once seen twice.
+    /// Default 0 (never), measured on the fisheye lp clip at 16 (10 fps: every 5th frame): the
+    /// text detector and verifier do not find its two readable plates (at any scale tried,
+    /// crops enlarged 2× included), only text around them, so the passes masked no labelled
+    /// plate, added a mask where there is none, and still 5 false plate tracks on the kitchen
+    /// clip (static text a second sighting confirms), for ~13–15 × main's plate CPU time
+    /// (docs/PLATES.md). Equal to ``plateDetectionStride``: every plate pass is
+    /// high-resolution.
     public var plateHighResolutionStride: Int = 0
+    /// High-resolution plate passes run only on frames at least this long on their longer
+    /// side (2560 px fisheye, 1440p and 4K frames); smaller frames get the regular pass on those
+    /// frames too, so ordinary 1080p video keeps the regular pass's cost. Default 2400.
+    public var plateHighResolutionMinimumSide: Int = 2400
     /// Run the detector again on every masked frame and report (and by default re-mask)
     /// anything still detectable.
     public var verifies = false
