@@ -30,7 +30,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Ground truth whose shorter side is below this many pixels is ignored.")
     var minSize: Double = 0
 
-    @Option(help: "IoU for a detection to match ground truth.")
+    @Option(
+        help:
+            "IoU for a face detection to match ground truth (a plate matches when 90 % of it lies inside the detection)."
+    )
     var iou: Double = EvaluationConfiguration.defaultIoUThreshold
 
     @Option(help: "Write the metrics as JSON to this file.")

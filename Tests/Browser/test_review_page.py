@@ -637,14 +637,16 @@ class ReviewPageTest(unittest.TestCase):
             self.assertEqual(sha256(replay / name), sha256(output / name), f"{name}: export != render --edits")
 
     def click_if_shown(self, selector):
-        """Clicks the element once it is displayed (the grid is redrawn on every change)."""
+        """Clicks the element once it is displayed. The grid and the track list are redrawn on
+        every change, so an element found here can be replaced before it is looked at or
+        clicked (a stale reference): that is "not yet", and the caller's wait tries again."""
         for element in self.driver.find_elements(By.CSS_SELECTOR, selector):
-            if element.is_displayed() and element.size["height"] > 0:
-                try:
+            try:
+                if element.is_displayed() and element.size["height"] > 0:
                     element.click()
                     return True
-                except Exception:
-                    return False
+            except Exception:
+                return False
         return False
 
     def read_address(self):
