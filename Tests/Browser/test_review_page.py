@@ -271,21 +271,33 @@ class ReviewPageTest(unittest.TestCase):
             return []
         return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
-    # ---- the test ----
+    # ---- opening a review ----
 
-    def test_review_in_the_browser(self):
+    def serve_video(self):
+        """The generated clip and its tracks, served by `veil review`: (clip, tracks, log,
+        output, the page's address)."""
         clip = make_clip(self.folder)
         tracks = write_tracks(clip)
-        log = self.folder / "clip.edits.jsonl"
         output = self.folder / "clip.reviewed.mp4"
         url = self.start_server(clip, tracks, output)
+        return clip, tracks, self.folder / "clip.edits.jsonl", output, url
+
+    def give_name(self):
+        """Answers the reviewer's-name dialog the page opens once."""
+        driver = self.driver
+        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
+        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
+        driver.find_element(By.ID, "name-ok").click()
+
+    # ---- the tests ----
+
+    def test_review_in_the_browser(self):
+        clip, tracks, log, output, url = self.serve_video()
         driver = self.start_browser()
 
         # 1. The page loads (the token is exchanged for the cookie), asks the reviewer's name once.
         driver.get(url)
-        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
-        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
-        driver.find_element(By.ID, "name-ok").click()
+        self.give_name()
         self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1", "the page")
         self.wait(lambda: self.shown_frame() == 0, "frame 0")
         self.shot("01-loaded")
@@ -450,16 +462,10 @@ class ReviewPageTest(unittest.TestCase):
     def test_video_operations_in_the_browser(self):
         """Split, delete to start / end, a merge that succeeds, ellipse and polygon regions,
         timeline zoom and the export override, each driven with the mouse and checked in the log."""
-        clip = make_clip(self.folder)
-        tracks = write_tracks(clip)
-        log = self.folder / "clip.edits.jsonl"
-        output = self.folder / "clip.reviewed.mp4"
-        url = self.start_server(clip, tracks, output)
+        clip, tracks, log, output, url = self.serve_video()
         driver = self.start_browser()
         driver.get(url)
-        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
-        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
-        driver.find_element(By.ID, "name-ok").click()
+        self.give_name()
         self.wait(lambda: driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1", "the page")
         self.wait(lambda: self.shown_frame() == 0, "frame 0")
 
@@ -569,9 +575,7 @@ class ReviewPageTest(unittest.TestCase):
 
         # 1. The grid loads without console errors.
         driver.get(url)
-        self.wait(lambda: driver.find_element(By.ID, "name-dialog").get_attribute("open") is not None, "the name dialog")
-        driver.find_element(By.ID, "name-input").send_keys("Browser Test")
-        driver.find_element(By.ID, "name-ok").click()
+        self.give_name()
         self.wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#grid figure")) == 2, "the grid")
         self.shot("p1-grid")
         self.assertEqual(self.console_errors(), [], "console errors after loading the grid")
