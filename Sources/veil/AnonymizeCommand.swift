@@ -32,34 +32,9 @@ struct AnonymizeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file, or directory mirroring the inputs.")
     var output: String
 
-    @OptionGroup(title: "Detection") var detection: DetectorOptions
-
-    @OptionGroup(title: "Masks") var masks: MaskOptions
-
-    @OptionGroup(title: "Photos") var stills: StillDetectionOptions
-
-    @Option(help: "JPEG/WebP quality (1–100).")
-    var quality: Int = AnonymizationSettings().quality
-
-    @OptionGroup(title: "Video detection") var videoDetection: VideoDetectionOptions
-
-    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
-
-    @OptionGroup(title: "Video streams") var streams: StreamOptions
-
-    @Flag(help: "Run the detector again on every masked video frame; report and re-mask what it still finds.")
-    var verify = false
-
-    @Flag(help: "If detection fails on a video frame, mask the whole frame instead of stopping.")
-    var maskFrameOnFailure = false
+    @OptionGroup var processing: ProcessingOptions
 
     @OptionGroup(title: "Manual regions and exclusions") var regions: RegionOptions
-
-    @Flag(
-        help:
-            "Keep harmless metadata (camera, exposure, dates); never GPS, thumbnails, serials or device names in video."
-    )
-    var keepMetadata = false
 
     @Option(
         help:
@@ -67,39 +42,11 @@ struct AnonymizeCommand: ParsableCommand {
     )
     var report: String?
 
-    @Flag(
-        help:
-            "Anonymize what decodes of a damaged or truncated photo instead of refusing it (the report flags it; a face in the damaged part is not seen)."
-    )
-    var allowDamaged = false
-
-    @Option(help: "Still images processed at once.")
-    var jobs: Int = 1
-
     @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
-
-    func validate() throws {
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    }
-
-    var videoSettings: VideoSettings {
-        var settings = VideoSettings()
-        videoDetection.apply(to: &settings)
-        settings.verifies = verify
-        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
-        settings.output = encoding.output(keepsMetadata: keepMetadata)
-        return streams.applied(to: settings)
-    }
 
     func run() throws {
         let progress = ProgressReporter(mode: progressOptions.mode)
-        var settings = masks.settings
-        settings.targets = detection.targets.classes
-        settings.threshold = detection.threshold
-        settings.quality = quality
-        settings.keepsMetadata = keepMetadata
-        settings.acceptsDamagedImages = allowDamaged
+        var settings = processing.settings
         do {
             settings.userRegions = try regions.userRegions()
         } catch {
@@ -129,12 +76,12 @@ struct AnonymizeCommand: ParsableCommand {
         }
         let hasImages = plan.jobs.contains { $0.kind != .video }
         let hasVideos = plan.jobs.contains { $0.kind == .video }
-        let video = videoSettings
+        let video = processing.videoSettings
         let imageDetector: (any ObjectDetector)?
         let videoDetectors: [VideoAnonymizer.ClassDetector]
         do {
-            imageDetector = hasImages ? try detection.makeDetector(profile: stills.profile) : nil
-            videoDetectors = hasVideos ? try detection.videoDetectors(video) : []
+            imageDetector = hasImages ? try processing.detection.makeDetector(profile: processing.stills.profile) : nil
+            videoDetectors = hasVideos ? try processing.detection.videoDetectors(video) : []
         } catch {
             throw CommandFailure("\(error)")
         }
@@ -147,7 +94,7 @@ struct AnonymizeCommand: ParsableCommand {
             images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
             videos: videoDetectors.isEmpty
                 ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
-            concurrency: jobs,
+            concurrency: processing.jobs,
             cancellation: cancellation
         )
         progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)
@@ -180,7 +127,8 @@ struct AnonymizeCommand: ParsableCommand {
             videoDetector: imageDetector == nil ? nil : videoDetector,
             settings: settings,
             videoSettings: hasVideos ? video : nil,
-            imageSettings: hasImages ? BatchReport.ImageSettings(quality: quality, profile: stills.profile) : nil,
+            imageSettings: hasImages
+                ? BatchReport.ImageSettings(quality: processing.quality, profile: processing.stills.profile) : nil,
             results: results,
             planningErrors: plan.errors,
             outputRoot: outputURL,

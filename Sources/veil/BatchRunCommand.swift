@@ -37,62 +37,9 @@ struct BatchRunCommand: ParsableCommand {
     @Option(help: "This shard, 0…shards-1 (default: SLURM_ARRAY_TASK_ID, else JOB_COMPLETION_INDEX).")
     var shard: Int?
 
-    @OptionGroup(title: "Detection") var detection: DetectorOptions
-
-    @OptionGroup(title: "Masks") var masks: MaskOptions
-
-    @OptionGroup(title: "Photos") var stills: StillDetectionOptions
-
-    @Option(help: "JPEG/WebP quality (1–100).")
-    var quality: Int = AnonymizationSettings().quality
-
-    @OptionGroup(title: "Video detection") var videoDetection: VideoDetectionOptions
-
-    @OptionGroup(title: "Video encoding") var encoding: VideoEncodingOptions
-
-    @OptionGroup(title: "Video streams") var streams: StreamOptions
-
-    @Flag(help: "Run the detector again on every masked video frame; report and re-mask what it still finds.")
-    var verify = false
-
-    @Flag(help: "If detection fails on a video frame, mask the whole frame instead of stopping.")
-    var maskFrameOnFailure = false
-
-    @Flag(help: "Keep harmless metadata (camera, exposure, dates); never GPS, thumbnails, serials or device names.")
-    var keepMetadata = false
-
-    @Flag(help: "Anonymize what decodes of a damaged or truncated photo instead of refusing it.")
-    var allowDamaged = false
-
-    @Option(help: "Still images processed at once within the shard (videos run one at a time).")
-    var jobs: Int = 1
+    @OptionGroup var processing: ProcessingOptions
 
     @OptionGroup(title: "Progress") var progressOptions: ProgressOptions
-
-    func validate() throws {
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    }
-
-    /// The command line's settings, before any item's own options.
-    var baseSettings: AnonymizationSettings {
-        var settings = masks.settings
-        settings.targets = detection.targets.classes
-        settings.threshold = detection.threshold
-        settings.quality = quality
-        settings.keepsMetadata = keepMetadata
-        settings.acceptsDamagedImages = allowDamaged
-        return settings
-    }
-
-    var videoSettings: VideoSettings {
-        var settings = VideoSettings()
-        videoDetection.apply(to: &settings)
-        settings.verifies = verify
-        settings.masksWholeFrameOnDetectionFailure = maskFrameOnFailure
-        settings.output = encoding.output(keepsMetadata: keepMetadata)
-        return streams.applied(to: settings)
-    }
 
     func run() throws {
         let progress = ProgressReporter(mode: progressOptions.mode)
@@ -159,14 +106,15 @@ struct BatchRunCommand: ParsableCommand {
     private func engine(options: ItemOptions, kinds: Set<MediaKind>, cancellation: CancellationFlag) throws
         -> ShardEngine
     {
-        let settings = options.applied(to: baseSettings)
-        let video = videoSettings
+        let settings = options.applied(to: processing.settings)
+        let video = processing.videoSettings
+        let detection = processing.detection
         let hasImages = kinds.contains(.image)
         let hasVideos = kinds.contains(.video)
         let imageDetector: (any ObjectDetector)? =
             hasImages
             ? try detection.detector.makeDetector(
-                targets: settings.targets, threshold: settings.threshold, profile: stills.profile,
+                targets: settings.targets, threshold: settings.threshold, profile: processing.stills.profile,
                 store: detection.store, options: detection.inference, plateModel: detection.plateModelURL,
                 faceModel: detection.faceModelURL) : nil
         let videoDetectors: [VideoAnonymizer.ClassDetector] =
@@ -177,7 +125,7 @@ struct BatchRunCommand: ParsableCommand {
                 faceModel: detection.faceModelURL) : []
         let videoDetector: (any ObjectDetector)? =
             videoDetectors.isEmpty ? nil : EnsembleDetector(members: videoDetectors.map(\.detector))
-        let imageSettings = BatchReport.ImageSettings(quality: settings.quality, profile: stills.profile)
+        let imageSettings = BatchReport.ImageSettings(quality: settings.quality, profile: processing.stills.profile)
         func fingerprint(_ detector: (any ObjectDetector)?, isVideo: Bool) throws -> SettingsFingerprint? {
             guard let detector else { return nil }
             // The report's own settings block: whatever the report says shaped an output is
@@ -194,7 +142,7 @@ struct BatchRunCommand: ParsableCommand {
                 images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
                 videos: videoDetectors.isEmpty
                     ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
-                concurrency: jobs,
+                concurrency: processing.jobs,
                 cancellation: cancellation
             ),
             imageFingerprint: try fingerprint(imageDetector, isVideo: false),
