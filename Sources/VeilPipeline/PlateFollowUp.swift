@@ -142,7 +142,7 @@ public struct PlateFollowUp: Sendable {
     }
 }
 
-extension VideoRun {
+extension PlanStage {
     /// A plate pass's detections with the detector's followed plates (``PlateFollowUp``) added
     /// and its unconfirmed high-resolution finds held back; as they are for other detectors.
     func followPlates(
@@ -150,7 +150,7 @@ extension VideoRun {
     ) throws(DetectionError) -> [Detection] {
         guard var followUp = plateFollowUps[index] else { return detections }
         let objectClass = anonymizer.detectors[index].objectClass.rawValue
-        let plates = try planTimes[objectClass, default: StageTime()].measure { () throws(DetectionError) in
+        let plates = try measure(objectClass) { () throws(DetectionError) in
             try followUp.plates(found: detections, isHighResolution: !isCoarse, in: frame.picture)
         }
         plateFollowUps[index] = followUp

@@ -6,12 +6,69 @@ import VeilMedia
 import VeilTracking
 import VeilVideo
 
-extension VideoRun {
-    // MARK: Stage 3: mask, verify, encode
+/// Stage 3 of a video run: masks each planned frame (the held one, or the output decoder's
+/// next), verifies it when asked, and encodes it; when only detecting, collects the plans.
+///
+/// `@unchecked Sendable`: run by one thread from start to end; the run reads ``statistics``
+/// only after that thread has finished.
+final class EncodeStage: @unchecked Sendable {
+    /// What the stage counted and measured, for the run's outcome.
+    struct Statistics {
+        /// Plans of every frame, in order, when decoding only (detect).
+        var collectedPlans: [FramePlan] = []
+        var maskTime = StageTime()
+        var encodeTime = StageTime()
+        var framesWritten = 0
+        var framesWithMasks = 0
+        var boxesBySource: [String: Int] = [:]
+        var trackIDs: [ObjectClass: Set<String>] = [:]
+        var findings: [VideoOutcome.Finding] = []
+        var remasked = 0
+        var excludedBoxes = 0
+        var framesWithManualRegions = 0
+    }
+
+    let anonymizer: VideoAnonymizer
+    private let media: VideoRun.Media
+    private let link: StageLink
+    /// Whether the detectors read from a second decoder (frames are decoded again here).
+    private let isScouted: Bool
+    /// Masks drawn as given on each frame (a compiled review's manual regions), besides
+    /// `settings.userRegions`; never margined, never excluded.
+    private let givenMasks: [Int: [MaskRegion]]
+    private let progress: @Sendable (VideoProgress) -> Void
+    /// The longest side the full passes look at (verification uses it too); nil: full resolution.
+    private let detectionSide: Int?
+    /// The secret behind each track's mask noise: drawn per run from the system's
+    /// cryptographic source, never written anywhere.
+    private let noiseSecret = UInt64.random(in: .min ... .max)
+    /// Shrinks masked frames for verification.
+    private let verifyScaler = FrameScaler()
+    private let startedAt = DispatchTime.now().uptimeNanoseconds
+    private var lastProgress = DispatchTime.now().uptimeNanoseconds
+    /// Frames per second and time left for progress reports.
+    private var throughput = ThroughputEstimator()
+    /// Each track's last detected box and landmarks, to place landmarks on frames between
+    /// detections (the surrogate face keeps its roll and gaze instead of jumping).
+    private var lastLandmarks: [TrackID: (box: Box, landmarks: [Point])] = [:]
+    private(set) var statistics = Statistics()
+
+    init(
+        anonymizer: VideoAnonymizer, media: VideoRun.Media, link: StageLink, isScouted: Bool,
+        givenMasks: [Int: [MaskRegion]], progress: @escaping @Sendable (VideoProgress) -> Void
+    ) {
+        self.anonymizer = anonymizer
+        self.media = media
+        self.link = link
+        self.isScouted = isScouted
+        self.givenMasks = givenMasks
+        self.progress = progress
+        detectionSide = VideoRun.detectionSide(of: anonymizer.detectors.map(\.detector))
+    }
 
     /// The frame to mask: the one held through the look-ahead, or the output decoder's next
     /// frame, checked against what the detectors' decoder saw. Nil after a failure.
-    func outputFrame(for entry: PlannedFrame) -> VideoFrame? {
+    private func outputFrame(for entry: VideoRun.PlannedFrame) -> VideoFrame? {
         switch entry {
         case .held(let frame):
             return frame
@@ -20,12 +77,12 @@ extension VideoRun {
             do {
                 frame = try media.nextFrame()
             } catch {
-                fail(.video(error))
+                link.fail(.video(error))
                 return nil
             }
             guard let frame, frame.index == index, frame.pts == pts else {
                 let seen = frame.map { "frame \($0.index) at pts \($0.pts)" } ?? "the end of the video"
-                fail(
+                link.fail(
                     .frame(
                         index: index,
                         reason: "the second decoding of the input gave \(seen) where the first gave pts \(pts); "
@@ -36,18 +93,18 @@ extension VideoRun {
         }
     }
 
-    func encodeStage() {
+    func run() {
         let settings = anonymizer.settings
-        while let (entry, givenPlan) = planned.pop() {
-            guard !isStopping() else { return }
+        while let (entry, givenPlan) = link.planned.pop() {
+            guard !link.isStopping() else { return }
             // `consume`: a second reference to the held frame kept alive beside `frame` would
             // make the first masked pixel copy the whole frame (copy-on-write).
             guard var frame = outputFrame(for: consume entry) else { return }
             if media.transcoder == nil {
                 // Detect only: keep the plan, write nothing.
-                collectedPlans.append(givenPlan)
+                statistics.collectedPlans.append(givenPlan)
                 record(givenPlan, regionCount: givenPlan.boxes.count)
-                framesWritten += 1
+                statistics.framesWritten += 1
                 reportProgress()
                 continue
             }
@@ -56,7 +113,7 @@ extension VideoRun {
             if !excludedTracks.isEmpty {
                 let before = plan.boxes.count
                 plan.boxes.removeAll { box in box.trackID.map { excludedTracks.contains($0.rawValue) } ?? false }
-                excludedBoxes += before - plan.boxes.count
+                statistics.excludedBoxes += before - plan.boxes.count
             }
             let maskStarted = (wall: DispatchTime.now().uptimeNanoseconds, cpu: ThreadClock.nanoseconds)
             let planned = plan.boxes.map { box in
@@ -66,9 +123,9 @@ extension VideoRun {
             }
             let time = frame.timestamp
             let (detections, excluded) = settings.userRegions.applyingExclusions(to: planned, at: time)
-            excludedBoxes += excluded
+            statistics.excludedBoxes += excluded
             let manual = settings.userRegions.masks(at: time) + (givenMasks[frame.index] ?? [])
-            if !manual.isEmpty { framesWithManualRegions += 1 }
+            if !manual.isEmpty { statistics.framesWithManualRegions += 1 }
             // Each track keeps its noise from frame to frame (see Masker.apply(_:to:noiseKeys:)).
             let tracks = Dictionary(plan.boxes.compactMap { box in box.trackID.map { (box.box, $0) } }) { first, _ in
                 first
@@ -89,44 +146,44 @@ extension VideoRun {
                 try settings.masker.apply(regions, to: &frame.picture, noiseKeys: noiseKeys)
                 if anonymizer.video.verifies { try verify(&frame) }
             } catch let error as PipelineError {
-                return fail(error)
+                return link.fail(error)
             } catch let error as MaskingError {
-                return fail(.frame(index: frame.index, reason: error.description))
+                return link.fail(.frame(index: frame.index, reason: error.description))
             } catch {
-                return fail(.frame(index: frame.index, reason: "\(error)"))
+                return link.fail(.frame(index: frame.index, reason: "\(error)"))
             }
-            maskTime.wallNanoseconds += DispatchTime.now().uptimeNanoseconds - maskStarted.wall
-            maskTime.cpuNanoseconds += ThreadClock.nanoseconds &- maskStarted.cpu
+            statistics.maskTime.wallNanoseconds += DispatchTime.now().uptimeNanoseconds - maskStarted.wall
+            statistics.maskTime.cpuNanoseconds += ThreadClock.nanoseconds &- maskStarted.cpu
             record(plan, regionCount: regions.count)
             do {
-                try encodeTime.measure { () throws(VideoError) in try media.transcoder?.write(frame) }
+                try statistics.encodeTime.measure { () throws(VideoError) in try media.transcoder?.write(frame) }
             } catch {
-                return fail(.video(error))
+                return link.fail(.video(error))
             }
-            framesWritten += 1
+            statistics.framesWritten += 1
             reportProgress()
         }
-        if scout != nil, !isStopping() { drainOutputDecoder() }
+        if isScouted, !link.isStopping() { drainOutputDecoder() }
     }
 
     /// After the last planned frame, reads the output's decoder to its end, so the audio after
     /// the last picture is copied too; a frame the detectors' decoder never saw is an error.
-    func drainOutputDecoder() {
+    private func drainOutputDecoder() {
         do {
             if let extra = try media.nextFrame() {
-                fail(
+                link.fail(
                     .frame(
                         index: extra.index,
                         reason: "the second decoding of the input gave a frame the first did not; "
                             + "is the file changing while it is read?"))
             }
         } catch {
-            fail(.video(error))
+            link.fail(.video(error))
         }
     }
 
     /// The box's own landmarks, or its track's last ones moved and scaled with the box.
-    func landmarksCarriedForward(for planned: PlannedBox) -> [Point] {
+    private func landmarksCarriedForward(for planned: PlannedBox) -> [Point] {
         guard let id = planned.trackID else { return planned.landmarks }
         if planned.landmarks.count == 5 {
             lastLandmarks[id] = (planned.box, planned.landmarks)
@@ -145,7 +202,7 @@ extension VideoRun {
 
     /// Runs the detector on a masked frame; anything it still finds is recorded and, unless
     /// disabled, masked as well.
-    func verify(_ frame: inout VideoFrame) throws {
+    private func verify(_ frame: inout VideoFrame) throws {
         let threshold = max(anonymizer.settings.threshold, VerificationPolicy.minimumScore)
         var found: [Detection] = []
         do {
@@ -159,92 +216,38 @@ extension VideoRun {
             throw PipelineError.frame(index: frame.index, reason: "verification: \(error)")
         }
         guard !found.isEmpty else { return }
-        findings += found.map { VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score) }
+        statistics.findings += found.map {
+            VideoOutcome.Finding(frame: frame.index, objectClass: $0.objectClass, score: $0.score)
+        }
         if anonymizer.video.remasksVerifiedFindings {
             let fill = Masker(style: .fill, settings: anonymizer.settings.masker.settings)
             try fill.apply(anonymizer.settings.planner.regions(for: found, in: frame.picture.size), to: &frame.picture)
-            remasked += found.count
+            statistics.remasked += found.count
         }
     }
 
-    func record(_ plan: FramePlan, regionCount: Int) {
-        if regionCount > 0 { framesWithMasks += 1 }
+    private func record(_ plan: FramePlan, regionCount: Int) {
+        if regionCount > 0 { statistics.framesWithMasks += 1 }
         for box in plan.boxes {
-            boxesBySource["\(box.source)", default: 0] += 1
-            if let id = box.trackID { trackIDs[box.objectClass, default: []].insert("\(id)") }
+            statistics.boxesBySource["\(box.source)", default: 0] += 1
+            if let id = box.trackID { statistics.trackIDs[box.objectClass, default: []].insert("\(id)") }
         }
     }
 
-    func reportProgress() {
+    private func reportProgress() {
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - lastProgress > 250_000_000 else { return }
         lastProgress = now
         let elapsed = Double(now - startedAt) / 1e9
-        throughput.record(count: framesWritten, at: elapsed)
+        throughput.record(count: statistics.framesWritten, at: elapsed)
         let total = media.info.frameCountEstimate
         progress(
             VideoProgress(
-                framesDone: framesWritten,
+                framesDone: statistics.framesWritten,
                 framesTotal: total,
-                framesPerSecond: throughput.rate ?? Double(framesWritten) / max(elapsed, 1e-3),
+                framesPerSecond: throughput.rate ?? Double(statistics.framesWritten) / max(elapsed, 1e-3),
                 etaSeconds: throughput.secondsLeft(total: total)
             )
-        )
-    }
-
-    /// Each class's detection stride, and the full-size face stride when coarse passes ran.
-    var detectionStrides: [String: Int] {
-        var strides: [String: Int] = [:]
-        for entry in anonymizer.detectors {
-            strides[entry.objectClass.rawValue] = entry.coarse?.stride ?? entry.stride
-            if entry.coarse != nil { strides[entry.objectClass.rawValue + "-full-size"] = entry.stride }
-        }
-        return strides
-    }
-
-    /// CPU nanoseconds per stage, on the run's own threads: `decode` and `encode` (the calls into
-    /// FFmpeg from Veil's threads; the codecs' own threads are not counted), `shrink`, `face`,
-    /// `plate`, `change` (where to search), `tracking` (the plan stage), `mask` (masking and any verification).
-    var stageCPU: [String: UInt64] {
-        var stages = planTimes.filter { $0.key != "detect" }.mapValues(\.cpuNanoseconds)
-        stages["decode"] = decodeTime.cpuNanoseconds
-        stages["mask"] = maskTime.cpuNanoseconds
-        stages["encode"] = encodeTime.cpuNanoseconds
-        return stages
-    }
-
-    func outcome(elapsedSeconds: Double) -> VideoOutcome {
-        let info = media.info
-        let frames = max(1, framesWritten)
-        func perFrame(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 / Double(frames) }
-        return VideoOutcome(
-            frames: framesWritten,
-            durationSeconds: info.durationSeconds ?? Double(framesWritten) / framesPerSecond,
-            width: info.size.width,
-            height: info.size.height,
-            rotationDegrees: info.rotationDegrees,
-            detections: detectionCounts,
-            tracks: ClassCounts(trackIDs.mapValues(\.count)),
-            framesWithMasks: framesWithMasks,
-            maskedBoxesBySource: boxesBySource,
-            verifyFindings: findings,
-            remaskedFindings: remasked,
-            excludedBoxes: excludedBoxes,
-            framesWithManualRegions: framesWithManualRegions,
-            stageMillisecondsPerFrame: [
-                "decode": perFrame(decodeTime.wallNanoseconds),
-                "detect": perFrame(planTimes["detect"]?.wallNanoseconds ?? 0),
-                "mask": perFrame(maskTime.wallNanoseconds),
-                "encode": perFrame(encodeTime.wallNanoseconds),
-            ],
-            stageCPUMillisecondsPerFrame: stageCPU.mapValues(perFrame),
-            framesPerSecond: Double(framesWritten) / max(elapsedSeconds, 1e-6),
-            elapsedSeconds: elapsedSeconds,
-            peakMemoryMegabytes: ProcessMemory.peakResidentMegabytes,
-            notes: media.transcoder?.notes ?? [],
-            droppedStreams: media.transcoder?.droppedStreams ?? [],
-            detectionStrides: detectionStrides,
-            searchedAreaFraction: givenPlans == nil ? search.searchedAreaFraction : nil
         )
     }
 }

@@ -1,0 +1,185 @@
+import VeilDetection
+import VeilGeometry
+import VeilMedia
+import VeilTracking
+import VeilVideo
+
+/// Stage 2 of a video run: runs the passes due on each decoded frame, tracks, and hands each
+/// frame on with its plan once every planner has decided it (the look-ahead).
+///
+/// `@unchecked Sendable`: run by one thread from start to end; the run reads ``statistics``
+/// only after that thread has finished.
+final class PlanStage: @unchecked Sendable {
+    /// What the stage measured, for the run's outcome.
+    struct Statistics {
+        /// Detections at or above the threshold, per class.
+        var detections = ClassCounts()
+        /// `detect` (all of it), `shrink`, each class's detector, `change`, `tracking`.
+        var times: [String: StageTime] = [:]
+        /// The share of the frame the passes searched (``ChangeDrivenSearch``).
+        var searchedAreaFraction: Double = 1
+    }
+
+    let anonymizer: VideoAnonymizer
+    private let link: StageLink
+    /// Plans from a tracks file (render): when set, no detector runs.
+    private let givenPlans: [Int: FramePlan]?
+    /// Whether decoded frames are held until masked; false: the output's decoder decodes them
+    /// again (the scout feeds this stage).
+    private let holdsFrames: Bool
+    /// One planner per detector (class), pushed once per frame each, in step.
+    private var planners: [LookAheadPlanner]
+    private var pendingPlans: [[FramePlan]]
+    /// Per detector, the plates its high-resolution passes found, followed between them.
+    var plateFollowUps: [PlateFollowUp?]
+    private var waiting: [VideoRun.PlannedFrame] = []
+    /// Shrink decoded pictures for the detectors, one per size (full and coarse passes
+    /// alternate; one scaler would rebuild its filters on every switch).
+    private var scalers: [Int: FrameScaler] = [:]
+    /// Where each pass searches: changed regions and tracks, or everything.
+    private var search: ChangeDrivenSearch
+    private(set) var statistics = Statistics()
+
+    init(
+        anonymizer: VideoAnonymizer, link: StageLink, givenPlans: [Int: FramePlan]?, holdsFrames: Bool,
+        framesPerSecond: Double
+    ) {
+        self.anonymizer = anonymizer
+        self.link = link
+        self.givenPlans = givenPlans
+        self.holdsFrames = holdsFrames
+        let configuration = anonymizer.video.planner(
+            framesPerSecond: framesPerSecond,
+            threshold: anonymizer.settings.threshold
+        )
+        planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
+        pendingPlans = anonymizer.detectors.map { _ in [] }
+        plateFollowUps = anonymizer.detectors.map(\.followUp)
+        search = ChangeDrivenSearch(
+            isEnabled: anonymizer.video.searchesChangedRegionsOnly,
+            fullSearchIntervalFrames: Int(
+                (anonymizer.video.fullSearchIntervalSeconds * VideoSettings.planningRate(framesPerSecond)).rounded()))
+    }
+
+    func run() {
+        defer {
+            statistics.searchedAreaFraction = search.searchedAreaFraction
+            link.planned.close()
+        }
+        if let givenPlans {
+            while let frame = link.decoded.pop() {
+                guard !link.isStopping() else { return }
+                let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
+                guard link.planned.push((.held(frame), plan)) else { return }
+            }
+            return
+        }
+        while let frame = link.decoded.pop() {
+            guard !link.isStopping() else { return }
+            waiting.append(holdsFrames ? .held(frame) : .decodedAgain(index: frame.index, pts: frame.pts))
+            var whole = StageTime()
+            let succeeded = whole.measure { planDetections(on: frame) }
+            statistics.times["detect", default: StageTime()].add(whole)
+            guard succeeded else { return }
+            guard emitReadyPlans() else { return }
+        }
+        guard !link.isStopping() else { return }
+        for index in planners.indices {
+            pendingPlans[index] += planners[index].finish()
+        }
+        _ = emitReadyPlans()
+    }
+
+    /// Runs `work`, adding its time to the stage's `name` entry.
+    func measure<Result, Failure: Error>(_ name: String, _ work: () throws(Failure) -> Result) throws(Failure)
+        -> Result
+    {
+        try statistics.times[name, default: StageTime()].measure(work)
+    }
+
+    /// Runs the passes due on this frame and pushes their detections to the planners; false
+    /// after a failure.
+    private func planDetections(on frame: VideoFrame) -> Bool {
+        let passes = anonymizer.detectors.map { $0.pass(forFrame: frame.index) }
+        // One shrunk copy serves every pass on this frame: the largest side any of them needs.
+        let running = passes.compactMap { $0?.detector }
+        let side = running.isEmpty ? nil : VideoRun.detectionSide(of: running)
+        var shrunk: (image: Image, scaleX: Double, scaleY: Double)?
+        for (index, entry) in anonymizer.detectors.enumerated() {
+            guard let pass = passes[index] else {
+                pendingPlans[index] += measure("tracking") { planners[index].pushUnobserved() }
+                continue
+            }
+            var detections: [Detection]
+            do {
+                if shrunk == nil {
+                    shrunk = try measure("shrink") { () throws(VideoError) in
+                        try scaler(side).bgr(of: frame.picture, longestSide: side)
+                    }
+                }
+                guard let shrunk else { return false }
+                let key = ChangeDrivenSearch.PassKey(detector: index, isCoarse: pass.isCoarse)
+                let tracks = planners[index].liveTrackBoxes.map {
+                    $0.scaled(x: 1 / shrunk.scaleX, y: 1 / shrunk.scaleY)
+                }
+                let area = measure("change") {
+                    search.area(for: key, frameIndex: frame.index, image: shrunk.image, tracks: tracks)
+                }
+                detections = try measure(entry.objectClass.rawValue) {
+                    try search.detect(
+                        with: pass.detector, pass: key, frameIndex: frame.index, image: shrunk.image, area: area)
+                }.filter {
+                    $0.objectClass == entry.objectClass
+                }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
+                detections = try followPlates(detections, detector: index, isCoarse: pass.isCoarse, frame: frame)
+            } catch {
+                guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
+                    link.fail(.frame(index: frame.index, reason: "\(error)"))
+                    return false
+                }
+                detections = [Detection(objectClass: entry.objectClass, box: frame.picture.size.bounds, score: 1)]
+            }
+            for detection in detections where detection.score >= anonymizer.settings.threshold {
+                statistics.detections[detection.objectClass] += 1
+            }
+            let frameSide = max(frame.picture.size.width, frame.picture.size.height)
+            let blindBelow = pass.isCoarse ? entry.coarse?.blindSide(frameSide: frameSide) : nil
+            pendingPlans[index] += measure("tracking") { planners[index].push(detections, blindBelow: blindBelow) }
+        }
+        return true
+    }
+
+    /// The scaler for one detection side (nil: full resolution).
+    private func scaler(_ side: Int?) -> FrameScaler {
+        if let scaler = scalers[side ?? 0] { return scaler }
+        let scaler = FrameScaler()
+        scalers[side ?? 0] = scaler
+        return scaler
+    }
+
+    /// Passes on every frame whose plan every planner has finished, merged, in order.
+    private func emitReadyPlans() -> Bool {
+        let ready = pendingPlans.map(\.count).min() ?? waiting.count
+        for _ in 0..<ready {
+            guard let frame = waiting.first else { return false }
+            var merged = FramePlan(frameIndex: frame.index, boxes: [])
+            for index in pendingPlans.indices {
+                let plan = pendingPlans[index].removeFirst()
+                guard plan.frameIndex == frame.index else {
+                    link.fail(.frame(index: plan.frameIndex, reason: "internal error: plan and frame out of step"))
+                    return false
+                }
+                // Each class has its own tracker; IDs are made unique across them.
+                let count = pendingPlans.count
+                merged.boxes += plan.boxes.map { box in
+                    var box = box
+                    box.trackID = box.trackID.map { TrackID($0.rawValue * count + index - (count - 1)) }
+                    return box
+                }
+            }
+            waiting.removeFirst()
+            guard link.planned.push((frame, merged)) else { return false }
+        }
+        return true
+    }
+}
