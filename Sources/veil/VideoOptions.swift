@@ -21,7 +21,7 @@ struct VideoDetectionOptions: ParsableArguments {
 
     @Option(
         help:
-            "Detect plates on every n-th frame; the tracker covers the frames between. Default 4 at 30 fps, scaled to the frame rate (see --detect-stride)."
+            "Detect plates on every n-th frame; the tracker covers the frames between. Default 8 at 30 fps, scaled to the frame rate (see --detect-stride)."
     )
     var plateStride: Int?
 
@@ -36,6 +36,12 @@ struct VideoDetectionOptions: ParsableArguments {
 
     @Option(help: "Longest side (pixels) of the coarse face passes between full ones.")
     var coarseSize: Int = VideoSettings().coarseDetectionSide
+
+    @Option(
+        help:
+            "Longest side (pixels) plates are detected at in video frames (higher finds smaller plates, slower: the pass costs about the square)."
+    )
+    var plateSize: Int = VideoSettings().detectionProfile.plateInputSide
 
     @Flag(
         help:
@@ -60,8 +66,8 @@ struct VideoDetectionOptions: ParsableArguments {
         guard (detectStride ?? 1) >= 1, (plateStride ?? 1) >= 1 else {
             throw ValidationError("--detect-stride and --plate-stride must be at least 1")
         }
-        guard detectSize >= 128, coarseSize >= 128 else {
-            throw ValidationError("--detect-size and --coarse-size must be at least 128")
+        guard detectSize >= 128, coarseSize >= 128, plateSize >= 128 else {
+            throw ValidationError("--detect-size, --coarse-size and --plate-size must be at least 128")
         }
         guard (fullStride ?? 1) >= 1 else { throw ValidationError("--full-stride must be at least 1") }
         if let videoMinFace, !(4...200).contains(videoMinFace) {
@@ -79,6 +85,7 @@ struct VideoDetectionOptions: ParsableArguments {
         settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
         settings.detectionProfile.faceInputSide = detectSize
+        settings.detectionProfile.plateInputSide = plateSize
         settings.searchesChangedRegionsOnly = detectChanges
         if fullPrecision { settings.detectionProfile.precision = .float32 }
         if let videoMinFace {

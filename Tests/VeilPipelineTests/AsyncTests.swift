@@ -54,7 +54,7 @@ import Veil
         let video = VideoSettings()
         #expect(video.detectionStride == 2)
         #expect(video.fullDetectionStride == 4)
-        #expect(video.plateDetectionStride == 4)
+        #expect(video.plateDetectionStride == 8)
         #expect(video.coarseDetectionSide == 640)
         #expect(video.detectionProfile == .video)
         let detectors = try video.detectors(targets: [.face, .plate], threshold: 0.2)
@@ -62,7 +62,7 @@ import Veil
         #expect(face.stride == 4)
         #expect(face.coarse?.stride == 2)
         let plate = try #require(detectors.first { $0.objectClass == .plate })
-        #expect(plate.stride == 4)
+        #expect(plate.stride == 8)
         #expect(plate.isStaggered)
     }
 }
