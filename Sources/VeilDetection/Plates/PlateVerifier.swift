@@ -12,9 +12,10 @@ import Foundation
 /// half of the plates-openalpr-eu-br dev set (111 photos: 145 plate text boxes, 123 other
 /// text boxes; plates visible but not annotated count as "other", so the fit is conservative);
 /// they give the surroundings features no weight. ``refitWithHardNegatives`` is a second fit,
-/// with synthetic non-plates and the surroundings features: far fewer false masks, but it
-/// loses plates (0.955 of the negatives variant's plates covered against 0.991, none of the
-/// fisheye frames' plates), so it is not the default. See docs/PLATES.md.
+/// with synthetic non-plates and the surroundings features: far fewer false masks (~1.3
+/// per photo on the negatives variants against 3.4–4.7), but it loses plates (0.973 of the
+/// odd-half dev plates covered against 1.000, none of the fisheye frames' plates), so it is not
+/// the default. See docs/PLATES.md.
 public struct PlateVerifier: Sendable, Hashable {
     /// One weight per ``PlateFeatures/values`` entry, standardisation folded in.
     public var weights: [Double] = [
