@@ -128,7 +128,7 @@ def main():
     parser.add_argument("--keep", type=float, default=0.99)
     parser.add_argument("--drop", default="", help="comma-separated feature names left out of the fit")
     parser.add_argument("--field", help="the surroundings features under this field estimate of the dump "
-                        "(largerClass, borderClass, nonGlyphClass) instead of the detector's")
+                        "(largerClass, borderClass, nonGlyphClass, soonestEnding) instead of the detector's")
     arguments = parser.parse_args()
     rows = load(arguments.features)
     if arguments.field:
