@@ -45,6 +45,8 @@ struct PlateVerifierTrainingTests {
         var values: [Double]
         var glyphs: Int
         var box: [Double]
+        /// fieldBeyond and surroundContrast under each way of telling the field from the ink.
+        var surroundings: [String: [Double]]
     }
 
     @Test(.enabled(if: datasetPath != nil && outputPath != nil, "set VEIL_PLATES_FEATURES_DATASET and _OUT"))
@@ -73,22 +75,24 @@ struct PlateVerifierTrainingTests {
                 }
                 return ("other", nil)
             }
-            for (stage, candidate, features) in try Self.candidates(of: detector, in: image) {
+            for (stage, candidate, features, estimates) in try Self.candidates(of: detector, in: image) {
                 let (name, kind) = label(candidate)
                 let row = Row(
                     index: index, image: entry.image, stage: stage, label: name, kind: kind, values: features.values,
                     glyphs: features.glyphCount,
-                    box: [candidate.x, candidate.y, candidate.width, candidate.height])
+                    box: [candidate.x, candidate.y, candidate.width, candidate.height],
+                    surroundings: estimates.mapValues { [$0.fieldBeyond, $0.surroundContrast] })
                 output += try encoder.encode(row) + Data("\n".utf8)
             }
         }
         try output.write(to: URL(filePath: try #require(Self.outputPath)), options: .atomic)
     }
 
-    /// What `PlateDetector.detect` hands the verifier: (stage, box in the image, features).
+    /// What `PlateDetector.detect` hands the verifier: (stage, box in the image, features, the
+    /// features under each ``PlateFeatures/FieldEstimate`` by name).
     static func candidates(
         of detector: PlateDetector, in image: Image
-    ) throws -> [(String, Box, PlateFeatures)] {
+    ) throws -> [(String, Box, PlateFeatures, [String: PlateFeatures])] {
         let configuration = detector.configuration
         let plan = configuration.scan.plan(for: image.size)
         var texts = try detector.textRegions(in: image, scale: plan.wholeScale)
@@ -102,21 +106,25 @@ struct PlateVerifierTrainingTests {
                 return text
             }
         }
-        var result: [(String, Box, PlateFeatures)] = []
-        for text in configuration.lines.joined(texts) {
-            if let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image) {
-                result.append(("box", text.box, features))
+        var result: [(String, Box, PlateFeatures, [String: PlateFeatures])] = []
+        func measure(_ stage: String, _ candidate: Box, _ measured: Box, _ score: Double, _ source: Image) {
+            guard let features = PlateFeatures(textBox: measured, textScore: score, in: source) else { return }
+            var estimates: [String: PlateFeatures] = [:]
+            for estimate in PlateFeatures.FieldEstimate.allCases {
+                estimates["\(estimate)"] = PlateFeatures(
+                    textBox: measured, textScore: score, in: source, fieldEstimate: estimate)
             }
-            if let upright = text.upright(in: image),
-                let features = PlateFeatures(textBox: upright.size.bounds, textScore: text.score, in: upright)
-            {
-                result.append(("upright", text.box, features))
+            result.append((stage, candidate, features, estimates))
+        }
+        for text in configuration.lines.joined(texts) {
+            measure("box", text.box, text.box, text.score, image)
+            if let upright = text.upright(in: image) {
+                measure("upright", text.box, upright.size.bounds, text.score, upright)
             }
             if let line = configuration.lines.tallestCharacterLine(in: text.box, of: image),
-                text.box.height <= configuration.lines.maximumBoxHeightInLines * line.height,
-                let features = PlateFeatures(textBox: line, textScore: text.score, in: image)
+                text.box.height <= configuration.lines.maximumBoxHeightInLines * line.height
             {
-                result.append(("line", line, features))
+                measure("line", line, line, text.score, image)
             }
         }
         return result

@@ -175,6 +175,26 @@ struct PlatesVerificationTests {
         #expect(!verifier.accepts(sign))
     }
 
+    /// Bold characters filling most of a tight box (issue 15): the plate's field is the white
+    /// around them, not the ink, so the dark car around the plate does not "continue" it.
+    @Test func fieldColourOfBoldCharactersIsTheirBackground() throws {
+        var image = Image(size: PixelSize(width: 400, height: 200), blue: 30, green: 30, red: 30)
+        PlatesSyntheticImages.fill(&image, Box(x: 100, y: 80, width: 200, height: 40), gray: 240)
+        for index in 0..<7 {
+            PlatesSyntheticImages.fill(
+                &image, Box(x: Double(113 + 24 * index), y: 86, width: 20, height: 28), gray: 25)
+        }
+        let box = Box(x: 110, y: 84, width: 180, height: 32)
+        let features = try #require(PlateFeatures(textBox: box, textScore: 0.8, in: image))
+        #expect(features.darkFraction > 0.6)
+        #expect(features.glyphCount == 7)
+        #expect(features.fieldBeyond < 0.05)
+        #expect(features.surroundContrast > 0.6)
+        let fromLargerClass = try #require(
+            PlateFeatures(textBox: box, textScore: 0.8, in: image, fieldEstimate: .largerClass))
+        #expect(fromLargerClass.fieldBeyond > 0.95)
+    }
+
     @Test func zeroThresholdAcceptsAnything() throws {
         let image = Image(size: PixelSize(width: 100, height: 100), blue: 0, green: 0, red: 0)
         var verifier = PlateVerifier()

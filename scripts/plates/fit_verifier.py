@@ -3,7 +3,7 @@
 with hard negatives, and reports on the held-out half (docs/PLATES.md).
 
     fit_verifier.py NAME=FEATURES.jsonl [NAME=FEATURES.jsonl ...] [--write WEIGHTS.json]
-                    [--old WEIGHTS.json] [--no-surroundings]
+                    [--old WEIGHTS.json] [--no-surroundings] [--field ESTIMATE]
 
 Each FEATURES.jsonl comes from the opt-in Swift test PlateVerifierTraining (one row per text
 the verifier judges: box, turned upright, tallest line; label plate / negative / other; the
@@ -127,8 +127,16 @@ def main():
     parser.add_argument("--negative-weight", type=float, default=3.0)
     parser.add_argument("--keep", type=float, default=0.99)
     parser.add_argument("--drop", default="", help="comma-separated feature names left out of the fit")
+    parser.add_argument("--field", help="the surroundings features under this field estimate of the dump "
+                        "(largerClass, borderClass, nonGlyphClass, soonestEnding) instead of the detector's")
     arguments = parser.parse_args()
     rows = load(arguments.features)
+    if arguments.field:
+        for r in rows:
+            r["values"] = r["values"][:9] + r["surroundings"][arguments.field]
+    plates = [r["values"][9:11] for r in rows if r["label"] == "plate" and r["index"] % 2 == 0]
+    print("train plate candidates' median fieldBeyond, surroundContrast:",
+          [round(float(v), 3) for v in np.median(np.array(plates), axis=0)])
     used = list(range(9)) if arguments.no_surroundings else list(range(11))
     used = [k for k in used if NAMES[k] not in arguments.drop.split(",")]
     X = np.array([[r["values"][k] for k in used] for r in rows])

@@ -32,10 +32,11 @@ public struct PlateFeatures: Sendable, Hashable {
     public var saturation: Double
     /// Surroundings: the fraction of pixels in bands above and below the box (from
     /// ``surroundingBandInHeights`` box heights away) whose colour is within
-    /// ``fieldColourTolerance`` of the box's background colour in every channel. A plate's
-    /// field ends at its frame, just past the characters; a sign's or banner's field runs on.
+    /// ``fieldColourTolerance`` of the field's colour in every channel (the background
+    /// around the characters, told from the ink as ``FieldEstimate/soonestEnding`` says). A
+    /// plate's field ends at its frame, just past the characters; a sign's or banner's runs on.
     public var fieldBeyond: Double
-    /// Surroundings: |background luma − mean luma of those bands| / 255: a plate stands out
+    /// Surroundings: |field luma − mean luma of those bands| / 255: a plate stands out
     /// from the car around it.
     public var surroundContrast: Double
     /// How many glyph-like components the box holds (not a regression input: the verifier
@@ -60,9 +61,34 @@ public struct PlateFeatures: Sendable, Hashable {
     /// that unmeasured surroundings count neither for nor against a plate.
     public static let unmeasuredSurroundings = (fieldBeyond: 0.15, surroundContrast: 0.24)
 
+    /// How the colour of the box's background (a plate's field) is told from its ink, for the
+    /// surroundings features.
+    enum FieldEstimate: CaseIterable {
+        /// The larger class after Otsu's threshold. Wrong on tight boxes of bold characters,
+        /// where the ink covers most of the box (issue 15's refit lost plates that way).
+        case largerClass
+        /// The class that holds most of the box's outermost rows and columns: a text box's
+        /// border runs between and around the characters, through the field.
+        case borderClass
+        /// The class opposite to the glyph-like components' (the larger class when there
+        /// are none).
+        case nonGlyphClass
+        /// Of the classes the three estimates above name, the one whose colour runs on least
+        /// beyond the box (the default). Each estimate can mistake the ink or the car for the
+        /// field (bold characters, a box taller than the plate, no glyphs found); a sign's or
+        /// a banner's field is the field by all three, so it still runs on.
+        case soonestEnding
+    }
+
     /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
     /// pixels.
     public init?(textBox box: Box, textScore: Double, in image: Image) {
+        self.init(textBox: box, textScore: textScore, in: image, fieldEstimate: .soonestEnding)
+    }
+
+    /// ``init(textBox:textScore:in:)`` with the background told from the ink by `fieldEstimate`
+    /// (the training dump compares the estimates).
+    init?(textBox box: Box, textScore: Double, in image: Image, fieldEstimate: FieldEstimate) {
         let integral = Box(
             minX: max(0, box.minX.rounded()),
             minY: max(0, box.minY.rounded()),
@@ -118,20 +144,42 @@ public struct PlateFeatures: Sendable, Hashable {
         glyphHeightSpread = Self.spread(glyphs)
         saturation = saturationSum / count
 
-        // The background is the larger class after Otsu's threshold.
-        let isBackgroundDark = darkFraction >= 0.5
-        var background = (blue: 0.0, green: 0.0, red: 0.0, count: 0.0)
-        for index in isDark.indices where isDark[index] == isBackgroundDark {
-            background.blue += Double(sample.pixels[index * 3])
-            background.green += Double(sample.pixels[index * 3 + 1])
-            background.red += Double(sample.pixels[index * 3 + 2])
-            background.count += 1
-        }
-        let field = (
-            blue: background.blue / max(1, background.count), green: background.green / max(1, background.count),
-            red: background.red / max(1, background.count)
+        // Which Otsu class is the field (true: the dark one), by each way of telling it.
+        let isFieldDark = (
+            larger: darkFraction >= 0.5,
+            border: Self.isBorderMostlySet(isDark, width: columns, height: rows),
+            nonGlyph: glyphs.isEmpty ? darkFraction >= 0.5 : darkGlyphs.count < lightGlyphs.count
         )
-        let surroundings = Self.surroundings(of: integral, in: image, field: field)
+        let fieldClasses: [Bool]
+        switch fieldEstimate {
+        case .largerClass: fieldClasses = [isFieldDark.larger]
+        case .borderClass: fieldClasses = [isFieldDark.border]
+        case .nonGlyphClass: fieldClasses = [isFieldDark.nonGlyph]
+        case .soonestEnding:
+            fieldClasses = [false, true].filter {
+                [isFieldDark.larger, isFieldDark.border, isFieldDark.nonGlyph].contains($0)
+            }
+        }
+        var surroundings: (fieldBeyond: Double, contrast: Double)?
+        for isFieldClassDark in fieldClasses {
+            var sum = (blue: 0.0, green: 0.0, red: 0.0, count: 0.0)
+            for index in isDark.indices where isDark[index] == isFieldClassDark {
+                sum.blue += Double(sample.pixels[index * 3])
+                sum.green += Double(sample.pixels[index * 3 + 1])
+                sum.red += Double(sample.pixels[index * 3 + 2])
+                sum.count += 1
+            }
+            let count = max(1, sum.count)
+            let field = (blue: sum.blue / count, green: sum.green / count, red: sum.red / count)
+            guard let measured = Self.surroundings(of: integral, in: image, field: field) else { continue }
+            if let best = surroundings,
+                best.fieldBeyond < measured.fieldBeyond
+                    || (best.fieldBeyond == measured.fieldBeyond && best.contrast >= measured.contrast)
+            {
+                continue
+            }
+            surroundings = measured
+        }
         fieldBeyond = surroundings?.fieldBeyond ?? Self.unmeasuredSurroundings.fieldBeyond
         surroundContrast = surroundings?.contrast ?? Self.unmeasuredSurroundings.surroundContrast
     }
@@ -173,6 +221,18 @@ public struct PlateFeatures: Sendable, Hashable {
         }
         guard total > 0 else { return nil }
         return (similar / total, abs(fieldLuma - lumaSum / total) / 255)
+    }
+
+    /// Whether most pixels of the outermost rows and columns of `isSet` (row-major) are set.
+    static func isBorderMostlySet(_ isSet: [Bool], width: Int, height: Int) -> Bool {
+        var (set, total) = (0, 0)
+        for row in 0..<height {
+            for column in 0..<width where row == 0 || row == height - 1 || column == 0 || column == width - 1 {
+                set += isSet[row * width + column] ? 1 : 0
+                total += 1
+            }
+        }
+        return 2 * set >= total
     }
 
     /// Otsu's threshold: the grey level that best splits the histogram into two classes.

@@ -12,9 +12,10 @@ import Foundation
 /// half of the plates-openalpr-eu-br dev set (111 photos: 145 plate text boxes, 123 other
 /// text boxes; plates visible but not annotated count as "other", so the fit is conservative);
 /// they give the surroundings features no weight. ``refitWithHardNegatives`` is a second fit,
-/// with synthetic non-plates and the surroundings features: far fewer false masks, but it
-/// loses plates (0.955 of the negatives variant's plates covered against 0.991, none of the
-/// fisheye frames' plates), so it is not the default. See docs/PLATES.md.
+/// with synthetic non-plates and the surroundings features: far fewer false masks (~1.3
+/// per photo on the negatives variants against 3.4–4.7), but it loses plates (0.973 of the
+/// odd-half dev plates covered against 1.000, none of the fisheye frames' plates), so it is not
+/// the default. See docs/PLATES.md.
 public struct PlateVerifier: Sendable, Hashable {
     /// One weight per ``PlateFeatures/values`` entry, standardisation folded in.
     public var weights: [Double] = [
@@ -56,12 +57,14 @@ public struct PlateVerifier: Sendable, Hashable {
     /// of them plates, synthetic non-plates weighted 3 ×, the odd half held out. The text score
     /// is left out (rendered negatives are crisper than photographed text; the fit gave the
     /// detector's confidence a negative weight). Threshold 0.047: the lowest probability of a
-    /// train-half plate. Held out, it passes 0.79 synthetic non-plates per photo against 4.20
-    /// and finds 106 of 110 plates against 109; end to end it masks 0.77 of the five template
-    /// negatives per photo against 2.71 but covers 0.955 of those photos' plates against 0.991,
-    /// and none of the fisheye frames' plates. Where it loses plates the background colour is
-    /// taken from the ink (bold characters fill most of a tight box), so the surroundings look
-    /// like a sign's field; taking the field from the box's border is the next step.
+    /// train-half plate. The weights were fit when the field colour of the surroundings
+    /// features was the larger Otsu class; with ``PlateFeatures/FieldEstimate/soonestEnding``
+    /// (bold characters no longer pass for the field) they still keep every train plate at
+    /// that threshold, and pass fewer train non-plates than a fresh fit on the new features
+    /// (1.63 against 1.81 per photo), so they were kept. Held out, it finds 108 of 110 plates
+    /// (main's weights: 109) and passes 0.89 synthetic non-plates per photo (main's: 4.20).
+    /// End to end it still misses issue 15's coverage target (docs/PLATES.md), so it is not the
+    /// default.
     public static var refitWithHardNegatives: PlateVerifier {
         var verifier = PlateVerifier()
         verifier.weights = [
