@@ -97,6 +97,9 @@ public struct BatchReport: Codable, Sendable {
         public var plateDetectionSide: Int
         /// "int8" or "float32" CenterFace weights.
         public var precision: String
+        /// How the pictures only the detectors saw were decoded: "forDetection" (no deblocking
+        /// filter) or "exact" (see ``VideoSettings/detectionDecoding``); nil in older reports.
+        public var detectionDecoding: String?
         /// With tiles: the smallest face searched for (pixels); nil without tiles.
         public var tiledSmallestFace: Double?
         /// Whether every masked frame was detected again.
@@ -126,6 +129,7 @@ public struct BatchReport: Codable, Sendable {
             coarseDetectionSide = settings.coarseDetectionSide
             plateDetectionSide = settings.detectionProfile.plateInputSide
             precision = settings.detectionProfile.precision.rawValue
+            detectionDecoding = settings.detectionDecoding.rawValue
             tiledSmallestFace = settings.detectionProfile.allowsTiling ? settings.detectionProfile.smallestFace : nil
             verifies = settings.verifies
             masksWholeFrameOnDetectionFailure = settings.masksWholeFrameOnDetectionFailure

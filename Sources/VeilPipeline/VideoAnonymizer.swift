@@ -203,7 +203,7 @@ public struct VideoAnonymizer: Sendable {
             if let output {
                 media = .transcode(try VideoTranscoder(input: input, output: output, options: video.output))
             } else {
-                media = .read(try VideoReader(url: input))
+                media = .read(try VideoReader(url: input, fidelity: video.detectionDecoding))
             }
         } catch {
             throw .video(error)
@@ -224,7 +224,7 @@ public struct VideoAnonymizer: Sendable {
             let frameBytes = PlanarImage.byteCount(for: info.size)
             if (window + 2 * Self.queueCapacity) * frameBytes > video.lookAheadMemoryBytes {
                 do {
-                    scout = try VideoReader(url: input)
+                    scout = try VideoReader(url: input, fidelity: video.detectionDecoding)
                 } catch {
                     throw .video(error)
                 }

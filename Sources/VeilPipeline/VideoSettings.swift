@@ -14,6 +14,15 @@ public struct VideoSettings: Sendable, Hashable {
     /// and keeps memory flat whatever the resolution. Default 64 MiB: 720p at 30 fps (41 MB)
     /// still holds its frames.
     public var lookAheadMemoryBytes = 64 << 20
+    /// How pictures that only the detectors see are decoded: those of the second decoder that
+    /// runs ahead when the look-ahead is not held (1080p and up, ``lookAheadMemoryBytes``), and
+    /// every picture of a detection-only run (`detectPlans`, `veil detect`). Pictures that are
+    /// masked and encoded are always decoded exactly. Default ``DecodingFidelity/forDetection``
+    /// (no deblocking filter): decoding the 1080p bench clip costs about a fifth less CPU, and
+    /// the detectors, which look at a copy shrunk to at most 1280 px, cover as many reference
+    /// faces (docs/DECISIONS.md, issue 16). ``DecodingFidelity/exact`` gives the detectors the
+    /// exact pictures (the CLI's `--full-precision` does).
+    public var detectionDecoding: DecodingFidelity = .forDetection
     /// Run the face detector on every n-th frame; the tracker carries masks across the others.
     /// Default 2: halves detection cost (1080p: 1.7× instead of 3.2× a plain transcode on the
     /// 2-core machine, docs/BENCHMARKS.md) and still masks every frame, because motion is

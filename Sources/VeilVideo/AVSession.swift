@@ -32,6 +32,10 @@ final class AVSession {
 
     deinit { CVeilAV_close(handle) }
 
+    /// Skips the decoder's exact-only work (see ``DecodingFidelity/forDetection``); before the
+    /// first frame is read.
+    func decodeForDetection() { _ = CVeilAV_decodeForDetection(handle) }
+
     /// Creates the output file at `path`; returns notes about streams that were left out.
     /// `displayPath` is the path named in errors (the final name rather than the temporary one).
     func openOutput(path: String, displayPath: String, options: VideoOutputOptions) throws(VideoError) -> [String] {

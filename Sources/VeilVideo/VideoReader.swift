@@ -18,14 +18,23 @@ public final class VideoReader {
     public let url: URL
     private let session: AVSession
 
+    /// How exactly the pictures are decoded.
+    public let fidelity: DecodingFidelity
+
     /// Opens `url` and its decoder.
     ///
+    /// - Parameters:
+    ///   - url: the video.
+    ///   - fidelity: ``DecodingFidelity/exact`` (the default) for pictures that are shown, masked
+    ///     or encoded; ``DecodingFidelity/forDetection`` for pictures only detectors look at.
     /// - Throws: ``VideoError/inputNotFound(path:)`` or ``VideoError/unreadableInput(path:reason:)``
     ///   (truncated, corrupt, or no video stream).
-    public init(url: URL) throws(VideoError) {
+    public init(url: URL, fidelity: DecodingFidelity = .exact) throws(VideoError) {
         guard FileManager.default.fileExists(atPath: url.path) else { throw .inputNotFound(path: url.path) }
         self.url = url
+        self.fidelity = fidelity
         self.session = try AVSession(input: url)
+        if fidelity == .forDetection { session.decodeForDetection() }
     }
 
     /// The video stream's size, timing, rotation and stream counts.

@@ -114,6 +114,16 @@ int CVeilAV_openInput(const char *path, CVeilAV_Session **session, CVeilAV_Video
 int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CVeilAV_Session **session,
                                  CVeilAV_VideoInfo *info, char *error, size_t errorLength);
 
+/// Lets an open session's decoder trade exactness for speed, for pictures that are only shrunk
+/// for the detectors and never encoded (the second decoder that runs ahead of a 1080p or larger
+/// output, or `veil detect`): the in-loop deblocking filter is skipped on every picture
+/// (`skip_loop_filter` = AVDISCARD_ALL). Blocking edges then stay in the pictures, and since
+/// later pictures are predicted from unfiltered ones they drift from the exact decode until the
+/// next keyframe; decoding damage is still detected and reported as with an exact session.
+/// Decoders without a loop filter ignore it. Call before the first CVeilAV_readFrame; once set,
+/// it cannot be undone. Returns 0.
+int CVeilAV_decodeForDetection(CVeilAV_Session *session);
+
 /// Whether the NVIDIA driver's video libraries load: libnvcuvid.so.1 (NVDEC, decoding) and
 /// libnvidia-encode.so.1 (NVENC, encoding). Returns 0, or non-zero naming what is missing.
 int CVeilAV_checkNVIDIAVideo(char *error, size_t errorLength);
