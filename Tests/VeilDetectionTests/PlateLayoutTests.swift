@@ -14,12 +14,15 @@ struct PlateScanPlanTests {
         #expect(PlateDetector.inputSize(for: PixelSize(width: 1280, height: 720), scale: plan.wholeScale).width == 1280)
     }
 
-    @Test func aSmallPhotoIsReadAtTheNeededScaleAndItsSmallTextEnlarged() {
+    @Test func aPhotoIsReadAtTheNeededScaleAndItsSmallTextEnlarged() {
         let scan = PlateScanPlan.Configuration()
-        let plan = scan.plan(for: PixelSize(width: 400, height: 300))
+        let plan = scan.plan(for: PixelSize(width: 800, height: 600))
         #expect(plan.wholeScale == scan.neededScale)
         #expect(plan.tiles.isEmpty)
         #expect(plan.revisitScale == 2)
+        // Low-resolution photos are brought to 640 px (at most 2×), not to 960.
+        #expect(scan.plan(for: PixelSize(width: 400, height: 300)).wholeScale == 1.6)
+        #expect(scan.plan(for: PixelSize(width: 200, height: 150)).wholeScale == 2)
         var small = scan
         small.smallestPlateHeight = 20
         #expect(small.plan(for: PixelSize(width: 400, height: 300)).wholeScale == 2)

@@ -42,6 +42,11 @@ public struct PlateScanPlan: Sendable, Hashable {
         /// adding tiles: a 1280 px photo at full resolution costs 1.8 × a 960 pass, a 960 pass
         /// plus two tiles 3.6 ×.
         public var maximumSinglePassSide: Int = 1344
+        /// Photos whose longer side is under this are enlarged to it (at most
+        /// ``maximumUpscale``) even when ``neededScale`` is smaller: such low-resolution
+        /// photos tend to show plates under `--min-plate`. 640 keeps the dev variants' small
+        /// plates at a third of the cost of the 960 it replaces (docs/PLATES.md).
+        public var smallImageSide: Int = 640
         /// Small images are enlarged at most this much, and small text is read again at
         /// this scale (``revisitScale``).
         public var maximumUpscale: Double = 2
@@ -76,7 +81,9 @@ public struct PlateScanPlan: Sendable, Hashable {
             let needed = neededScale
             let revisit = maximumUpscale > needed ? maximumUpscale : 0
             if longest * needed <= Double(maximumSinglePassSide) {
-                return PlateScanPlan(wholeScale: needed, tiles: [], tileScale: 0, revisitScale: revisit)
+                let lowResolution = min(maximumUpscale, Double(smallImageSide) / longest)
+                return PlateScanPlan(
+                    wholeScale: max(needed, lowResolution), tiles: [], tileScale: 0, revisitScale: revisit)
             }
             let tileSide = Int(Double(maximumSinglePassSide) / needed)
             let overlap = Int(Double(tileSide) * tileOverlapFraction)
