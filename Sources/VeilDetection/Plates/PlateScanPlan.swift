@@ -11,10 +11,11 @@ public import VeilGeometry
 /// plan.revisitScale  // 2: small text that is not a plate is read again, enlarged
 /// ```
 ///
-/// Small photos are not enlarged beyond the needed scale: text the first pass finds but
-/// cannot accept as a plate, while it is small at the detector's input, is read again in a
-/// crop enlarged to ``revisitScale`` (plates under `--min-plate`, stacked layouts), which
-/// costs a fraction of enlarging the whole photo (docs/PLATES.md, "Photo speed").
+/// Photos are not enlarged beyond the needed scale, except low-resolution ones (under
+/// ``Configuration/smallImageSide``, brought to it): text the first pass finds but cannot
+/// accept as a plate, while it is small at the detector's input, is read again in a crop
+/// enlarged to ``revisitScale`` (plates under `--min-plate`, stacked layouts), which costs a
+/// fraction of enlarging the whole photo (docs/PLATES.md, "Photo speed").
 ///
 /// The text detector finds characters from about ``Configuration/detectorCharacterHeight``
 /// pixels at its input; smaller ones it either misses or boxes together with the lines
@@ -35,8 +36,8 @@ public struct PlateScanPlan: Sendable, Hashable {
         /// found them (issue 15's measurements, docs/PLATES.md).
         public var detectorCharacterHeight: Double = 20
         /// The longest side of the whole-image pass when tiles are added (video: of every
-        /// pass). Small photos are no longer enlarged up to it: that cost 4 × the needed
-        /// pass on a 500 px photo (docs/PLATES.md, "Photo speed").
+        /// pass). Small photos are no longer enlarged up to it (``smallImageSide``): that
+        /// cost 4 × the needed pass on a 480 px photo (docs/PLATES.md, "Photo speed").
         public var wholeInputSide: Int = 960
         /// A whole-image pass may grow up to this side to reach the needed scale instead of
         /// adding tiles: a 1280 px photo at full resolution costs 1.8 × a 960 pass, a 960 pass
