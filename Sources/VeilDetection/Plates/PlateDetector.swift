@@ -15,8 +15,9 @@ public import VeilMedia
 /// multiples of 32, normalised as rapidocr does; (2) run the model on each; (3) DB
 /// post-processing (``DBPostProcessing``); (4) join split pieces of one line and drop text
 /// that does not look like a plate, trying the tallest line of characters inside tall boxes
-/// (``PlateCharacterLines``, ``PlateVerifier``); (5) grow each text box to the plate and merge
-/// overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
+/// (``PlateCharacterLines``, ``PlateVerifier``); on photos, small or faint text that is not a
+/// plate (and not a sentence) is read again enlarged (``PlateScanPlan/revisitScale``); (5) grow
+/// each text box to the plate and merge overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
 ///
 /// Boxes are meant to be masked as they are: they are larger than the plate (median 1.8 ×
 /// its area on the dev set) so that they cover the whole frame.
@@ -111,10 +112,14 @@ public struct PlateDetector: ObjectDetector {
         }
         let (plates, rejected) = verified(texts, in: image)
         let finestScale = plan.tiles.isEmpty ? plan.wholeScale : max(plan.wholeScale, plan.tileScale)
+        // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner): read
+        // again enlarged, its pieces would pass the glyph cap one by one.
+        let sentences = rejected.filter { isSentence($0, in: image) }.map(\.box)
+        func withinSentence(_ box: Box) -> Bool { sentences.contains { $0.contains(box.center) } }
         let unexplained = faint.filter { text in !plates.contains { $0.box.intersection(text.box) != nil } }
         let crops = configuration.scan.revisitCrops(
-            around: (rejected + unexplained).map(\.box), seenAt: finestScale, revisitScale: plan.revisitScale,
-            imageSize: image.size)
+            around: (rejected + unexplained).map(\.box).filter { !withinSentence($0) }, seenAt: finestScale,
+            revisitScale: plan.revisitScale, imageSize: image.size)
         var revisited: [PlateText] = []
         for crop in crops {
             let longest = max(crop.width, crop.height)
@@ -122,7 +127,14 @@ public struct PlateDetector: ObjectDetector {
             guard scale >= finestScale * 1.25 else { continue }
             revisited += try textRegions(in: image, crop: crop, scale: scale, faint: false).texts
         }
-        return configuration.geometry.merged(plates + verified(revisited, in: image).plates)
+        let found = verified(revisited, in: image).plates.filter { !withinSentence($0.box) }
+        return configuration.geometry.merged(plates + found)
+    }
+
+    /// Whether `text` has more glyph-like components than a plate line holds.
+    private func isSentence(_ text: PlateText, in image: Image) -> Bool {
+        guard let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image) else { return false }
+        return features.glyphCount > configuration.verifier.maximumGlyphs
     }
 
     /// Text regions found in `crop` of `image` at `scale`, in `image`'s pixels, and when
