@@ -73,7 +73,7 @@ struct StillDetectionOptions: ParsableArguments {
 
     @Option(
         help:
-            "Smallest plate (height, pixels) photos must find; smaller enlarges small photos and adds tiles on large ones."
+            "Smallest plate (height, pixels) photos must find; smaller enlarges photos and adds tiles on large ones."
     )
     var minPlate: Double = DetectionProfile.stills.smallestPlate
 

@@ -14,10 +14,37 @@ struct PlateScanPlanTests {
         #expect(PlateDetector.inputSize(for: PixelSize(width: 1280, height: 720), scale: plan.wholeScale).width == 1280)
     }
 
-    @Test func aSmallPhotoIsEnlarged() {
-        let plan = PlateScanPlan.Configuration().plan(for: PixelSize(width: 400, height: 300))
-        #expect(plan.wholeScale == 2)
+    @Test func aPhotoIsReadAtTheNeededScaleAndItsSmallTextEnlarged() {
+        let scan = PlateScanPlan.Configuration()
+        let plan = scan.plan(for: PixelSize(width: 800, height: 600))
+        #expect(plan.wholeScale == scan.neededScale)
         #expect(plan.tiles.isEmpty)
+        #expect(plan.revisitScale == 2)
+        // Low-resolution photos are brought to 640 px (at most 2×), not to 960.
+        #expect(scan.plan(for: PixelSize(width: 400, height: 300)).wholeScale == 1.6)
+        #expect(scan.plan(for: PixelSize(width: 200, height: 150)).wholeScale == 2)
+        var small = scan
+        small.smallestPlateHeight = 20
+        #expect(small.plan(for: PixelSize(width: 400, height: 300)).wholeScale == 2)
+        #expect(small.plan(for: PixelSize(width: 400, height: 300)).revisitScale == 0)
+    }
+
+    @Test func onlySmallRejectedTextIsRevisitedInJoinedCrops() {
+        let scan = PlateScanPlan.Configuration()
+        let size = PixelSize(width: 1000, height: 800)
+        let first = Box(x: 100, y: 100, width: 60, height: 20)
+        let touching = Box(x: 170, y: 110, width: 40, height: 20)
+        let apart = Box(x: 600, y: 500, width: 50, height: 10)
+        let tall = Box(x: 300, y: 600, width: 200, height: 60)
+        let crops = scan.revisitCrops(
+            around: [first, touching, tall, apart], seenAt: 1, revisitScale: 2, imageSize: size)
+        #expect(crops.count == 2)
+        #expect(crops.contains(Box(minX: 80, minY: 80, maxX: 230, maxY: 150)))
+        #expect(crops.contains(Box(minX: 584, minY: 484, maxX: 666, maxY: 526)))
+        #expect(scan.revisitCrops(around: [first], seenAt: 1.7, revisitScale: 2, imageSize: size).isEmpty)
+        // Crops over half the image: the whole image is read again instead.
+        let rows = stride(from: 0.0, to: 800, by: 160).map { Box(x: 0, y: $0, width: 1000, height: 40) }
+        #expect(scan.revisitCrops(around: rows, seenAt: 1, revisitScale: 2, imageSize: size) == [size.bounds])
     }
 
     @Test func aLargeFrameIsTiledAtTheNeededScale() {

@@ -15,8 +15,9 @@ public import VeilMedia
 /// multiples of 32, normalised as rapidocr does; (2) run the model on each; (3) DB
 /// post-processing (``DBPostProcessing``); (4) join split pieces of one line and drop text
 /// that does not look like a plate, trying the tallest line of characters inside tall boxes
-/// (``PlateCharacterLines``, ``PlateVerifier``); (5) grow each text box to the plate and merge
-/// overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
+/// (``PlateCharacterLines``, ``PlateVerifier``); on photos, small or faint text that is not a
+/// plate (and not a sentence) is read again enlarged (``PlateScanPlan/revisitScale``); (5) grow
+/// each text box to the plate and merge overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
 ///
 /// Boxes are meant to be masked as they are: they are larger than the plate (median 1.8 ×
 /// its area on the dev set) so that they cover the whole frame.
@@ -36,6 +37,15 @@ public struct PlateDetector: ObjectDetector {
         }
         /// How text regions are cut from the probability map.
         public var postProcessing = DBPostProcessing()
+        /// How faint text is cut from the same map on photos: regions the detector is unsure
+        /// of (small plates at the needed scale often are), read again enlarged
+        /// (``PlateScanPlan/revisitScale``), never masked as they are.
+        public var faintText: DBPostProcessing = {
+            var faint = DBPostProcessing()
+            faint.binarizationThreshold = 0.15
+            faint.minimumScore = 0.25
+            return faint
+        }()
         /// How text regions are judged to be plates.
         public var verifier = PlateVerifier()
         /// How split pieces are joined and lines of characters found in tall text boxes.
@@ -92,19 +102,68 @@ public struct PlateDetector: ObjectDetector {
     /// Plates in `image`.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let plan = configuration.scan.plan(for: image.size)
-        var texts = try textRegions(in: image, scale: plan.wholeScale)
+        let revisits = plan.revisitScale > 0
+        var (texts, faint) = try textRegions(
+            in: image, crop: image.size.bounds, scale: plan.wholeScale, faint: revisits)
         for tile in plan.tiles {
-            let found = try textRegions(in: image.cropped(to: tile), scale: plan.tileScale)
-            texts += found.map { text in
-                var text = text
-                text.box = text.box.offsetBy(dx: tile.minX, dy: tile.minY)
-                if let centre = text.rotated?.center {
-                    text.rotated?.center = Point(x: centre.x + tile.minX, y: centre.y + tile.minY)
-                }
-                return text
-            }
+            let found = try textRegions(in: image, crop: tile, scale: plan.tileScale, faint: revisits)
+            texts += found.texts
+            faint += found.faint
         }
-        return plates(fromText: texts, in: image)
+        let (plates, rejected) = verified(texts, in: image)
+        let finestScale = plan.tiles.isEmpty ? plan.wholeScale : max(plan.wholeScale, plan.tileScale)
+        // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner): read
+        // again enlarged, its pieces would pass the glyph cap one by one.
+        let sentences = rejected.filter { isSentence($0, in: image) }.map(\.box)
+        func withinSentence(_ box: Box) -> Bool { sentences.contains { $0.contains(box.center) } }
+        let unexplained = faint.filter { text in !plates.contains { $0.box.intersection(text.box) != nil } }
+        let crops = configuration.scan.revisitCrops(
+            around: (rejected + unexplained).map(\.box).filter { !withinSentence($0) }, seenAt: finestScale,
+            revisitScale: plan.revisitScale, imageSize: image.size)
+        var revisited: [PlateText] = []
+        for crop in crops {
+            let longest = max(crop.width, crop.height)
+            let scale = min(plan.revisitScale, Double(configuration.scan.maximumSinglePassSide) / longest)
+            guard scale >= finestScale * 1.25 else { continue }
+            revisited += try textRegions(in: image, crop: crop, scale: scale, faint: false).texts
+        }
+        let found = verified(revisited, in: image).plates.filter { !withinSentence($0.box) }
+        return configuration.geometry.merged(plates + found)
+    }
+
+    /// Whether `text` has more glyph-like components than a plate line holds.
+    private func isSentence(_ text: PlateText, in image: Image) -> Bool {
+        guard let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image) else { return false }
+        return features.glyphCount > configuration.verifier.maximumGlyphs
+    }
+
+    /// Text regions found in `crop` of `image` at `scale`, in `image`'s pixels, and when
+    /// `faint`, the fainter text of the same map (``faintText``: candidates to read again,
+    /// never plates by themselves).
+    private func textRegions(in image: Image, crop: Box, scale: Double, faint: Bool) throws(DetectionError)
+        -> (texts: [PlateText], faint: [PlateText])
+    {
+        let whole = crop == image.size.bounds
+        let source = whole ? image : image.cropped(to: crop)
+        let size = Self.inputSize(for: source.size, scale: scale)
+        let map = try probabilityMap(for: source, inputSize: size)
+        func placed(_ texts: [PlateText]) -> [PlateText] {
+            whole
+                ? texts
+                : texts.map { text in
+                    var text = text
+                    text.box = text.box.offsetBy(dx: crop.minX, dy: crop.minY)
+                    if let centre = text.rotated?.center {
+                        text.rotated?.center = Point(x: centre.x + crop.minX, y: centre.y + crop.minY)
+                    }
+                    return text
+                }
+        }
+        let found = placed(texts(from: map, inputSize: size, imageSize: source.size))
+        guard faint else { return (found, []) }
+        let faintTexts = texts(
+            from: map, inputSize: size, imageSize: source.size, postProcessing: configuration.faintText)
+        return (found, placed(faintTexts))
     }
 
     /// Steps 3–5: the plates in `image` given its text probability map.
@@ -119,10 +178,13 @@ public struct PlateDetector: ObjectDetector {
         return texts(from: map, inputSize: size, imageSize: image.size)
     }
 
-    private func texts(from map: TextProbabilityMap, inputSize: PixelSize, imageSize: PixelSize) -> [PlateText] {
+    private func texts(
+        from map: TextProbabilityMap, inputSize: PixelSize, imageSize: PixelSize,
+        postProcessing: DBPostProcessing? = nil
+    ) -> [PlateText] {
         let scaleX = Double(imageSize.width) / Double(inputSize.width)
         let scaleY = Double(imageSize.height) / Double(inputSize.height)
-        return configuration.postProcessing.regions(in: map).compactMap { region in
+        return (postProcessing ?? configuration.postProcessing).regions(in: map).compactMap { region in
             let box = region.rect.boundingBox.scaled(x: scaleX, y: scaleY).clamped(to: imageSize.bounds)
             // Input sides are rounded to multiples of 32, so the two scales differ by under
             // 5 %: the turned rectangle takes their mean.
@@ -139,13 +201,23 @@ public struct PlateDetector: ObjectDetector {
     /// each kept when it, or one of its lines of characters, looks like a plate, grown to the
     /// plate and merged.
     func plates(fromText texts: [PlateText], in image: Image) -> [Detection] {
+        configuration.geometry.merged(verified(texts, in: image).plates)
+    }
+
+    /// The plates around `texts` (same-line pieces joined, not yet merged) and the joined
+    /// texts that are not plates.
+    private func verified(_ texts: [PlateText], in image: Image) -> (plates: [Detection], rejected: [PlateText]) {
         let bounds = image.size.bounds
         var plates: [Detection] = []
+        var rejected: [PlateText] = []
         for text in configuration.lines.joined(texts) {
-            guard let plate = verifiedPlate(of: text, in: image) else { continue }
+            guard let plate = verifiedPlate(of: text, in: image) else {
+                rejected.append(text)
+                continue
+            }
             plates.append(Detection(objectClass: .plate, box: plate.clamped(to: bounds), score: text.score))
         }
-        return configuration.geometry.merged(plates)
+        return (plates, rejected)
     }
 
     /// The plate around `text` when the text looks like a plate: as it is, turned upright

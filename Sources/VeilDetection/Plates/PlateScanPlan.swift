@@ -8,7 +8,14 @@ public import VeilGeometry
 /// let scan = PlateScanPlan.Configuration()
 /// let plan = scan.plan(for: PixelSize(width: 1280, height: 720))
 /// plan.wholeScale  // 1.01: one full-resolution pass (input 1280×736), no tiles
+/// plan.revisitScale  // 2: small text that is not a plate is read again, enlarged
 /// ```
+///
+/// Photos are not enlarged beyond the needed scale, except low-resolution ones (under
+/// ``Configuration/smallImageSide``, brought to it): text the first pass finds but cannot
+/// accept as a plate, while it is small at the detector's input, is read again in a crop
+/// enlarged to ``revisitScale`` (plates under `--min-plate`, stacked layouts), which costs a
+/// fraction of enlarging the whole photo (docs/PLATES.md, "Photo speed").
 ///
 /// The text detector finds characters from about ``Configuration/detectorCharacterHeight``
 /// pixels at its input; smaller ones it either misses or boxes together with the lines
@@ -28,15 +35,26 @@ public struct PlateScanPlan: Sendable, Hashable {
         /// characters as a line of their own: ~15 px lost most stacked plates, 20–30 px
         /// found them (issue 15's measurements, docs/PLATES.md).
         public var detectorCharacterHeight: Double = 20
-        /// The longest side of the whole-image pass when tiles are added, and the cap up to
-        /// which small photos are enlarged (such a pass costs what today's pass costs).
+        /// The longest side of the whole-image pass when tiles are added (video: of every
+        /// pass). Small photos are no longer enlarged up to it (``smallImageSide``): that
+        /// cost 4 × the needed pass on a 480 px photo (docs/PLATES.md, "Photo speed").
         public var wholeInputSide: Int = 960
         /// A whole-image pass may grow up to this side to reach the needed scale instead of
         /// adding tiles: a 1280 px photo at full resolution costs 1.8 × a 960 pass, a 960 pass
         /// plus two tiles 3.6 ×.
         public var maximumSinglePassSide: Int = 1344
-        /// Small images are enlarged at most this much.
+        /// Photos whose longer side is under this are enlarged to it (at most
+        /// ``maximumUpscale``) even when ``neededScale`` is smaller: such low-resolution
+        /// photos tend to show plates under `--min-plate`. 640 keeps the dev variants' small
+        /// plates at a third of the cost of the 960 it replaces (docs/PLATES.md).
+        public var smallImageSide: Int = 640
+        /// Small images are enlarged at most this much, and small text is read again at
+        /// this scale (``revisitScale``).
         public var maximumUpscale: Double = 2
+        /// Text the detector found but the verifier rejected is read again, enlarged, when
+        /// its box is under this height at the detector's input (pixels): a plate's
+        /// characters under ``detectorCharacterHeight`` give boxes about 1.2–2 × as tall.
+        public var revisitTextHeight: Double = 48
         /// Whether tiles may be added (video turns them off except on its high-resolution
         /// passes; then the whole pass runs at `wholeInputSide` at most, never enlarged).
         public var allowsTiling = true
@@ -53,20 +71,51 @@ public struct PlateScanPlan: Sendable, Hashable {
             min(maximumUpscale, detectorCharacterHeight / (characterFraction * smallestPlateHeight))
         }
 
-        /// The passes for an image of `size`.
+        /// The passes for an image of `size`: the whole image at ``neededScale`` when that
+        /// pass is at most ``maximumSinglePassSide`` long, else the whole image at
+        /// ``wholeInputSide`` plus tiles at the needed scale. Stills (tiling allowed) read
+        /// small rejected text again at ``maximumUpscale``; video never does.
         public func plan(for size: PixelSize) -> PlateScanPlan {
             let longest = Double(max(size.width, size.height))
             let fitted = Double(wholeInputSide) / longest
             guard allowsTiling else { return PlateScanPlan(wholeScale: min(1, fitted), tiles: [], tileScale: 0) }
             let needed = neededScale
-            let enlarged = min(maximumUpscale, fitted)
-            if longest * needed <= Double(maximumSinglePassSide) || needed <= enlarged {
-                return PlateScanPlan(wholeScale: max(needed, enlarged), tiles: [], tileScale: 0)
+            let revisit = maximumUpscale > needed ? maximumUpscale : 0
+            if longest * needed <= Double(maximumSinglePassSide) {
+                let lowResolution = min(maximumUpscale, Double(smallImageSide) / longest)
+                return PlateScanPlan(
+                    wholeScale: max(needed, lowResolution), tiles: [], tileScale: 0, revisitScale: revisit)
             }
             let tileSide = Int(Double(maximumSinglePassSide) / needed)
             let overlap = Int(Double(tileSide) * tileOverlapFraction)
             let grid = TileGrid(imageSize: size, tileSize: tileSide, overlap: overlap)
-            return PlateScanPlan(wholeScale: min(1, fitted), tiles: grid.tiles, tileScale: needed)
+            return PlateScanPlan(
+                wholeScale: min(1, fitted), tiles: grid.tiles, tileScale: needed, revisitScale: revisit)
+        }
+
+        /// Where rejected text (`boxes`, image pixels, seen at `scale`) is read again: around
+        /// each box under ``revisitTextHeight`` at the detector's input, grown by its height
+        /// on each side (at least 16 px), overlapping crops joined; the whole image when the
+        /// crops would cover half of it. Empty when `revisitScale` would not enlarge the text
+        /// by at least a quarter.
+        public func revisitCrops(around boxes: [Box], seenAt scale: Double, revisitScale: Double, imageSize: PixelSize)
+            -> [Box]
+        {
+            guard revisitScale >= scale * 1.25 else { return [] }
+            let bounds = imageSize.bounds
+            var crops: [Box] = []
+            for box in boxes where box.height * scale < revisitTextHeight {
+                let margin = max(box.height, 16)
+                var crop = Box(
+                    minX: box.minX - margin, minY: box.minY - margin, maxX: box.maxX + margin, maxY: box.maxY + margin
+                ).clamped(to: bounds)
+                while let index = crops.firstIndex(where: { $0.intersection(crop) != nil }) {
+                    crop = crop.union(crops.remove(at: index))
+                }
+                if !crop.isEmpty { crops.append(crop) }
+            }
+            let area = crops.reduce(0) { $0 + $1.area }
+            return area * 2 >= bounds.area ? [bounds] : crops
         }
     }
 
@@ -76,11 +125,15 @@ public struct PlateScanPlan: Sendable, Hashable {
     public var tiles: [Box]
     /// The scale of the tile passes.
     public var tileScale: Double
+    /// The scale at which small text that is not a plate is read again, in crops around it
+    /// (0: never).
+    public var revisitScale: Double
 
     /// A plan from its parts.
-    public init(wholeScale: Double, tiles: [Box], tileScale: Double) {
+    public init(wholeScale: Double, tiles: [Box], tileScale: Double, revisitScale: Double = 0) {
         self.wholeScale = wholeScale
         self.tiles = tiles
         self.tileScale = tileScale
+        self.revisitScale = revisitScale
     }
 }
