@@ -16,6 +16,24 @@ import VeilVideo
         }
     }
 
+    /// A 2 s clip saved as `name` in `scratch` with `length` bytes of seeded noise written over
+    /// it from `fraction` of its size on (the same bytes on every run); the intact clip it was
+    /// made from is removed.
+    static func damagedClip(
+        in scratch: Scratch, named name: String, seed: UInt64, from fraction: Double, length: Int
+    ) throws -> URL {
+        let whole = scratch.url("whole.mp4")
+        try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
+        var data = try Data(contentsOf: whole)
+        var generator = SeededGenerator(state: seed)
+        let start = Int(Double(data.count) * fraction)
+        for offset in start..<(start + length) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
+        let damaged = scratch.url(name)
+        try data.write(to: damaged)
+        try FileManager.default.removeItem(at: whole)
+        return damaged
+    }
+
     /// Transcodes `input`, expecting a failure; returns its message.
     static func failure(transcoding input: URL, to output: URL) -> VideoError? {
         do {
@@ -61,16 +79,8 @@ import VeilVideo
 
     @Test func corruptInputFailsAndLeavesNoOutput() throws {
         let scratch = try Scratch()
-        let whole = scratch.url("whole.mp4")
-        try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
-        var data = try Data(contentsOf: whole)
-        var generator = SeededGenerator(state: 42)
         // Overwrite a stretch in the middle of the media data with noise.
-        let start = data.count / 2
-        for offset in start..<(start + 4096) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
-        let input = scratch.url("corrupt.mp4")
-        try data.write(to: input)
-        try FileManager.default.removeItem(at: whole)
+        let input = try Self.damagedClip(in: scratch, named: "corrupt.mp4", seed: 42, from: 0.5, length: 4096)
 
         let error = try #require(Self.failure(transcoding: input, to: scratch.url("out.mp4")))
         #expect(error.description.contains("frame"), "\(error)")

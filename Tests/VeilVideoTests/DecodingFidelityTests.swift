@@ -42,14 +42,8 @@ import VeilVideo
 
     @Test func detectionDecodingStillReportsDamage() throws {
         let scratch = try Scratch()
-        let whole = scratch.url("whole.mp4")
-        try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
-        var data = try Data(contentsOf: whole)
-        var generator = DamagedInputTests.SeededGenerator(state: 42)
-        let start = data.count / 2
-        for offset in start..<(start + 4096) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
-        let input = scratch.url("corrupt.mp4")
-        try data.write(to: input)
+        let input = try DamagedInputTests.damagedClip(
+            in: scratch, named: "corrupt.mp4", seed: 42, from: 0.5, length: 4096)
         let reader = try VideoReader(url: input, fidelity: .forDetection)
         #expect {
             while try reader.nextFrame() != nil {}

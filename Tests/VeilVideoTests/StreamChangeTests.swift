@@ -77,14 +77,8 @@ import VeilVideo
     /// report damage on a different frame, or not at all, from run to run).
     @Test func aDamagedFileGetsTheSameVerdictOnEveryRun() throws {
         let scratch = try Scratch()
-        let whole = scratch.url("whole.mp4")
-        try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
-        var data = try Data(contentsOf: whole)
-        var generator = DamagedInputTests.SeededGenerator(state: 7)
-        let start = data.count * 2 / 3
-        for offset in start..<(start + 512) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
-        let input = scratch.url("damaged.mp4")
-        try data.write(to: input)
+        let input = try DamagedInputTests.damagedClip(
+            in: scratch, named: "damaged.mp4", seed: 7, from: 2.0 / 3, length: 512)
 
         var verdicts: Set<String> = []
         for run in 0..<6 {
