@@ -2,29 +2,18 @@ import Testing
 import VeilDetection
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 @testable import VeilPipeline
 
 /// Change-driven detection: what counts as change, what gets searched, and that it never
 /// searches less than it must.
 @Suite struct ChangeMapTests {
-    /// A reproducible generator (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let size = PixelSize(width: 640, height: 360)
 
     /// A textured grey scene (seeded), the same every call.
     static func scene() -> Image {
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix64(seed: 7)
         var pixels = [UInt8](repeating: 0, count: size.width * size.height * 3)
         for y in 0..<size.height {
             for x in 0..<size.width {
@@ -38,7 +27,7 @@ import VeilMedia
 
     /// `image` with uniform noise of ±`amplitude` on every pixel and `brightness` added.
     static func noisy(_ image: Image, amplitude: Int, brightness: Int = 0, seed: UInt64) -> Image {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var result = image
         for index in result.pixels.indices {
             let noise = Int.random(in: -amplitude...amplitude, using: &random)
@@ -94,7 +83,7 @@ import VeilMedia
 
     @Test(arguments: [11, 12, 13])
     func mergedRectanglesCoverEveryChangedCellAndTrack(seed: UInt64) {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let first = Self.scene()
         let map = Self.map(after: first)
         var next = first

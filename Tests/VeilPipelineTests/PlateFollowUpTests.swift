@@ -14,18 +14,8 @@ import VeilVideo
 @Suite(.serialized) struct PlateFollowUpTests {
     /// A 2 s, 25 fps, 320×240 clip: a white 16×10 "plate" moving right at 60 px/s over grey.
     static func smallPlateClip(in directory: URL) throws -> URL {
-        let url = directory.appendingPathComponent("plate.mp4")
-        let made = TestSupport.run(
-            "ffmpeg",
-            [
-                "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x404040:size=320x240:rate=25:duration=2",
-                "-f", "lavfi", "-i", "color=c=white:size=16x10:rate=25:duration=2", "-filter_complex",
-                "[0:v][1:v]overlay=x='20+t*60':y=100[v]", "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast",
-                "-qp", "0", "-pix_fmt", "yuv420p", url.path,
-            ]
-        )
-        try #require(made, "ffmpeg could not make the test clip")
-        return url
+        try VideoPipelineTests.movingBoxClip(
+            in: directory, name: "plate.mp4", box: "16x10", seconds: 2, withTone: false)
     }
 
     /// High-resolution passes on every 10th frame (`highResolution`), blind 160 px passes on

@@ -13,19 +13,28 @@ import VeilVideo
 @Suite(.serialized) struct VideoPipelineTests {
     /// A 3 s, 25 fps clip: a white 40×40 square moving right over grey, with a sine tone.
     static func movingSquareClip(in directory: URL) throws -> URL {
-        let url = directory.appendingPathComponent("square.mp4")
-        let made = TestSupport.run(
-            "ffmpeg",
-            [
-                "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x404040:size=320x240:rate=25:duration=3",
-                "-f", "lavfi", "-i", "color=c=white:size=40x40:rate=25:duration=3",
-                "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-filter_complex",
-                "[0:v][1:v]overlay=x='20+t*60':y=100[v]", "-map", "[v]", "-map", "2:a",
-                "-c:v", "libx264", "-preset", "ultrafast",
-                "-qp", "0", "-pix_fmt", "yuv444p", "-c:a", "aac", "-shortest", url.path,
-            ]
-        )
-        try #require(made, "ffmpeg could not make the test clip")
+        try movingBoxClip(in: directory, name: "square.mp4", box: "40x40", seconds: 3, withTone: true)
+    }
+
+    /// A 25 fps, 320×240 lossless clip: a white `box` (e.g. "40x40") moving right at 60 px/s
+    /// over grey at y = 100, 4:4:4 with a 440 Hz tone when `withTone`, else 4:2:0 and silent.
+    static func movingBoxClip(in directory: URL, name: String, box: String, seconds: Int, withTone: Bool) throws
+        -> URL
+    {
+        let url = directory.appendingPathComponent(name)
+        var arguments = [
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+            "color=c=0x404040:size=320x240:rate=25:duration=\(seconds)",
+            "-f", "lavfi", "-i", "color=c=white:size=\(box):rate=25:duration=\(seconds)",
+        ]
+        if withTone { arguments += ["-f", "lavfi", "-i", "sine=frequency=440:duration=\(seconds)"] }
+        arguments += ["-filter_complex", "[0:v][1:v]overlay=x='20+t*60':y=100[v]", "-map", "[v]"]
+        if withTone { arguments += ["-map", "2:a"] }
+        arguments += [
+            "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", withTone ? "yuv444p" : "yuv420p",
+        ]
+        if withTone { arguments += ["-c:a", "aac", "-shortest"] }
+        try #require(TestSupport.run("ffmpeg", arguments + [url.path]), "ffmpeg could not make the test clip")
         return url
     }
 

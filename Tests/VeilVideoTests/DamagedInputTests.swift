@@ -1,21 +1,10 @@
 import Foundation
 import Testing
+import VeilTestSupport
 import VeilVideo
 
 /// Truncated and corrupt inputs stop the transcode with a message, and leave no output behind.
 @Suite struct DamagedInputTests {
-    /// Splitmix64: a tiny seeded generator so the corruption is the same on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     /// A 2 s clip saved as `name` in `scratch` with `length` bytes of seeded noise written over
     /// it from `fraction` of its size on (the same bytes on every run); the intact clip it was
     /// made from is removed.
@@ -25,7 +14,7 @@ import VeilVideo
         let whole = scratch.url("whole.mp4")
         try Clip.make(whole, seconds: 2, extra: ["-movflags", "+faststart"])
         var data = try Data(contentsOf: whole)
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let start = Int(Double(data.count) * fraction)
         for offset in start..<(start + length) { data[offset] = UInt8.random(in: 0...255, using: &generator) }
         let damaged = scratch.url(name)
