@@ -186,12 +186,11 @@ int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CV
     return 0;
 }
 
-int CVeilAV_decodeForDetection(CVeilAV_Session *session) {
+void CVeilAV_decodeForDetection(CVeilAV_Session *session) {
     // Contract (libavcodec, `skip_loop_filter`): an AVCodecContext field the decoder reads for
     // each slice, so setting it between avcodec_open2 and the first packet is allowed; with slice
     // threads (all Veil opens) the threads share this context, so every slice sees it.
     session->decoder->skip_loop_filter = AVDISCARD_ALL;
-    return 0;
 }
 
 // MARK: - Reading

@@ -34,7 +34,7 @@ final class AVSession {
 
     /// Skips the decoder's exact-only work (see ``DecodingFidelity/forDetection``); before the
     /// first frame is read.
-    func decodeForDetection() { _ = CVeilAV_decodeForDetection(handle) }
+    func decodeForDetection() { CVeilAV_decodeForDetection(handle) }
 
     /// Creates the output file at `path`; returns notes about streams that were left out.
     /// `displayPath` is the path named in errors (the final name rather than the temporary one).

@@ -121,8 +121,8 @@ int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CV
 /// later pictures are predicted from unfiltered ones they drift from the exact decode until the
 /// next keyframe; decoding damage is still detected and reported as with an exact session.
 /// Decoders without a loop filter ignore it. Call before the first CVeilAV_readFrame; once set,
-/// it cannot be undone. Returns 0.
-int CVeilAV_decodeForDetection(CVeilAV_Session *session);
+/// it cannot be undone. It cannot fail.
+void CVeilAV_decodeForDetection(CVeilAV_Session *session);
 
 /// Whether the NVIDIA driver's video libraries load: libnvcuvid.so.1 (NVDEC, decoding) and
 /// libnvidia-encode.so.1 (NVENC, encoding). Returns 0, or non-zero naming what is missing.
