@@ -124,4 +124,17 @@ public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
     public func clamped(to bounds: Box) -> Box {
         intersection(bounds) ?? Box(x: bounds.x, y: bounds.y, width: 0, height: 0)
     }
+
+    /// The box a fraction `t` of the way from `self` to `other`, centre and sides linear: 0 gives
+    /// `self`, 1 gives `other`, values outside 0…1 extrapolate (sides never below zero). Gap
+    /// fill, hand-drawn regions' keyframes and review corrections all move boxes this way.
+    public func interpolated(to other: Box, fraction t: Double) -> Box {
+        let width = max(0, self.width + (other.width - self.width) * t)
+        let height = max(0, self.height + (other.height - self.height) * t)
+        let center = Point(
+            x: self.center.x + (other.center.x - self.center.x) * t,
+            y: self.center.y + (other.center.y - self.center.y) * t
+        )
+        return Box(center: center, width: width, height: height)
+    }
 }

@@ -100,14 +100,7 @@ public struct UserRegion: Sendable, Hashable, Codable {
         if time >= last.time { return last.box }
         guard let next = keyframes.firstIndex(where: { $0.time >= time }), next > 0 else { return last.box }
         let (a, b) = (keyframes[next - 1], keyframes[next])
-        let t = (time - a.time) / max(b.time - a.time, 1e-9)
-        func mix(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
-        return Box(
-            x: mix(a.box.x, b.box.x),
-            y: mix(a.box.y, b.box.y),
-            width: mix(a.box.width, b.box.width),
-            height: mix(a.box.height, b.box.height)
-        )
+        return a.box.interpolated(to: b.box, fraction: (time - a.time) / max(b.time - a.time, 1e-9))
     }
 }
 

@@ -1,18 +1,11 @@
 public import VeilGeometry
 
-/// The arithmetic of corrections: mixing boxes, carrying points with a box, and spreading one
+/// The arithmetic of corrections: carrying points with a box, and spreading one
 /// frame's correction to the frames around it.
 public enum BoxInterpolation {
     /// Largest coordinate or side accepted (pixels): far beyond any video, small enough that
     /// sums and products stay finite.
     public static let maximumCoordinate = 1_000_000.0
-
-    /// `a` when `t` is 0, `b` when `t` is 1, linear in each of x, y, width and height between.
-    public static func mix(_ a: Box, _ b: Box, _ t: Double) -> Box {
-        func mix(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
-        return Box(
-            x: mix(a.x, b.x), y: mix(a.y, b.y), width: mix(a.width, b.width), height: mix(a.height, b.height))
-    }
 
     /// `point` moved from `source` to `target`: same relative position inside the box.
     public static func map(_ point: Point, from source: Box, to target: Box) -> Point {

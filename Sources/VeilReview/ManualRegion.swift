@@ -68,7 +68,7 @@ public struct ManualRegion: Codable, Sendable, Hashable {
         if frame >= last.frame { return last.box }
         guard let next = keyframes.firstIndex(where: { $0.frame >= frame }), next > 0 else { return last.box }
         let (a, b) = (keyframes[next - 1], keyframes[next])
-        return BoxInterpolation.mix(a.box, b.box, Double(frame - a.frame) / Double(b.frame - a.frame))
+        return a.box.interpolated(to: b.box, fraction: Double(frame - a.frame) / Double(b.frame - a.frame))
     }
 
     /// What `render` masks on `frame`, or nil outside the span.

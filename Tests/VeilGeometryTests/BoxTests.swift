@@ -56,4 +56,15 @@ import VeilGeometry
         #expect(mapped.landmarks == [Point(x: 12, y: 23)])
         #expect(mapped.score == 0.9)
     }
+
+    @Test func interpolationMovesCentreAndSidesLinearly() {
+        let a = Box(x: 0, y: 0, width: 10, height: 20)
+        let b = Box(x: 100, y: 40, width: 30, height: 20)
+        #expect(a.interpolated(to: b, fraction: 0) == a)
+        #expect(a.interpolated(to: b, fraction: 1) == b)
+        #expect(a.interpolated(to: b, fraction: 0.5) == Box(x: 50, y: 20, width: 20, height: 20))
+        // Extrapolating past a shrinking side stops at zero instead of turning it negative.
+        let shrunk = b.interpolated(to: a, fraction: 3)
+        #expect(shrunk.width == 0 && shrunk.height == 20)
+    }
 }
