@@ -51,6 +51,9 @@ FUZZ_TARGETS := tracks regions metadata image video
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_WORK ?= $(SANITIZE_SCRATCH)/fuzz
+# Test commands run with TMPDIR in a fresh folder removed afterwards: nothing a test, SwiftPM or
+# a child veil makes in the temporary directory outlives the run (scripts/in_scratch_tmp.sh).
+IN_SCRATCH_TMP := bash scripts/in_scratch_tmp.sh
 
 .PHONY: all setup setup-gpu build test lint coverage docs demo eval bench bench-photos bench-memory install uninstall test-deploy clean \
 	sanitize-build test-sanitized fuzz fuzz-smoke test-browser browser-tests
@@ -76,7 +79,7 @@ lint:
 
 test: setup lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	$(IN_SCRATCH_TMP) $(SWIFT) test --skip-build --parallel
 	$(MAKE) browser-tests
 	$(MAKE) test-deploy
 	$(MAKE) test-sanitized
@@ -90,7 +93,7 @@ test-browser: setup
 	$(MAKE) browser-tests
 
 browser-tests:
-	VEIL=$(CURDIR)/.build/debug/veil $(BROWSER_PYTHON) Tests/Browser/test_review_page.py
+	VEIL=$(CURDIR)/.build/debug/veil $(IN_SCRATCH_TMP) $(BROWSER_PYTHON) Tests/Browser/test_review_page.py
 
 # The sanitizer build: tests, the CLI and veil-fuzz, all instrumented.
 sanitize-build: setup
@@ -98,7 +101,7 @@ sanitize-build: setup
 
 # The native-facing suites under AddressSanitizer + UBSan, CLI tests running the sanitized veil.
 test-sanitized: sanitize-build
-	$(SANITIZE_MANIFEST) $(SANITIZE_ENV) $(SWIFT) test --skip-build --parallel $(SANITIZE_FLAGS) \
+	$(SANITIZE_MANIFEST) $(SANITIZE_ENV) $(IN_SCRATCH_TMP) $(SWIFT) test --skip-build --parallel $(SANITIZE_FLAGS) \
 		$(foreach tests,$(SANITIZED_TESTS),--filter $(tests)) $(foreach test,$(SANITIZE_SKIP),--skip '$(test)')
 
 # Each libFuzzer target for FUZZ_SECONDS (default 300 s); findings land in FUZZ_WORK.
