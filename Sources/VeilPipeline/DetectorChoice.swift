@@ -29,6 +29,10 @@ public struct DetectionProfile: Sendable, Hashable {
     /// readable size; photos are enlarged or tiled for it (``PlateScanPlan``). Only with
     /// ``allowsTiling``.
     public var smallestPlate: Double = PlateScanPlan.Configuration().smallestPlateHeight
+    /// Whether squarish text the verifier rejects is searched for a plate field (a plate the
+    /// text detector boxed whole, ``PlateFieldSearch``). Off in both profiles; video turns it
+    /// on for its high-resolution plate passes on wide frames.
+    public var searchesPlateFields = false
     /// Detections below this score are dropped before merging. Video keeps weaker detections
     /// for the tracker's second association stage; stills drop them at the threshold.
     public var scoreFloor: Double?
@@ -169,6 +173,7 @@ extension DetectorChoice {
             configuration.maximumInputSide = profile.plateInputSide
             configuration.scan.smallestPlateHeight = profile.smallestPlate
             configuration.scan.allowsTiling = profile.allowsTiling
+            configuration.plateFields = profile.searchesPlateFields ? PlateFieldSearch() : nil
             members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
         return EnsembleDetector(members: members, minimumScore: floor)

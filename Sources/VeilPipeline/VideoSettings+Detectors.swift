@@ -88,6 +88,9 @@ extension VideoSettings {
                 objectClass: objectClass, detector: regular, stride: plateDetectionStride, isStaggered: true)
         }
         profile.allowsTiling = true
+        // Wide frames' high-resolution passes and their follow-up crops also accept a plate the
+        // text detector boxed whole (fisheye plates seen at an angle, docs/PLATES.md).
+        profile.searchesPlateFields = true
         let stills = try choice.makeDetector(
             targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
         let highResolution = LargeFrameDetector(

@@ -59,13 +59,13 @@ public struct VideoSettings: Sendable, Hashable {
     /// ``DetectionProfile/plateInputSide``. Such a pass costs 10–25 × a 640 pass on a
     /// 1080p–2560 px frame, so it can only run rarely: what it finds is followed on the passes
     /// between in small crops (``PlateFollowUp``) and handed to the tracker once seen twice.
-    /// Default 0 (never), measured on the fisheye lp clip at 16 (10 fps: every 5th frame): the
-    /// text detector and verifier do not find its two readable plates (at any scale tried,
-    /// crops enlarged 2× included), only text around them, so the passes masked no labelled
-    /// plate, added a mask where there is none, and still 5 false plate tracks on the kitchen
-    /// clip (static text a second sighting confirms), for ~13–15 × main's plate CPU time
-    /// (docs/PLATES.md). Equal to ``plateDetectionStride``: every plate pass is
-    /// high-resolution.
+    /// These passes also accept a plate the text detector boxed whole (``PlateFieldSearch``).
+    /// Default 0 (never). On the fisheye lp clip (10 fps, so 8 means every plate pass, every
+    /// 3rd frame) 8 masks 18 of its 37 labelled plate-frames without flicker (0 by default),
+    /// 16 masks 10, for 2.2 and 1.1 s of plate CPU per frame against ~0.1 s; the kitchen clip
+    /// gets 6 false plate tracks at 8 (static text a second sighting confirms), so it stays off
+    /// (docs/PLATES.md, "Plates the text detector boxes whole"). Equal to
+    /// ``plateDetectionStride``: every plate pass is high-resolution.
     public var plateHighResolutionStride: Int = 0
     /// High-resolution plate passes run only on frames at least this long on their longer
     /// side (2560 px fisheye, 1440p and 4K frames); smaller frames get the regular pass on those

@@ -52,6 +52,11 @@ public struct PlateDetector: ObjectDetector {
         public var lines = PlateCharacterLines()
         /// The plate shapes accepted.
         public var geometry = PlateGeometry()
+        /// When set, a squarish text region that fails every other test is searched for a
+        /// plate field (``PlateFieldSearch``: a plate the detector boxed whole). Nil (off) by
+        /// default: it accepts labels and small signs more easily than the verifier; video
+        /// turns it on for its high-resolution passes on wide frames (docs/PLATES.md).
+        public var plateFields: PlateFieldSearch?
 
         /// The tuned defaults.
         public init() {}
@@ -222,7 +227,8 @@ public struct PlateDetector: ObjectDetector {
 
     /// The plate around `text` when the text looks like a plate: as it is, turned upright
     /// when it is tilted, or by its tallest line of characters (a region name and a slogan
-    /// boxed together with them); nil when none of these does.
+    /// boxed together with them), or, when ``Configuration/plateFields`` is set, by the plate
+    /// field inside it; nil when none of these does.
     private func verifiedPlate(of text: PlateText, in image: Image) -> Box? {
         let verifier = configuration.verifier
         let geometry = configuration.geometry
@@ -238,13 +244,15 @@ public struct PlateDetector: ObjectDetector {
         {
             return geometry.plateBox(aroundTurnedText: rotated)
         }
-        guard let line = configuration.lines.tallestCharacterLine(in: text.box, of: image),
+        if let line = configuration.lines.tallestCharacterLine(in: text.box, of: image),
             text.box.height <= configuration.lines.maximumBoxHeightInLines * line.height,
             let features = PlateFeatures(textBox: line, textScore: text.score, in: image),
             verifier.accepts(features)
-        else { return nil }
-        // The plate is the line's plate and the lines around it.
-        return geometry.plateBox(aroundText: line).union(text.box)
+        {
+            // The plate is the line's plate and the lines around it.
+            return geometry.plateBox(aroundText: line).union(text.box)
+        }
+        return configuration.plateFields?.plateBox(aroundText: text.box, in: image)
     }
 
     /// The text probability map for an image and the input size it was computed at.
