@@ -33,7 +33,7 @@ static const OrtApiBase *apiBase(void) { return selectedBase ? selectedBase : Or
 /// default, kNextPowerOfTwo), not by what each request asks: grown by request, every new input
 /// shape left regions of its own sizes that freed blocks could not merge across, and a folder of
 /// photos of many sizes took the arena far past any one photo's need (faces-masks-dev at the
-/// defaults: 344 against 241 MB; a 1080p clip 520 against 510-516 MB). The unused tail of a
+/// defaults, faces capped at 1024 x 640 px: 344 against 241 MB; a 1080p clip 520 against 510-516 MB). The unused tail of a
 /// large region is never touched, so it costs address space, not memory (docs/DECISIONS.md,
 /// "Photos: memory under 300 MB").
 /// Best effort: without it each session keeps its own arena, as ONNX Runtime does by default.
