@@ -37,8 +37,8 @@ public struct ScaledDetector: ObjectDetector {
         /// pass shrunk to fit it. ONNX Runtime's memory arena grows to the largest input's
         /// activations and keeps them, so this caps a photo run's peak memory; lowering it adds
         /// tiles (more CPU on the photos that need them). 1024 × 1024 keeps a photo run under
-        /// 300 MB and tiles only photos above ~512 × 512 px (docs/DECISIONS.md, "Photos: memory
-        /// under 300 MB"). Nil: no cap.
+        /// 300 MB and tiles the 2× pass of photos over 262,144 pixels (docs/DECISIONS.md,
+        /// "Photos: memory under 300 MB"). Nil: no cap.
         public var maximumInputPixels: Int? = 1024 * 1024
 
         /// The defaults of stills.
