@@ -28,8 +28,14 @@ static atomic_int providersUsed;
 
 static const OrtApiBase *apiBase(void) { return selectedBase ? selectedBase : OrtGetApiBase(); }
 
-/// One CPU arena for every session, growing by what is asked rather than by powers of two: the
-/// detectors run one after another on the plan thread, so they can reuse each other's blocks.
+/// One CPU arena for every session: the detectors run one after another on the plan thread, so
+/// they can reuse each other's blocks. It grows in regions of doubling size (ONNX Runtime's
+/// default, kNextPowerOfTwo), not by what each request asks: grown by request, every new input
+/// shape left regions of its own sizes that freed blocks could not merge across, and a folder of
+/// photos of many sizes took the arena far past any one photo's need (faces-masks-dev at the
+/// defaults, faces capped at 1024 x 640 px: 344 against 241 MB; a 1080p clip 520 against 510-516 MB). The unused tail of a
+/// large region is never touched, so it costs address space, not memory (docs/DECISIONS.md,
+/// "Photos: memory under 300 MB").
 /// Best effort: without it each session keeps its own arena, as ONNX Runtime does by default.
 static int sharedArena;
 static void registerSharedArena(void) {
@@ -37,7 +43,7 @@ static void registerSharedArena(void) {
     OrtArenaCfg *config = NULL;
     OrtStatus *status = api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &info);
     const char *keys[] = {"arena_extend_strategy"};
-    const size_t values[] = {1};  // kSameAsRequested
+    const size_t values[] = {0};  // kNextPowerOfTwo
     if (!status) status = api->CreateArenaCfgV2(keys, values, 1, &config);
     if (!status) status = api->CreateAndRegisterAllocator(env, info, config);
     sharedArena = status == NULL;

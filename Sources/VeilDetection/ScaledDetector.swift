@@ -31,6 +31,15 @@ public struct ScaledDetector: ObjectDetector {
         /// A longest side below the network's own for the whole-image pass (a coarse video
         /// pass); nil: the network's ``FaceNetwork/maxInputSide``.
         public var inputSideLimit: Int?
+        /// The most pixels one inference may see (width × height of the scaled image or tile,
+        /// before the network's own padding), with tiling on: a pass that would see more runs
+        /// as overlapping tiles of at most this many pixels at its scale, beside a whole-image
+        /// pass shrunk to fit it. ONNX Runtime's memory arena grows to the largest input's
+        /// activations and keeps them, so this caps a photo run's peak memory; lowering it adds
+        /// tiles (more CPU on the photos that need them). 1024 × 1024 keeps a photo run under
+        /// 300 MB and tiles the 2× pass of photos over 262,144 pixels (docs/DECISIONS.md,
+        /// "Photos: memory under 300 MB"). Nil: no cap.
+        public var maximumInputPixels: Int? = 1024 * 1024
 
         /// The defaults of stills.
         public init() {}
@@ -68,15 +77,55 @@ public struct ScaledDetector: ObjectDetector {
 
     /// The passes for an image: the scale of the whole-image pass and, when needed, the tiles
     /// (image coordinates) and their scale.
+    ///
+    /// The whole-image pass runs at the network's side (small images enlarged up to
+    /// ``Configuration/maximumUpscale``). Tiles are added when that pass would shrink the
+    /// smallest face below ``Configuration/networkMinimumFace`` (large images: tiles at that
+    /// scale), or when it would exceed ``Configuration/maximumInputPixels`` (enlarged small
+    /// images: tiles at the enlarged scale, and the whole pass shrunk to the cap). Tiles
+    /// overlap by ``Configuration/tileOverlapFraction`` of their side: a face up to that size
+    /// lies wholly inside one tile, larger ones are the whole-image pass's job.
     public func plan(for size: PixelSize) -> (wholeScale: Double, tiles: [Box], tileScale: Double) {
         let longest = Double(max(size.width, size.height))
-        let wholeScale = min(Double(inputSide) / longest, configuration.maximumUpscale)
+        let wanted = min(Double(inputSide) / longest, configuration.maximumUpscale)
         let minimumScale = configuration.networkMinimumFace / configuration.smallestFace
-        guard configuration.allowsTiling, wholeScale < minimumScale else { return (wholeScale, [], 0) }
-        let tileSide = Int(Double(network.maxInputSide) / minimumScale)
+        guard configuration.allowsTiling else { return (wanted, [], 0) }
+        guard let cap = configuration.maximumInputPixels else {
+            guard wanted < minimumScale else { return (wanted, [], 0) }
+            let tileSide = Int(Double(network.maxInputSide) / minimumScale)
+            let overlap = Int(Double(tileSide) * configuration.tileOverlapFraction)
+            let grid = TileGrid(imageSize: size, tileSize: tileSide, overlap: overlap)
+            return (wanted, grid.tiles, Double(network.maxInputSide) / Double(tileSide))
+        }
+        guard wanted < minimumScale || Self.inputPixels(of: size, at: wanted) > cap else { return (wanted, [], 0) }
+        let tileScale = max(wanted, minimumScale)
+        let capSide = Double(cap).squareRoot()
+        let tileSide = Int(min(Double(network.maxInputSide), capSide) / tileScale)
+        guard tileSide < max(size.width, size.height) else { return (tileScale, [], 0) }
+        // Tiles of w × h image pixels, w, h ≤ tileSide, are at most (w·s + ½)(h·s + ½) ≤
+        // w·h·s² + √cap + ¼ pixels once scaled and rounded: keep w·h·s² under cap − √cap − 1.
         let overlap = Int(Double(tileSide) * configuration.tileOverlapFraction)
-        let grid = TileGrid(imageSize: size, tileSize: tileSide, overlap: overlap)
-        return (wholeScale, grid.tiles, Double(network.maxInputSide) / Double(tileSide))
+        let grid = TileGrid(
+            imageSize: size,
+            maximumTileArea: Int((Double(cap) - capSide - 1) / (tileScale * tileScale)),
+            maximumTileSide: tileSide,
+            overlap: overlap
+        )
+        return (min(wanted, Self.scale(fitting: size, inPixels: cap)), grid.tiles, tileScale)
+    }
+
+    /// Width × height of `size` scaled by `scale`, each side rounded as the networks round it.
+    static func inputPixels(of size: PixelSize, at scale: Double) -> Int {
+        Int((Double(size.width) * scale).rounded()) * Int((Double(size.height) * scale).rounded())
+    }
+
+    /// The largest scale at which `size`'s rounded sides multiply to at most `pixels`: the
+    /// positive root of (w·s + ½)(h·s + ½) = pixels, so rounding cannot push it over.
+    static func scale(fitting size: PixelSize, inPixels pixels: Int) -> Double {
+        let (width, height) = (Double(size.width), Double(size.height))
+        let half = (width + height) / 2
+        let root = (half * half - 4 * width * height * (0.25 - Double(pixels))).squareRoot()
+        return (root - half) / (2 * width * height)
     }
 
     /// Faces in `image`, boxes in its pixels.

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import VeilGeometry
+import VeilMedia
+
+@testable import VeilDetection
+
+/// ``ScaledDetector``'s cap on the pixels one inference sees (the photo run's peak memory is
+/// ONNX Runtime's arena holding the largest input's activations), on generated images and a
+/// stand-in network: no model needed.
+@Suite struct CappedInputTests {
+    /// A network that sees white squares at least `smallestFace` pixels tall at its input: one
+    /// lying wholly inside the image it is given scores 0.9, one cut by the image's border 0.5
+    /// (its visible part, as a real network boxes a cut face); it records every input's size.
+    final class SquareNetwork: FaceNetwork, @unchecked Sendable {
+        // @unchecked: `inputs` is only touched under `lock`.
+        let name = "squares"
+        let model = ModelFingerprint(name: "squares", sha256: "")
+        let maxInputSide = 1280
+        let smallestFace: Double
+        private let lock = NSLock()
+        private var inputs: [PixelSize] = []
+
+        init(smallestFace: Double) { self.smallestFace = smallestFace }
+
+        /// Every input size seen so far (scaled image or tile, before padding).
+        var seenInputs: [PixelSize] { lock.withLock { inputs } }
+
+        func detect(in image: Image, scale: Double) -> [Detection] {
+            let input = PixelSize(
+                width: Int((Double(image.width) * scale).rounded()),
+                height: Int((Double(image.height) * scale).rounded()))
+            lock.withLock { inputs.append(input) }
+            guard let square = Self.whiteSquare(in: image), square.height * scale >= smallestFace else { return [] }
+            let touchesBorder =
+                square.minX == 0 || square.minY == 0 || square.maxX == Double(image.width)
+                || square.maxY == Double(image.height)
+            return [Detection(objectClass: .face, box: square, score: touchesBorder ? 0.5 : 0.9)]
+        }
+
+        /// The bounding box of the white pixels (one square per image in these tests).
+        static func whiteSquare(in image: Image) -> Box? {
+            var (minX, minY, maxX, maxY) = (Int.max, Int.max, -1, -1)
+            for y in 0..<image.height {
+                for x in 0..<image.width where image.pixels[image.offset(x: x, y: y)] == 255 {
+                    (minX, minY) = (min(minX, x), min(minY, y))
+                    (maxX, maxY) = (max(maxX, x), max(maxY, y))
+                }
+            }
+            guard maxX >= 0 else { return nil }
+            return Box(minX: Double(minX), minY: Double(minY), maxX: Double(maxX + 1), maxY: Double(maxY + 1))
+        }
+    }
+
+    static func canvas(_ size: PixelSize, square: Box) -> Image {
+        var image = Image(size: size, blue: 90, green: 110, red: 120)
+        for y in Int(square.minY)..<Int(square.maxY) {
+            for x in Int(square.minX)..<Int(square.maxX) {
+                let offset = image.offset(x: x, y: y)
+                image.pixels.replaceSubrange(offset..<offset + 3, with: [255, 255, 255])
+            }
+        }
+        return image
+    }
+
+    @Test(arguments: [(300, 200), (400, 300), (512, 366), (600, 317), (600, 600), (2000, 1500), (4000, 3000)])
+    func noInferenceSeesMoreThanTheCap(width: Int, height: Int) throws {
+        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12))
+        let cap = try #require(detector.configuration.maximumInputPixels)
+        let size = PixelSize(width: width, height: height)
+        let plan = detector.plan(for: size)
+        let inputs =
+            [(Double(width), Double(height), plan.wholeScale)]
+            + plan.tiles.map { ($0.width, $0.height, plan.tileScale) }
+        for (tileWidth, tileHeight, scale) in inputs {
+            #expect((tileWidth * scale).rounded() * (tileHeight * scale).rounded() <= Double(cap), "\(size)")
+        }
+        // Small photos keep their enlargement (the tiles run at it when the whole pass cannot);
+        // large ones keep 16 px faces at 12 px or more.
+        let wanted = min(1280 / Double(max(width, height)), 2)
+        #expect(max(plan.wholeScale, plan.tileScale) == max(wanted, plan.tiles.isEmpty ? wanted : 0.75))
+    }
+
+    @Test func uncappedPlanIsTodays() {
+        var configuration = ScaledDetector.Configuration()
+        configuration.maximumInputPixels = nil
+        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12), configuration: configuration)
+        let small = detector.plan(for: PixelSize(width: 600, height: 600))
+        #expect(small.wholeScale == 2 && small.tiles.isEmpty, "one 1200 px pass, as before the cap")
+    }
+
+    @Test func faceStraddlingATileSeamIsFoundOnce() throws {
+        // 600 × 600 enlarged 2× would be 1200 × 1200 at the input: over the cap, so the 2× pass
+        // runs as tiles. A 20 px face is 40 px in the tiles, but only ~34 px in the whole pass
+        // shrunk to the cap, which this network (36 px minimum) misses: the tiles must find it.
+        let network = SquareNetwork(smallestFace: 36)
+        let detector = ScaledDetector(network: network)
+        let size = PixelSize(width: 600, height: 600)
+        let plan = detector.plan(for: size)
+        #expect(plan.tiles.count > 1 && plan.tileScale == 2)
+        #expect(20 * plan.wholeScale < 36, "the whole pass alone would miss it")
+        // Across the right edge of the first tile, inside the next one.
+        let seam = plan.tiles[0].maxX
+        let face = Box(x: seam - 10, y: plan.tiles[0].center.y.rounded(), width: 20, height: 20)
+        #expect(plan.tiles.contains { $0.coverage(of: face) == 1 })
+        #expect(plan.tiles[0].coverage(of: face) < 1, "the first tile cuts it")
+        let found = try detector.detect(in: Self.canvas(size, square: face))
+        #expect(found.count == 1, "found \(found.map(\.box))")
+        #expect(found.first.map { $0.box.iou(face) > 0.95 && $0.score == 0.9 } == true, "the whole face, not a cut")
+        let cap = try #require(detector.configuration.maximumInputPixels)
+        #expect(network.seenInputs.allSatisfy { $0.width * $0.height <= cap }, "\(network.seenInputs)")
+    }
+
+    @Test func largeFaceIsFoundOnceByTheWholePass() throws {
+        // A face larger than the tiles' overlap is cut by every tile seam it crosses; the
+        // whole-image pass (shrunk to the cap) finds it whole, and the tiles' cut boxes merge
+        // into it.
+        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 36))
+        let size = PixelSize(width: 600, height: 600)
+        let face = Box(x: 150, y: 150, width: 300, height: 300)
+        let found = try detector.detect(in: Self.canvas(size, square: face))
+        #expect(found.count == 1, "found \(found.map(\.box))")
+        #expect(found.first.map { $0.box.iou(face) > 0.95 } == true)
+    }
+}
