@@ -115,6 +115,33 @@ struct PlateCharacterLinesTests {
         #expect(line.minX <= characters.minX + 2 && line.maxX >= characters.maxX - 2)
     }
 
+    /// A stacked plate whose characters pass and whose region name does not (issue 15): the
+    /// name's text is joined to the plate, so the plate is masked whole; text beside the plate
+    /// is not joined.
+    @Test func aRejectedLineAboveAcceptedCharactersJoinsThePlate() throws {
+        var scene = PlatesSyntheticImages.carWithPlate(text: "AB-1234", origin: (200, 260), moduleSize: 5)
+        let characters = scene.characters
+        let band = Box(
+            minX: scene.plate.minX, minY: characters.minY - 45, maxX: scene.plate.maxX, maxY: scene.plate.minY)
+        PlatesSyntheticImages.fill(&scene.image, band, gray: 240)
+        // Flat boxes: the verifier rejects them (no transitions), whatever the fit.
+        let region = Box(x: characters.minX + 20, y: characters.minY - 40, width: 100, height: 20)
+        let beside = Box(x: scene.plate.maxX + 40, y: characters.minY - 30, width: 60, height: 20)
+        let texts = [characters.expanded(byFraction: 0.05), region, beside].map { PlateText(box: $0, score: 0.8) }
+        let configuration = PlateDetector.Configuration()
+        let (plates, rejected) = configuration.verified(texts, in: scene.image)
+        #expect(rejected.map(\.box) == [region, beside])
+        let plate = try #require(plates.first?.box)
+        #expect(plates.count == 1)
+        #expect(plate.minY <= region.minY && plate.maxY >= characters.maxY)
+        #expect(plate.maxX < beside.minX)
+
+        var apart = configuration
+        apart.lines.addedLineReachInHeights = 0
+        let alone = try #require(apart.verified(texts, in: scene.image).plates.first?.box)
+        #expect(alone.minY > region.minY)
+    }
+
     @Test func aSingleLineIsNotNews() {
         let scene = PlatesSyntheticImages.carWithPlate()
         #expect(PlateCharacterLines().tallestCharacterLine(in: scene.plate, of: scene.image) == nil)

@@ -99,6 +99,24 @@ struct PlatesGeometryTests {
         #expect(merged[0].score == 0.8)
     }
 
+    /// A stacked plate found as its region name and its slogan (issue 15): one mask, not two
+    /// with the characters between them bare; a plate beside them and a sign far below stay
+    /// apart.
+    @Test func linesOfAStackedPlateAreJoined() {
+        let region = Detection(objectClass: .plate, box: Box(x: 120, y: 100, width: 80, height: 20), score: 0.7)
+        let slogan = Detection(objectClass: .plate, box: Box(x: 110, y: 145, width: 100, height: 20), score: 0.8)
+        let beside = Detection(objectClass: .plate, box: Box(x: 260, y: 120, width: 90, height: 30), score: 0.6)
+        let below = Detection(objectClass: .plate, box: Box(x: 110, y: 260, width: 100, height: 20), score: 0.5)
+        let joined = PlateGeometry().stacked([region, slogan, beside, below])
+        #expect(joined.count == 3)
+        #expect(joined[0].box == Box(x: 110, y: 100, width: 100, height: 65))
+        #expect(joined[0].score == 0.8)
+        #expect(joined.contains(beside) && joined.contains(below))
+        var apart = PlateGeometry()
+        apart.stackGapInPlateHeights = 0
+        #expect(apart.stacked([region, slogan]).count == 2)
+    }
+
     @Test(arguments: [
         (PixelSize(width: 1280, height: 960), 960, PixelSize(width: 960, height: 736)),
         (PixelSize(width: 300, height: 200), 960, PixelSize(width: 288, height: 192)),
@@ -173,6 +191,28 @@ struct PlatesVerificationTests {
         let sign = try #require(
             PlateFeatures(textBox: hours.expanded(byFraction: 0.08), textScore: 0.8, in: photo))
         #expect(!verifier.accepts(sign))
+    }
+
+    /// A second opinion overrides a near miss only when it is sure and the first model is not
+    /// sure of the opposite.
+    @Test func secondOpinionOverridesANearMiss() throws {
+        let car = PlatesSyntheticImages.carWithPlate()
+        let plate = try #require(
+            PlateFeatures(textBox: car.characters.expanded(byFraction: 0.08), textScore: 0.8, in: car.image))
+        var verifier = PlateVerifier.refitWithHardNegatives
+        let first = verifier.probability(plate)
+        let dev = PlateVerifier()
+        #expect(dev.probability(plate) >= 0.9)
+        verifier.minimumProbability = min(1, first * 2)
+        verifier.secondOpinion = nil
+        #expect(!verifier.accepts(plate))
+        verifier.secondOpinion = .init(model: dev, minimumProbability: 0.9, minimumFirstProbability: first / 2)
+        #expect(verifier.accepts(plate))
+        verifier.secondOpinion?.minimumFirstProbability = min(1, first * 1.5)
+        #expect(!verifier.accepts(plate))
+        verifier.secondOpinion?.minimumFirstProbability = 0
+        verifier.secondOpinion?.minimumProbability = 1
+        #expect(!verifier.accepts(plate))
     }
 
     /// Bold characters filling most of a tight box (issue 15): the plate's field is the white

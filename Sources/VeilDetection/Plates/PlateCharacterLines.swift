@@ -100,6 +100,13 @@ public struct PlateCharacterLines: Sendable, Hashable {
     public var verticalPaddingInHeights: Double = 0.25
     /// … and by this many left and right.
     public var horizontalPaddingInHeights: Double = 0.3
+    /// Text the verifier rejected is joined to an accepted line of characters when it lies
+    /// within this many heights of that line above and below it (and within the plate's
+    /// width): a stacked plate's region name and slogan (issue 15's stacked variant: ~0.9
+    /// heights above, ~0.8 below), or the whole stacked plate boxed as one. Raising it joins
+    /// more of what surrounds a plate (a dealer's sticker, a bumper sign) into its mask;
+    /// 0 turns joining off.
+    public var addedLineReachInHeights: Double = 1.5
 
     /// The defaults.
     public init() {}
@@ -131,6 +138,20 @@ public struct PlateCharacterLines: Sendable, Hashable {
 
     private func box(of group: [PlateText]) -> Box {
         group.dropFirst().reduce(group[0].box) { $0.union($1.box) }
+    }
+
+    /// Whether the text box `text` is a line added to the plate `plate` around the line of
+    /// characters `characters`: it lies within ``addedLineReachInHeights`` of the characters
+    /// above and below, within half a character height of the plate's left and right edges,
+    /// and half of it (or of the characters, when narrower) lies over the characters.
+    public func isAddedLine(_ text: Box, to characters: Box, plate: Box) -> Bool {
+        let height = characters.height
+        guard height > 0, addedLineReachInHeights > 0 else { return false }
+        let reach = addedLineReachInHeights * height
+        let overlap = min(text.maxX, characters.maxX) - max(text.minX, characters.minX)
+        return text.minY >= characters.minY - reach && text.maxY <= characters.maxY + reach
+            && text.minX >= plate.minX - height / 2 && text.maxX <= plate.maxX + height / 2
+            && overlap >= 0.5 * min(text.width, characters.width)
     }
 
     /// Whether `a` and `b` are pieces of one line of characters.

@@ -115,7 +115,7 @@ public struct PlateDetector: ObjectDetector {
             texts += found.texts
             faint += found.faint
         }
-        let (plates, rejected) = verified(texts, in: image)
+        let (plates, rejected) = configuration.verified(texts, in: image)
         let finestScale = plan.tiles.isEmpty ? plan.wholeScale : max(plan.wholeScale, plan.tileScale)
         // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner): read
         // again enlarged, its pieces would pass the glyph cap one by one.
@@ -132,7 +132,7 @@ public struct PlateDetector: ObjectDetector {
             guard scale >= finestScale * 1.25 else { continue }
             revisited += try textRegions(in: image, crop: crop, scale: scale, faint: false).texts
         }
-        let found = verified(revisited, in: image).plates.filter { !withinSentence($0.box) }
+        let found = configuration.verified(revisited, in: image).plates.filter { !withinSentence($0.box) }
         return configuration.geometry.merged(plates + found)
     }
 
@@ -206,53 +206,7 @@ public struct PlateDetector: ObjectDetector {
     /// each kept when it, or one of its lines of characters, looks like a plate, grown to the
     /// plate and merged.
     func plates(fromText texts: [PlateText], in image: Image) -> [Detection] {
-        configuration.geometry.merged(verified(texts, in: image).plates)
-    }
-
-    /// The plates around `texts` (same-line pieces joined, not yet merged) and the joined
-    /// texts that are not plates.
-    private func verified(_ texts: [PlateText], in image: Image) -> (plates: [Detection], rejected: [PlateText]) {
-        let bounds = image.size.bounds
-        var plates: [Detection] = []
-        var rejected: [PlateText] = []
-        for text in configuration.lines.joined(texts) {
-            guard let plate = verifiedPlate(of: text, in: image) else {
-                rejected.append(text)
-                continue
-            }
-            plates.append(Detection(objectClass: .plate, box: plate.clamped(to: bounds), score: text.score))
-        }
-        return (plates, rejected)
-    }
-
-    /// The plate around `text` when the text looks like a plate: as it is, turned upright
-    /// when it is tilted, or by its tallest line of characters (a region name and a slogan
-    /// boxed together with them), or, when ``Configuration/plateFields`` is set, by the plate
-    /// field inside it; nil when none of these does.
-    private func verifiedPlate(of text: PlateText, in image: Image) -> Box? {
-        let verifier = configuration.verifier
-        let geometry = configuration.geometry
-        if let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image),
-            verifier.accepts(features)
-        {
-            return geometry.plateBox(aroundText: text.box)
-        }
-        guard verifier.minimumProbability > 0 else { return nil }
-        if let upright = text.upright(in: image), let rotated = text.rotated,
-            let features = PlateFeatures(textBox: upright.size.bounds, textScore: text.score, in: upright),
-            verifier.accepts(features)
-        {
-            return geometry.plateBox(aroundTurnedText: rotated)
-        }
-        if let line = configuration.lines.tallestCharacterLine(in: text.box, of: image),
-            text.box.height <= configuration.lines.maximumBoxHeightInLines * line.height,
-            let features = PlateFeatures(textBox: line, textScore: text.score, in: image),
-            verifier.accepts(features)
-        {
-            // The plate is the line's plate and the lines around it.
-            return geometry.plateBox(aroundText: line).union(text.box)
-        }
-        return configuration.plateFields?.plateBox(aroundText: text.box, in: image)
+        configuration.geometry.merged(configuration.verified(texts, in: image).plates)
     }
 
     /// The text probability map for an image and the input size it was computed at.
