@@ -40,6 +40,14 @@ public struct ScaledDetector: ObjectDetector {
         /// 300 MB and tiles the 2× pass of photos over 262,144 pixels (docs/DECISIONS.md,
         /// "Photos: memory under 300 MB"). Nil: no cap.
         public var maximumInputPixels: Int? = 1024 * 1024
+        /// When the cap alone calls for tiles (a small photo enlarged past it), the tiles see
+        /// every face up to their overlap at the enlarged scale, so the whole-image pass only
+        /// has to find larger faces: it runs at the scale where a face as large as the overlap
+        /// spans this many pixels (never above the enlargement or the cap). Lowering it saves
+        /// CPU on such photos but adds false boxes (faces-masks-dev enlarged to 800 px: 3.64
+        /// per image at 64, 3.31 at 128) and risks faces just larger than the overlap
+        /// (docs/DECISIONS.md, "Photos: memory under 300 MB").
+        public var cappedWholePassOverlapSide: Double = 128
 
         /// The defaults of stills.
         public init() {}
@@ -84,7 +92,9 @@ public struct ScaledDetector: ObjectDetector {
     /// scale), or when it would exceed ``Configuration/maximumInputPixels`` (enlarged small
     /// images: tiles at the enlarged scale, and the whole pass shrunk to the cap). Tiles
     /// overlap by ``Configuration/tileOverlapFraction`` of their side: a face up to that size
-    /// lies wholly inside one tile, larger ones are the whole-image pass's job.
+    /// lies wholly inside one tile, larger ones are the whole-image pass's job (run, for an
+    /// enlarged small image, only as large as that job needs:
+    /// ``Configuration/cappedWholePassOverlapSide``).
     public func plan(for size: PixelSize) -> (wholeScale: Double, tiles: [Box], tileScale: Double) {
         let longest = Double(max(size.width, size.height))
         let wanted = min(Double(inputSide) / longest, configuration.maximumUpscale)
@@ -99,19 +109,24 @@ public struct ScaledDetector: ObjectDetector {
         }
         guard wanted < minimumScale || Self.inputPixels(of: size, at: wanted) > cap else { return (wanted, [], 0) }
         let tileScale = max(wanted, minimumScale)
-        let capSide = Double(cap).squareRoot()
-        let tileSide = Int(min(Double(network.maxInputSide), capSide) / tileScale)
-        guard tileSide < max(size.width, size.height) else { return (tileScale, [], 0) }
+        let tileSide = Int(Double(network.maxInputSide) / tileScale)
         // Tiles of w × h image pixels, w, h ≤ tileSide, are at most (w·s + ½)(h·s + ½) ≤
-        // w·h·s² + √cap + ¼ pixels once scaled and rounded: keep w·h·s² under cap − √cap − 1.
+        // w·h·s² + maxInputSide + ¼ pixels once scaled and rounded: keep w·h·s² under
+        // cap − maxInputSide − 1. Their sides may reach the network's, so an image a little
+        // over the cap is cut in two long tiles rather than four squares.
         let overlap = Int(Double(tileSide) * configuration.tileOverlapFraction)
         let grid = TileGrid(
             imageSize: size,
-            maximumTileArea: Int((Double(cap) - capSide - 1) / (tileScale * tileScale)),
+            maximumTileArea: Int((Double(cap) - Double(network.maxInputSide) - 1) / (tileScale * tileScale)),
             maximumTileSide: tileSide,
             overlap: overlap
         )
-        return (min(wanted, Self.scale(fitting: size, inPixels: cap)), grid.tiles, tileScale)
+        guard grid.tiles.count > 1 else { return (tileScale, [], 0) }
+        var wholeScale = min(wanted, Self.scale(fitting: size, inPixels: cap))
+        if wanted >= minimumScale {
+            wholeScale = min(wholeScale, configuration.cappedWholePassOverlapSide / Double(max(1, overlap)))
+        }
+        return (wholeScale, grid.tiles, tileScale)
     }
 
     /// Width × height of `size` scaled by `scale`, each side rounded as the networks round it.

@@ -99,9 +99,12 @@ import VeilMedia
         let plan = detector.plan(for: size)
         #expect(plan.tiles.count > 1 && plan.tileScale == 2)
         #expect(20 * plan.wholeScale < 36, "the whole pass alone would miss it")
-        // Across the right edge of the first tile, inside the next one.
-        let seam = plan.tiles[0].maxX
-        let face = Box(x: seam - 10, y: plan.tiles[0].center.y.rounded(), width: 20, height: 20)
+        // Across the inner edge of the first tile (right or bottom), inside the next one.
+        let first = plan.tiles[0]
+        let face =
+            first.maxX < Double(size.width)
+            ? Box(x: first.maxX - 10, y: first.center.y.rounded(), width: 20, height: 20)
+            : Box(x: first.center.x.rounded(), y: first.maxY - 10, width: 20, height: 20)
         #expect(plan.tiles.contains { $0.coverage(of: face) == 1 })
         #expect(plan.tiles[0].coverage(of: face) < 1, "the first tile cuts it")
         let found = try detector.detect(in: Self.canvas(size, square: face))
@@ -121,5 +124,42 @@ import VeilMedia
         let found = try detector.detect(in: Self.canvas(size, square: face))
         #expect(found.count == 1, "found \(found.map(\.box))")
         #expect(found.first.map { $0.box.iou(face) > 0.95 } == true)
+    }
+
+    @Test(arguments: [(640, 480), (600, 450), (600, 600), (1024, 768), (1280, 960), (800, 600)])
+    func aCappedSmallPhotoCostsLittleMoreThanOnePass(width: Int, height: Int) throws {
+        // The tiles run at the enlargement the uncapped pass had; the whole pass only looks for
+        // faces larger than the overlap, so together they see at most 1.5× the uncapped pixels
+        // (a whole pass shrunk only to the cap cost ~2×).
+        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12))
+        var uncapped = detector.configuration
+        uncapped.maximumInputPixels = nil
+        let size = PixelSize(width: width, height: height)
+        func pixels(_ plan: (wholeScale: Double, tiles: [Box], tileScale: Double)) -> Double {
+            Double(ScaledDetector.inputPixels(of: size, at: plan.wholeScale))
+                + plan.tiles.reduce(0) {
+                    $0 + ($1.width * plan.tileScale).rounded() * ($1.height * plan.tileScale).rounded()
+                }
+        }
+        let plan = detector.plan(for: size)
+        let before = ScaledDetector(network: detector.network, configuration: uncapped).plan(for: size)
+        #expect(pixels(plan) <= 1.5 * pixels(before), "\(size): \(pixels(plan)) against \(pixels(before))")
+        // A face just larger than the overlap still spans the configured side in the whole pass.
+        if !plan.tiles.isEmpty {
+            let overlap = plan.tiles.count > 1 ? Self.largestOverlap(plan.tiles) : 0
+            #expect(overlap * plan.wholeScale >= detector.configuration.cappedWholePassOverlapSide - 1)
+        }
+    }
+
+    /// The widest overlap between two neighbouring tiles (image pixels).
+    static func largestOverlap(_ tiles: [Box]) -> Double {
+        var widest = 0.0
+        for (index, a) in tiles.enumerated() {
+            for b in tiles[(index + 1)...] {
+                guard let shared = a.intersection(b) else { continue }
+                widest = max(widest, min(shared.width, shared.height))
+            }
+        }
+        return widest
     }
 }
