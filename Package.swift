@@ -42,6 +42,7 @@ let package = Package(
         .systemLibrary(name: "CHeif", pkgConfig: "libheif"),
         .target(name: "CVeilImage", dependencies: ["COpenCV", "CHeif"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CVeilSystem"),
+        .target(name: "CVeilCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale"),
         .target(name: "CVeilAV", dependencies: ["CFFmpeg"]),
         .systemLibrary(name: "CDlib", pkgConfig: "dlib-1"),
@@ -49,7 +50,9 @@ let package = Package(
 
         // Library modules, one per concern; data flows Geometry → Media/Detection → Masking → Pipeline.
         .target(name: "VeilGeometry", swiftSettings: swiftSettings),
-        .target(name: "VeilMedia", dependencies: ["VeilGeometry", "CVeilImage"], swiftSettings: swiftSettings),
+        .target(
+            name: "VeilMedia", dependencies: ["VeilGeometry", "CVeilImage", "CVeilCrypto"], swiftSettings: swiftSettings
+        ),
         .target(
             name: "VeilDetection",
             dependencies: ["VeilGeometry", "VeilMedia", "CVeilORT"],

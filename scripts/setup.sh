@@ -55,7 +55,7 @@ APT_PACKAGES="pkg-config unzip python3 python3-pip python3-venv ffmpeg
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg62-turbo-dev
   libdlib-dev libblas-dev liblapack-dev libopenblas0-pthread
-  libimage-exiftool-perl libheif-dev libheif-examples chromium chromium-driver"
+  libimage-exiftool-perl libheif-dev libheif-examples libssl-dev chromium chromium-driver"
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 check_sha() { # file expected

@@ -24,6 +24,17 @@ import VeilMedia
         #expect(hasher.finalizeHex() == SHA256.hex(of: data))
     }
 
+    @Test func aCopyHashesOnIndependently() {
+        var original = SHA256()
+        original.update(Data("abc".utf8))
+        var copy = original
+        copy.update(Data("def".utf8))
+        #expect(original.finalizeHex() == SHA256.hex(of: Data("abc".utf8)))
+        #expect(copy.finalizeHex() == SHA256.hex(of: Data("abcdef".utf8)))
+        // Finishing starts the hasher over.
+        #expect(original.finalizeHex() == SHA256.hex(of: Data()))
+    }
+
     @Test func matchesSha256sum() throws {
         let url = try Fixtures.directory().appendingPathComponent("blob")
         try Data((0..<300_000).map { UInt8(($0 * 7) % 256) }).write(to: url)
