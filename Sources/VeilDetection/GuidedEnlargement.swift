@@ -40,6 +40,16 @@ public struct GuidedEnlargement: Sendable, Hashable {
     /// The defaults measured on faces-masks-dev.
     public init() {}
 
+    /// Whether a 1× detection gives way to the enlarged pass: weak (under ``keptScore``), small
+    /// (shorter side under twice ``smallFaceSide``) and wholly inside a region, where the
+    /// enlarged pass sees the same face. Larger or cut faces keep their 1× box whatever its
+    /// score.
+    public func yields(_ detection: Detection, to regions: [Box]) -> Bool {
+        let box = detection.box
+        guard detection.score < keptScore, min(box.width, box.height) < 2 * smallFaceSide else { return false }
+        return regions.contains { $0.coverage(of: box) >= 1 }
+    }
+
     /// The regions to enlarge around `seeds`: each grown by its margin, clamped to `bounds`, on
     /// whole pixels, and merged with any region it touches until none overlap.
     ///

@@ -187,8 +187,7 @@ public struct ScaledDetector: ObjectDetector {
         }
         let regions = guide.regions(around: seeds.map(\.box), in: image.size.bounds)
         guard !regions.isEmpty else { return detections }
-        detections.removeAll { face in face.score < guide.keptScore && regions.contains { $0.contains(face.box.center) }
-        }
+        detections.removeAll { guide.yields($0, to: regions) }
         for region in regions {
             for part in parts(of: region, at: scale) {
                 let found = try network.detect(in: image.cropped(to: part), scale: scale)
