@@ -7,7 +7,8 @@ public import VeilMedia
 ///
 /// A whole-image pass catches large faces; tiles catch small ones. A 4000×3000 photo seen by a
 /// 640 px network shrinks a 16 px face to 2.6 px, which no detector finds; tiles of
-/// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px.
+/// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px. Small images are enlarged, whole
+/// or (with ``Configuration/guidedEnlargement``) only around the small faces a 1× pass finds.
 public struct ScaledDetector: ObjectDetector {
     /// How images are scaled and tiled for the network.
     public struct Configuration: Sendable, Hashable {
@@ -150,10 +151,10 @@ public struct ScaledDetector: ObjectDetector {
 
     /// Faces in `image`, boxes in its pixels.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
-        let plan = plan(for: image.size)
         if let guide = configuration.guidedEnlargement, let scale = guidedScale(for: image.size) {
             return try detect(in: image, enlargedBy: scale, guidedBy: guide)
         }
+        let plan = plan(for: image.size)
         var detections = try network.detect(in: image, scale: plan.wholeScale)
         for tile in plan.tiles {
             let crop = image.cropped(to: tile)
