@@ -7,8 +7,9 @@ public import VeilGeometry
 /// first searched at its own size (1×), with a low score floor so that faint, small responses
 /// count too; only regions around the faces of that pass smaller than ``smallFaceSide`` are
 /// searched again, enlarged, where their neighbours (faces in a crowd come in groups of like
-/// size) may have been too small at 1×. Inside the regions the enlarged pass answers; weak 1×
-/// detections there are dropped unless they score at least ``keptScore``.
+/// size) may have been too small at 1×. Inside the regions the enlarged pass answers for the
+/// small faces: weak, small 1× detections there are dropped unless they score at least
+/// ``keptScore``.
 ///
 /// On faces-masks-dev (427 crowded photos, nearly all 400–600 px) this cut CenterFace's share
 /// of the face run by about half at equal coverage (docs/DECISIONS.md, "Photos: the enlarged
@@ -20,17 +21,18 @@ public import VeilGeometry
 /// ```
 public struct GuidedEnlargement: Sendable, Hashable {
     /// 1× detections with a shorter side under this many pixels seed an enlarged region.
-    /// Raising it enlarges around larger faces too (more CPU, a little more coverage: 32 px
-    /// cost +25 % CPU for no gain on faces-masks-dev).
+    /// Raising it enlarges around larger faces too: 32 px cost +25 % CPU for no coverage gain
+    /// on faces-masks-dev (it may recover the 0.003 of coverage lost on 800 px photos;
+    /// unmeasured).
     public var smallFaceSide: Double = 24
     /// The lowest score of a 1× detection that seeds a region (the network runs at this floor
     /// on the 1× pass; the caller's threshold still filters what is reported). Lowering it
-    /// enlarges more of the photo: 0.05 instead of 0.1 cost +30 % CPU for +0.002 recall.
+    /// enlarges more of the photo: 0.05 instead of 0.1 cost +35 % CPU for +0.002 recall.
     public var seedScore: Double = 0.1
-    /// 1× detections inside a region are kept only from this score up; below it the enlarged
-    /// pass answers there. Lowering it toward the caller's threshold keeps more weak 1× boxes:
+    /// Small 1× detections wholly inside a region are kept only from this score up; below it
+    /// the enlarged pass answers there (``yields(_:to:)``). Lowering it toward the caller's threshold keeps more weak 1× boxes:
     /// more faces covered, more false boxes (at 0.25: coverage 0.950, 3.23 false boxes per
-    /// image; at 0.3: 0.947 and 2.91; only the enlarged pass: 0.942 and 2.71).
+    /// image; at 0.3: 0.947 and 2.91; the enlarged pass alone, seeds from 0.05: 0.942 and 2.71).
     public var keptScore: Double = 0.3
     /// Each seed's region is grown on every side by this many times the seed's shorter side.
     public var marginFaces: Double = 3
