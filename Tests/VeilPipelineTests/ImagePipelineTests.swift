@@ -107,7 +107,7 @@ import VeilPipeline
         )
         let json = String(decoding: try report.jsonData(), as: UTF8.self)
         #expect(json.contains("\"face\" : 1"))
-        #expect(json.contains("8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4"))
+        #expect(json.contains("5c2a23157d8ad4ada8426d20c69a8cd086940686e72dd8a4c31d94a5c80fbd6a"))
         #expect(!json.contains("landmarks"))
         #expect(json.count < 20_000)
     }
