@@ -93,6 +93,9 @@ public struct BatchReport: Codable, Sendable {
         public var detectionSide: Int
         /// Longest side of the coarse face passes (pixels).
         public var coarseDetectionSide: Int
+        /// Strips the full-size face passes take the frame in (``VideoSettings/fullPassBands``);
+        /// nil in older reports.
+        public var fullPassBands: Int?
         /// Longest side plates were detected at (pixels).
         public var plateDetectionSide: Int
         /// "int8" or "float32" CenterFace weights.
@@ -127,6 +130,7 @@ public struct BatchReport: Codable, Sendable {
             stridesFollowFrameRate = settings.stridesFollowFrameRate
             detectionSide = settings.detectionProfile.faceInputSide
             coarseDetectionSide = settings.coarseDetectionSide
+            fullPassBands = settings.fullPassBands
             plateDetectionSide = settings.detectionProfile.plateInputSide
             precision = settings.detectionProfile.precision.rawValue
             detectionDecoding = settings.detectionDecoding.rawValue

@@ -23,6 +23,23 @@ extension ChangeMap {
             imageSize = thumbnail.imageSize
         }
 
+        /// The grid of a thumbnail `thumbnailColumns` samples across (rows in the image's aspect
+        /// ratio, as ``LumaThumbnail`` makes them) of an image of `imageSize`, without making it.
+        init(imageSize: PixelSize, thumbnailColumns: Int, cellSamples: Int) {
+            let width = max(1, imageSize.width)
+            let height = max(1, imageSize.height)
+            let sampleColumns = max(1, min(thumbnailColumns, width))
+            let sampleRows = max(
+                1, min(height, Int((Double(sampleColumns) * Double(height) / Double(width)).rounded())))
+            let cellSamples = max(1, cellSamples)
+            self.cellSamples = cellSamples
+            columns = (sampleColumns + cellSamples - 1) / cellSamples
+            rows = (sampleRows + cellSamples - 1) / cellSamples
+            self.thumbnailColumns = sampleColumns
+            thumbnailRows = sampleRows
+            self.imageSize = imageSize
+        }
+
         func cellIndex(sampleColumn: Int, sampleRow: Int) -> Int {
             (sampleRow / cellSamples) * columns + sampleColumn / cellSamples
         }

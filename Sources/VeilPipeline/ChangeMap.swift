@@ -184,7 +184,7 @@ struct ChangeMap: Sendable {
 
     /// Rectangles merged until none overlap and at most ``Configuration/maximumRectangles``
     /// remain (the pair whose union adds the least area first).
-    private func merged(_ rectangles: [CellRect]) -> [CellRect] {
+    func merged(_ rectangles: [CellRect]) -> [CellRect] {
         var rectangles = rectangles
         var isMerging = true
         while isMerging {

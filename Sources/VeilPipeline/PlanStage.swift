@@ -38,6 +38,8 @@ final class PlanStage: @unchecked Sendable {
     private var scalers: [Int: FrameScaler] = [:]
     /// Where each pass searches: changed regions and tracks, or everything.
     private var search: ChangeDrivenSearch
+    /// Where the full-size face passes search: one strip in turn and the faces' neighbourhoods.
+    private var rotation: RotatingFullSearch
     private(set) var statistics = Statistics()
 
     init(
@@ -55,6 +57,9 @@ final class PlanStage: @unchecked Sendable {
         planners = anonymizer.detectors.map { _ in LookAheadPlanner(configuration: configuration) }
         pendingPlans = anonymizer.detectors.map { _ in [] }
         plateFollowUps = anonymizer.detectors.map(\.followUp)
+        let faceFullStride = anonymizer.detectors.first { $0.objectClass == .face && $0.coarse != nil }?.stride
+        rotation = RotatingFullSearch(
+            bands: faceFullStride == nil ? 1 : anonymizer.video.fullPassBands, fullStride: faceFullStride ?? 1)
         search = ChangeDrivenSearch(
             isEnabled: anonymizer.video.searchesChangedRegionsOnly,
             fullSearchIntervalFrames: Int(
@@ -122,8 +127,13 @@ final class PlanStage: @unchecked Sendable {
                 let tracks = planners[index].liveTrackBoxes.map {
                     $0.scaled(x: 1 / shrunk.scaleX, y: 1 / shrunk.scaleY)
                 }
-                let area = measure("change") {
+                let isRotating = rotation.isEnabled && entry.objectClass == .face && !pass.isCoarse
+                var area = measure("change") {
                     search.area(for: key, frameIndex: frame.index, image: shrunk.image, tracks: tracks)
+                }
+                if isRotating, area == .everything {
+                    area = rotation.area(
+                        frameIndex: frame.index, imageSize: shrunk.image.size, tracks: tracks, scale: 1 / shrunk.scaleX)
                 }
                 detections = try measure(entry.objectClass.rawValue) {
                     try search.detect(
@@ -131,6 +141,7 @@ final class PlanStage: @unchecked Sendable {
                 }.filter {
                     $0.objectClass == entry.objectClass
                 }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
+                if entry.objectClass == .face { rotation.record(detections.map(\.box), frameIndex: frame.index) }
                 detections = try followPlates(detections, detector: index, isCoarse: pass.isCoarse, frame: frame)
             } catch {
                 guard anonymizer.video.masksWholeFrameOnDetectionFailure else {

