@@ -22,8 +22,7 @@ public import VeilGeometry
 public struct GuidedEnlargement: Sendable, Hashable {
     /// 1× detections with a shorter side under this many pixels seed an enlarged region.
     /// Raising it enlarges around larger faces too: 32 px cost +25 % CPU for no coverage gain
-    /// on faces-masks-dev (it may recover the 0.003 of coverage lost on 800 px photos;
-    /// unmeasured).
+    /// on faces-masks-dev, nor on the same photos enlarged to 800 px.
     public var smallFaceSide: Double = 24
     /// The lowest score of a 1× detection that seeds a region (the network runs at this floor
     /// on the 1× pass; the caller's threshold still filters what is reported). Lowering it
