@@ -94,7 +94,7 @@ struct AnonymizeCommand: ParsableCommand {
             images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
             videos: videoDetectors.isEmpty
                 ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
-            concurrency: processing.jobs,
+            concurrency: processing.stillJobs,
             cancellation: cancellation
         )
         progress.start(command: "anonymize", inputs: plan.jobs.count + plan.errors.count)

@@ -116,7 +116,13 @@ struct AuditCommand: ParsableCommand {
         let models = try FaceRecognitionModels.locate()
         // Faces to audit come from CenterFace alone: YuNet adds boxes on parts of faces (chin,
         // mouth) that are not a face to re-identify and would read as false alarms.
-        let detector = try DetectorChoice.centerface.makeDetector(targets: [.face], threshold: faceThreshold)
+        // The residual search enlarges small photos whole: it checks the masks, so it looks
+        // harder than the guided enlargement `anonymize` uses for speed (a lone tiny face that the
+        // 1× pass misses is still looked for at 2×).
+        var profile = DetectionProfile.stills
+        profile.guidedEnlargement = nil
+        let detector = try DetectorChoice.centerface.makeDetector(
+            targets: [.face], threshold: faceThreshold, profile: profile)
         let auditor = try ReidentificationAuditor(
             models: models,
             configuration: configuration,

@@ -142,7 +142,7 @@ struct BatchRunCommand: ParsableCommand {
                 images: imageDetector.map { ImageAnonymizer(detector: $0, settings: settings) },
                 videos: videoDetectors.isEmpty
                     ? nil : VideoAnonymizer(detectors: videoDetectors, settings: settings, video: video),
-                concurrency: processing.jobs,
+                concurrency: processing.stillJobs,
                 cancellation: cancellation
             ),
             imageFingerprint: try fingerprint(imageDetector, isVideo: false),
