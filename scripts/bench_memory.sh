@@ -58,10 +58,11 @@ echo "seconds,rss_mb" > "$samples"
 start=$(date +%s)
 "$VEIL" anonymize "$WORK/long720p-${LONG_MINUTES}m.mp4" -o "$WORK/out-long.mp4" --quiet &
 pid=$!
-while kill -0 "$pid" 2>/dev/null; do
+# The first sample is taken 5 s in: one taken as the process starts reads a few MB and stood
+# for the whole "first tenth" of a short run.
+while sleep 5 && kill -0 "$pid" 2>/dev/null; do
   rss=$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null || true)
   [ -n "$rss" ] && echo "$(( $(date +%s) - start )),$rss" >> "$samples"
-  sleep 5
 done
 wait "$pid"
 long=$(python3 - "$samples" <<'PY'

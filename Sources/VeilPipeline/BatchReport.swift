@@ -60,12 +60,17 @@ public struct BatchReport: Codable, Sendable {
         public var smallestFace: Double
         /// The longest side faces were detected at before tiling.
         public var detectionSide: Int
+        /// How small photos were enlarged for the face pass: "guided" (only around the small
+        /// faces a 1× pass found, ``GuidedEnlargement``) or "whole"; nil in reports written before
+        /// the field existed.
+        public var enlargement: String?
 
         /// The settings of `profile` at `quality`.
         public init(quality: Int, profile: DetectionProfile = .stills) {
             self.quality = quality
             smallestFace = profile.smallestFace
             detectionSide = profile.faceInputSide
+            enlargement = profile.guidedEnlargement == nil ? "whole" : "guided"
         }
     }
 

@@ -441,13 +441,15 @@
       let done = false;
       video.requestVideoFrameCallback((now, meta) => {
         done = true;
-        if (S.playing || S.frame !== n) return;
+        // A seek issued since (stopping reverse play seeks again to the same frame) leaves no
+        // frame to draw until it ends; its own 'seeked' shows the frame then.
+        if (S.playing || S.frame !== n || video.seeking) return;
         // A mismatch means the proxy's timestamps are not constant-rate: say so, draw anyway.
         document.body.dataset.presented = String(frameOfMediaTime(meta.mediaTime));
         frameShown(n);
       });
       setTimeout(() => {
-        if (!done && !S.playing && S.frame === n) frameShown(n);
+        if (!done && !S.playing && S.frame === n && !video.seeking) frameShown(n);
       }, 120);
     } else {
       frameShown(n);
