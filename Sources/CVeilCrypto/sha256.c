@@ -9,13 +9,8 @@ struct CVeilSHA256 {
     EVP_MD_CTX *context;
 };
 
-CVeilSHA256 *CVeilSHA256_create(void) {
-    EVP_MD_CTX *context = EVP_MD_CTX_new();
-    if (context == NULL) return NULL;
-    if (EVP_DigestInit_ex(context, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(context);
-        return NULL;
-    }
+// Takes ownership of `context`: wraps it, or frees it and returns NULL.
+static CVeilSHA256 *wrapped(EVP_MD_CTX *context) {
     CVeilSHA256 *hash = OPENSSL_malloc(sizeof *hash);
     if (hash == NULL) {
         EVP_MD_CTX_free(context);
@@ -25,6 +20,16 @@ CVeilSHA256 *CVeilSHA256_create(void) {
     return hash;
 }
 
+CVeilSHA256 *CVeilSHA256_create(void) {
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    if (context == NULL) return NULL;
+    if (EVP_DigestInit_ex(context, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(context);
+        return NULL;
+    }
+    return wrapped(context);
+}
+
 CVeilSHA256 *CVeilSHA256_copy(const CVeilSHA256 *hash) {
     EVP_MD_CTX *context = EVP_MD_CTX_new();
     if (context == NULL) return NULL;
@@ -32,13 +37,7 @@ CVeilSHA256 *CVeilSHA256_copy(const CVeilSHA256 *hash) {
         EVP_MD_CTX_free(context);
         return NULL;
     }
-    CVeilSHA256 *copy = OPENSSL_malloc(sizeof *copy);
-    if (copy == NULL) {
-        EVP_MD_CTX_free(context);
-        return NULL;
-    }
-    copy->context = context;
-    return copy;
+    return wrapped(context);
 }
 
 int CVeilSHA256_update(CVeilSHA256 *hash, const void *bytes, size_t count) {

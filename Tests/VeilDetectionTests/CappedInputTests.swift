@@ -9,63 +9,16 @@ import VeilMedia
 /// ONNX Runtime's arena holding the largest input's activations), on generated images and a
 /// stand-in network: no model needed.
 @Suite struct CappedInputTests {
-    /// A network that sees white squares at least `smallestFace` pixels tall at its input: one
-    /// lying wholly inside the image it is given scores 0.9, one cut by the image's border 0.5
-    /// (its visible part, as a real network boxes a cut face); it records every input's size.
-    final class SquareNetwork: FaceNetwork, @unchecked Sendable {
-        // @unchecked: `inputs` is only touched under `lock`.
-        let name = "squares"
-        let model = ModelFingerprint(name: "squares", sha256: "")
-        let maxInputSide = 1280
-        let smallestFace: Double
-        private let lock = NSLock()
-        private var inputs: [PixelSize] = []
-
-        init(smallestFace: Double) { self.smallestFace = smallestFace }
-
-        /// Every input size seen so far (scaled image or tile, before padding).
-        var seenInputs: [PixelSize] { lock.withLock { inputs } }
-
-        func detect(in image: Image, scale: Double) -> [Detection] {
-            let input = PixelSize(
-                width: Int((Double(image.width) * scale).rounded()),
-                height: Int((Double(image.height) * scale).rounded()))
-            lock.withLock { inputs.append(input) }
-            guard let square = Self.whiteSquare(in: image), square.height * scale >= smallestFace else { return [] }
-            let touchesBorder =
-                square.minX == 0 || square.minY == 0 || square.maxX == Double(image.width)
-                || square.maxY == Double(image.height)
-            return [Detection(objectClass: .face, box: square, score: touchesBorder ? 0.5 : 0.9)]
-        }
-
-        /// The bounding box of the white pixels (one square per image in these tests).
-        static func whiteSquare(in image: Image) -> Box? {
-            var (minX, minY, maxX, maxY) = (Int.max, Int.max, -1, -1)
-            for y in 0..<image.height {
-                for x in 0..<image.width where image.pixels[image.offset(x: x, y: y)] == 255 {
-                    (minX, minY) = (min(minX, x), min(minY, y))
-                    (maxX, maxY) = (max(maxX, x), max(maxY, y))
-                }
-            }
-            guard maxX >= 0 else { return nil }
-            return Box(minX: Double(minX), minY: Double(minY), maxX: Double(maxX + 1), maxY: Double(maxY + 1))
-        }
+    /// The stand-in network of these tests: a square cut by a tile's border scores 0.5.
+    static func network(smallestFace: Double) -> SquaresNetwork {
+        SquaresNetwork(smallestFace: smallestFace, cutScore: 0.5)
     }
 
-    static func canvas(_ size: PixelSize, square: Box) -> Image {
-        var image = Image(size: size, blue: 90, green: 110, red: 120)
-        for y in Int(square.minY)..<Int(square.maxY) {
-            for x in Int(square.minX)..<Int(square.maxX) {
-                let offset = image.offset(x: x, y: y)
-                image.pixels.replaceSubrange(offset..<offset + 3, with: [255, 255, 255])
-            }
-        }
-        return image
-    }
+    static func canvas(_ size: PixelSize, square: Box) -> Image { SquaresNetwork.canvas(size, squares: [square]) }
 
     @Test(arguments: [(300, 200), (400, 300), (512, 366), (600, 317), (600, 600), (2000, 1500), (4000, 3000)])
     func noInferenceSeesMoreThanTheCap(width: Int, height: Int) throws {
-        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12))
+        let detector = ScaledDetector(network: Self.network(smallestFace: 12))
         let cap = try #require(detector.configuration.maximumInputPixels)
         let size = PixelSize(width: width, height: height)
         let plan = detector.plan(for: size)
@@ -84,7 +37,7 @@ import VeilMedia
     @Test func uncappedPlanIsTodays() {
         var configuration = ScaledDetector.Configuration()
         configuration.maximumInputPixels = nil
-        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12), configuration: configuration)
+        let detector = ScaledDetector(network: Self.network(smallestFace: 12), configuration: configuration)
         let small = detector.plan(for: PixelSize(width: 600, height: 600))
         #expect(small.wholeScale == 2 && small.tiles.isEmpty, "one 1200 px pass, as before the cap")
     }
@@ -93,7 +46,7 @@ import VeilMedia
         // 600 × 600 enlarged 2× would be 1200 × 1200 at the input: over the cap, so the 2× pass
         // runs as tiles. A 20 px face is 40 px in the tiles, but only ~34 px in the whole pass
         // shrunk to the cap, which this network (36 px minimum) misses: the tiles must find it.
-        let network = SquareNetwork(smallestFace: 36)
+        let network = Self.network(smallestFace: 36)
         let detector = ScaledDetector(network: network)
         let size = PixelSize(width: 600, height: 600)
         let plan = detector.plan(for: size)
@@ -118,7 +71,7 @@ import VeilMedia
         // A face larger than the tiles' overlap is cut by every tile seam it crosses; the
         // whole-image pass (shrunk to the cap) finds it whole, and the tiles' cut boxes merge
         // into it.
-        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 36))
+        let detector = ScaledDetector(network: Self.network(smallestFace: 36))
         let size = PixelSize(width: 600, height: 600)
         let face = Box(x: 150, y: 150, width: 300, height: 300)
         let found = try detector.detect(in: Self.canvas(size, square: face))
@@ -131,7 +84,7 @@ import VeilMedia
         // The tiles run at the enlargement the uncapped pass had; the whole pass only looks for
         // faces larger than the overlap, so together they see at most 1.5× the uncapped pixels
         // (a whole pass shrunk only to the cap cost ~2×).
-        let detector = ScaledDetector(network: SquareNetwork(smallestFace: 12))
+        let detector = ScaledDetector(network: Self.network(smallestFace: 12))
         var uncapped = detector.configuration
         uncapped.maximumInputPixels = nil
         let size = PixelSize(width: width, height: height)

@@ -8,58 +8,8 @@ import VeilMedia
 /// ``GuidedEnlargement``: a small photo enlarged only around the small faces its 1× pass finds,
 /// on generated images and a stand-in network (no model needed).
 @Suite struct GuidedEnlargementTests {
-    /// A network that sees coloured squares (green channel = the square's number, blue 255) at
-    /// least `smallestFace` pixels tall at its input, each with score 0.9; it records every
-    /// input's size.
-    final class ColouredSquaresNetwork: FaceNetwork, @unchecked Sendable {
-        // @unchecked: `inputs` is only touched under `lock`.
-        let name = "squares"
-        let model = ModelFingerprint(name: "squares", sha256: "")
-        let maxInputSide = 1280
-        let smallestFace: Double
-        private let lock = NSLock()
-        private var inputs: [PixelSize] = []
-
-        init(smallestFace: Double) { self.smallestFace = smallestFace }
-
-        /// Every input size seen so far (scaled image or region, before padding).
-        var seenInputs: [PixelSize] { lock.withLock { inputs } }
-
-        func detect(in image: Image, scale: Double) -> [Detection] {
-            let input = PixelSize(
-                width: Int((Double(image.width) * scale).rounded()),
-                height: Int((Double(image.height) * scale).rounded()))
-            lock.withLock { inputs.append(input) }
-            var corners: [UInt8: (Int, Int, Int, Int)] = [:]
-            for y in 0..<image.height {
-                for x in 0..<image.width {
-                    let offset = image.offset(x: x, y: y)
-                    guard image.pixels[offset] == 255 else { continue }
-                    let id = image.pixels[offset + 1]
-                    let (minX, minY, maxX, maxY) = corners[id] ?? (x, y, x, y)
-                    corners[id] = (min(minX, x), min(minY, y), max(maxX, x), max(maxY, y))
-                }
-            }
-            return corners.values.compactMap { minX, minY, maxX, maxY in
-                let box = Box(minX: Double(minX), minY: Double(minY), maxX: Double(maxX + 1), maxY: Double(maxY + 1))
-                guard box.height * scale >= smallestFace else { return nil }
-                return Detection(objectClass: .face, box: box, score: 0.9)
-            }
-        }
-    }
-
-    /// A grey image with each square drawn in its own colour.
     static func canvas(_ size: PixelSize, squares: [Box]) -> Image {
-        var image = Image(size: size, blue: 90, green: 110, red: 120)
-        for (number, square) in squares.enumerated() {
-            for y in Int(square.minY)..<Int(square.maxY) {
-                for x in Int(square.minX)..<Int(square.maxX) {
-                    let offset = image.offset(x: x, y: y)
-                    image.pixels.replaceSubrange(offset..<offset + 3, with: [255, UInt8(number + 1), 0])
-                }
-            }
-        }
-        return image
+        SquaresNetwork.canvas(size, squares: squares)
     }
 
     static func guided(_ network: any FaceNetwork) -> ScaledDetector {
@@ -100,7 +50,7 @@ import VeilMedia
         let neighbour = Box(x: 140, y: 104, width: 10, height: 10)
         let alone = Box(x: 400, y: 300, width: 10, height: 10)
         let image = Self.canvas(PixelSize(width: 480, height: 360), squares: [face, neighbour, alone])
-        let network = ColouredSquaresNetwork(smallestFace: 16)
+        let network = SquaresNetwork(smallestFace: 16)
         let detector = Self.guided(network)
         #expect(detector.guidedScale(for: image.size) == 2)
         let found = try detector.detect(in: image).map(\.box)
@@ -110,14 +60,14 @@ import VeilMedia
         let inputs = network.seenInputs
         #expect(inputs.first == image.size)
         #expect(inputs.count == 2 && inputs[1].width * inputs[1].height < 960 * 720 / 4)
-        let whole = try ScaledDetector(network: ColouredSquaresNetwork(smallestFace: 16)).detect(in: image).map(\.box)
+        let whole = try ScaledDetector(network: SquaresNetwork(smallestFace: 16)).detect(in: image).map(\.box)
         #expect(whole.contains(alone))
     }
 
     @Test func aPhotoWithoutSmallFacesIsNotEnlarged() throws {
         let image = Self.canvas(
             PixelSize(width: 480, height: 360), squares: [Box(x: 100, y: 100, width: 60, height: 60)])
-        let network = ColouredSquaresNetwork(smallestFace: 16)
+        let network = SquaresNetwork(smallestFace: 16)
         let found = try Self.guided(network).detect(in: image)
         #expect(found.map(\.box) == [Box(x: 100, y: 100, width: 60, height: 60)])
         #expect(network.seenInputs == [image.size])
@@ -127,7 +77,7 @@ import VeilMedia
         arguments: [(300, 200, 2.0), (800, 600, 1.6), (1280, 960, nil), (4000, 3000, nil), (1100, 1000, nil)]
             as [(Int, Int, Double?)])
     func guidedOnlyWhereThePlanEnlargesAndTheOneTimesPassFitsTheCap(width: Int, height: Int, scale: Double?) {
-        let detector = Self.guided(ColouredSquaresNetwork(smallestFace: 12))
+        let detector = Self.guided(SquaresNetwork(smallestFace: 12))
         #expect(detector.guidedScale(for: PixelSize(width: width, height: height)) == scale)
         var video = detector.configuration
         video.allowsTiling = false
@@ -137,7 +87,7 @@ import VeilMedia
 
     @Test func aRegionOverTheCapIsCutInTiles() {
         // 800 × 600 at 1.6×: the whole photo as a region would be 1280 × 960 input pixels.
-        let detector = Self.guided(ColouredSquaresNetwork(smallestFace: 12))
+        let detector = Self.guided(SquaresNetwork(smallestFace: 12))
         let cap = detector.configuration.maximumInputPixels ?? 0
         let region = Box(x: 0, y: 0, width: 800, height: 600)
         let parts = detector.parts(of: region, at: 1.6)
