@@ -101,6 +101,9 @@ public struct BatchReport: Codable, Sendable {
         /// Strips the full-size face passes take the frame in (``VideoSettings/fullPassBands``);
         /// nil in older reports.
         public var fullPassBands: Int?
+        /// Strips the video plate passes take the frame in (``VideoSettings/plateBands``); nil in
+        /// older reports.
+        public var plateBands: Int?
         /// Longest side plates were detected at (pixels).
         public var plateDetectionSide: Int
         /// "int8" or "float32" CenterFace weights.
@@ -136,6 +139,7 @@ public struct BatchReport: Codable, Sendable {
             detectionSide = settings.detectionProfile.faceInputSide
             coarseDetectionSide = settings.coarseDetectionSide
             fullPassBands = settings.fullPassBands
+            plateBands = settings.plateBands
             plateDetectionSide = settings.detectionProfile.plateInputSide
             precision = settings.detectionProfile.precision.rawValue
             detectionDecoding = settings.detectionDecoding.rawValue

@@ -18,6 +18,19 @@ final class PlanStage: @unchecked Sendable {
         var times: [String: StageTime] = [:]
         /// The share of the frame the passes searched (``ChangeDrivenSearch``).
         var searchedAreaFraction: Double = 1
+        /// The share of the frame each plate pass in strips read (``PlateStripSearch``).
+        var plateSearched = Mean()
+    }
+
+    /// A running mean; nil before the first value.
+    struct Mean {
+        private var sum = 0.0
+        private var count = 0
+        mutating func add(_ value: Double) {
+            sum += value
+            count += 1
+        }
+        var mean: Double? { count > 0 ? sum / Double(count) : nil }
     }
 
     let anonymizer: VideoAnonymizer
@@ -40,6 +53,8 @@ final class PlanStage: @unchecked Sendable {
     private var search: ChangeDrivenSearch
     /// Where the full-size face passes search: one strip in turn and the faces' neighbourhoods.
     private var rotation: RotatingFullSearch
+    /// The plate passes in strips: each detector's pass count and recent plates.
+    private var plateStrips = PlateStripRotation()
     private(set) var statistics = Statistics()
 
     init(
@@ -135,13 +150,26 @@ final class PlanStage: @unchecked Sendable {
                     area = rotation.area(
                         frameIndex: frame.index, imageSize: shrunk.image.size, tracks: tracks, scale: 1 / shrunk.scaleX)
                 }
-                detections = try measure(entry.objectClass.rawValue) {
-                    try search.detect(
-                        with: pass.detector, pass: key, frameIndex: frame.index, image: shrunk.image, area: area)
-                }.filter {
+                // Plate passes in strips also read around the plates found in the last
+                // rotation; a change-limited area is searched as it is.
+                let strips = pass.isCoarse || area != .everything ? nil : entry.stripSearch
+                let followed =
+                    strips == nil ? tracks : tracks + plateStrips.followed(detector: index, scale: shrunk.scaleX)
+                let found = try measure(entry.objectClass.rawValue) {
+                    try passDetections(
+                        with: pass.detector, strips: strips, pass: key, frameIndex: frame.index, image: shrunk.image,
+                        area: area, tracks: followed)
+                }
+                if let searched = found.searchedFraction { statistics.plateSearched.add(searched) }
+                detections = found.detections.filter {
                     $0.objectClass == entry.objectClass
                 }.map { $0.mapped(scaleX: shrunk.scaleX, scaleY: shrunk.scaleY) }
                 if entry.objectClass == .face { rotation.record(detections.map(\.box), frameIndex: frame.index) }
+                if let strips {
+                    plateStrips.record(
+                        detections.map(\.box), detector: index, frameIndex: frame.index,
+                        keptFrames: strips.configuration.bands * entry.stride)
+                }
                 detections = try followPlates(detections, detector: index, isCoarse: pass.isCoarse, frame: frame)
             } catch {
                 guard anonymizer.video.masksWholeFrameOnDetectionFailure else {
@@ -158,6 +186,22 @@ final class PlanStage: @unchecked Sendable {
             pendingPlans[index] += measure("tracking") { planners[index].push(detections, blindBelow: blindBelow) }
         }
         return true
+    }
+
+    /// One pass's detections in `image` (boxes in its pixels): in turns by `strips` when given,
+    /// with the share it read, else in `area` (``ChangeDrivenSearch``).
+    private func passDetections(
+        with detector: any ObjectDetector, strips: PlateStripSearch?, pass: ChangeDrivenSearch.PassKey,
+        frameIndex: Int, image: Image, area: ChangeMap.SearchArea, tracks: [Box]
+    ) throws(DetectionError) -> (detections: [Detection], searchedFraction: Double?) {
+        guard let strips else {
+            return (
+                try search.detect(with: detector, pass: pass, frameIndex: frameIndex, image: image, area: area), nil
+            )
+        }
+        let found = try strips.detect(
+            with: detector, in: image, tracks: tracks, pass: plateStrips.nextPass(detector: pass.detector))
+        return (found.detections, found.searchedFraction)
     }
 
     /// The scaler for one detection side (nil: full resolution).
@@ -192,5 +236,31 @@ final class PlanStage: @unchecked Sendable {
             guard link.planned.push((frame, merged)) else { return false }
         }
         return true
+    }
+}
+
+/// The state of the plate passes in strips (``PlateStripSearch``), per detector: how many passes
+/// ran, and the plates found in the last rotation (frame pixels), read again like tracks (a
+/// plate seen once has no confirmed track yet). Owned by the plan stage.
+struct PlateStripRotation {
+    private var passes: [Int: Int] = [:]
+    private var recent: [Int: [(box: Box, frameIndex: Int)]] = [:]
+
+    /// The number of the next pass of `detector` (0 first), counted.
+    mutating func nextPass(detector: Int) -> Int {
+        defer { passes[detector, default: 0] += 1 }
+        return passes[detector, default: 0]
+    }
+
+    /// The recent plates of `detector`, scaled from frame pixels by `scale`.
+    func followed(detector: Int, scale: Double) -> [Box] {
+        (recent[detector] ?? []).map { $0.box.scaled(x: 1 / scale, y: 1 / scale) }
+    }
+
+    /// Plates a pass of `detector` found on frame `frameIndex` (frame pixels); those older than
+    /// `keptFrames` are forgotten.
+    mutating func record(_ plates: [Box], detector: Int, frameIndex: Int, keptFrames: Int) {
+        let kept = (recent[detector] ?? []).filter { frameIndex - $0.frameIndex <= keptFrames }
+        recent[detector] = kept + plates.map { ($0, frameIndex) }
     }
 }

@@ -44,6 +44,9 @@ public struct VideoAnonymizer: Sendable {
         /// Plates only the high-resolution passes see, followed in crops on every pass
         /// (``VideoSettings/plateHighResolutionStride``); nil for other detectors.
         public var followUp: PlateFollowUp?
+        /// Plates: the full passes read one strip of the frame in turn plus the plates' neighbourhoods
+        /// (``VideoSettings/plateBands``); nil: whole frames.
+        public var stripSearch: PlateStripSearch?
 
         /// A detector for one class; `coarse` adds cheaper passes between the full ones.
         public init(
@@ -65,6 +68,7 @@ public struct VideoAnonymizer: Sendable {
                 var scaled = ClassDetector(
                     objectClass: objectClass, detector: detector, stride: scale(stride), isStaggered: isStaggered)
                 scaled.followUp = followUp
+                scaled.stripSearch = stripSearch
                 return scaled
             }
             coarse.stride = scale(coarse.stride)
@@ -72,6 +76,7 @@ public struct VideoAnonymizer: Sendable {
             var scaled = ClassDetector(
                 objectClass: objectClass, detector: detector, stride: full, coarse: coarse, isStaggered: isStaggered)
             scaled.followUp = followUp
+            scaled.stripSearch = stripSearch
             return scaled
         }
 

@@ -71,4 +71,8 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     /// (1: each pass searched whole frames; less with change-driven detection, see
     /// ``VideoSettings/searchesChangedRegionsOnly``); nil when no detector ran (render).
     public var searchedAreaFraction: Double?
+    /// The share of the frames' area the plate passes read, averaged over those passes (1:
+    /// whole frames; less in strips, see ``VideoSettings/plateBands``); nil when no plate pass
+    /// ran in strips.
+    public var plateSearchedFraction: Double?
 }

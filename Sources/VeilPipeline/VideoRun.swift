@@ -166,7 +166,7 @@ final class VideoRun {
         let framesWritten = encoded.framesWritten
         let frames = max(1, framesWritten)
         func perFrame(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 / Double(frames) }
-        return VideoOutcome(
+        var outcome = VideoOutcome(
             frames: framesWritten,
             durationSeconds: info.durationSeconds ?? Double(framesWritten) / framesPerSecond,
             width: info.size.width,
@@ -195,5 +195,7 @@ final class VideoRun {
             detectionStrides: detectionStrides,
             searchedAreaFraction: hasGivenPlans ? nil : planned.searchedAreaFraction
         )
+        outcome.plateSearchedFraction = planned.plateSearched.mean
+        return outcome
     }
 }

@@ -68,7 +68,7 @@ extension VideoSettings {
     }
 
     /// Plates: a pass at ``DetectionProfile/plateInputSide`` on every
-    /// ``plateDetectionStride``-th frame and, on every ``plateHighResolutionStride``-th of a
+    /// ``plateDetectionStride``-th frame (in strips, ``plateBands``) and, on every ``plateHighResolutionStride``-th of a
     /// frame at least ``plateHighResolutionMinimumSide`` long, one at the stills' plate scale
     /// (enlarged or tiled, see `PlateScanPlan`), both between the full-size face passes (see
     /// ClassDetector.isStaggered). What the high-resolution passes find is followed in crops on
@@ -84,8 +84,14 @@ extension VideoSettings {
             plateModel: plateModel)
         // A bring-your-own model has no scan plan: it runs as it is on the regular schedule.
         guard plateModel == nil, plateHighResolutionStride > 0 else {
-            return VideoAnonymizer.ClassDetector(
+            var detector = VideoAnonymizer.ClassDetector(
                 objectClass: objectClass, detector: regular, stride: plateDetectionStride, isStaggered: true)
+            if plateModel == nil, plateBands > 1 {
+                var strips = PlateStripSearch()
+                strips.configuration.bands = plateBands
+                detector.stripSearch = strips
+            }
+            return detector
         }
         profile.allowsTiling = true
         // Wide frames' high-resolution passes and their follow-up crops also accept a plate the

@@ -63,6 +63,14 @@ public struct VideoSettings: Sendable, Hashable {
     /// old default found 30–48 %; on a fast pan (~550 px/s) it covered 88 % against 97 % for
     /// every 4th frame at 960 (docs/DECISIONS.md).
     public var plateDetectionStride: Int = 8
+    /// Plate passes take the frame in this many strips across its longer side, one per pass in
+    /// turn, plus the neighbourhoods of the live plate tracks and of the plates found in the
+    /// last rotation (``PlateStripSearch``, `--plate-bands`); the first pass reads the whole
+    /// frame. 1: every plate pass reads the whole frame. Applies to Veil's own plate detector on
+    /// the regular schedule (``plateHighResolutionStride`` 0), not to a bring-your-own model.
+    /// Default 3: each part of the frame gets a look every 24 frames at 30 fps, within the 1 s
+    /// look-ahead (docs/DECISIONS.md, "Video plates in strips").
+    public var plateBands: Int = 3
     /// Of the plate passes, every n-th frame is searched at the stills' plate scale instead
     /// (small frames enlarged, large and fisheye frames in full-resolution tiles, so that
     /// plates from ``DetectionProfile/smallestPlate`` tall are read); the others run at

@@ -49,6 +49,12 @@ struct VideoDetectionOptions: ParsableArguments {
     )
     var plateSize: Int = VideoSettings().detectionProfile.plateInputSide
 
+    @Option(
+        help:
+            "Take the frame in this many strips on the video plate passes, one per pass in turn, plus the neighbourhoods of the plates being followed (1: every plate pass reads the whole frame; 3: each part of the frame every 24 frames at 30 fps)."
+    )
+    var plateBands: Int = VideoSettings().plateBands
+
     @Flag(
         help:
             "Run the float32 CenterFace on exactly decoded video frames instead of its 8-bit copy on frames decoded without the deblocking filter (about 2× slower face detection; same recall on faces-masks-dev)."
@@ -75,6 +81,7 @@ struct VideoDetectionOptions: ParsableArguments {
         guard detectSize >= 128, coarseSize >= 128, plateSize >= 128 else {
             throw ValidationError("--detect-size, --coarse-size and --plate-size must be at least 128")
         }
+        guard (1...8).contains(plateBands) else { throw ValidationError("--plate-bands must be 1–8") }
         guard (fullStride ?? 1) >= 1 else { throw ValidationError("--full-stride must be at least 1") }
         guard (1...16).contains(fullBands) else { throw ValidationError("--full-bands must be 1–16") }
         if let videoMinFace, !(4...200).contains(videoMinFace) {
@@ -94,6 +101,7 @@ struct VideoDetectionOptions: ParsableArguments {
         settings.fullPassBands = fullBands
         settings.detectionProfile.faceInputSide = detectSize
         settings.detectionProfile.plateInputSide = plateSize
+        settings.plateBands = plateBands
         settings.searchesChangedRegionsOnly = detectChanges
         if fullPrecision {
             settings.detectionProfile.precision = .float32

@@ -91,6 +91,7 @@ import VeilVideo
         #expect(video["coarseDetectionSide"] as? Int == 640)
         #expect(video["fullDetectionStride"] as? Int == 4)
         #expect(video["fullPassBands"] as? Int == 2)
+        #expect(video["plateBands"] as? Int == 3)
         #expect((json["settings"] as? [String: Any])?["image"] == nil, "no still quality in a video-only report")
         let file = try #require((json["files"] as? [[String: Any]])?.first)
         #expect(file["kind"] as? String == "video")
