@@ -44,8 +44,8 @@ public struct VideoAnonymizer: Sendable {
         /// Plates only the high-resolution passes see, followed in crops on every pass
         /// (``VideoSettings/plateHighResolutionStride``); nil for other detectors.
         public var followUp: PlateFollowUp?
-        /// Plates: the full passes read one strip of the frame in turn plus the plates' neighbourhoods
-        /// (``VideoSettings/plateBands``); nil: whole frames.
+        /// Plates: the full passes read one strip of the frame in turn plus the plates'
+        /// neighbourhoods (``VideoSettings/plateBands``); nil: whole frames.
         public var stripSearch: PlateStripSearch?
 
         /// A detector for one class; `coarse` adds cheaper passes between the full ones.

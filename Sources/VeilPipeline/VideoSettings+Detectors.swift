@@ -68,8 +68,9 @@ extension VideoSettings {
     }
 
     /// Plates: a pass at ``DetectionProfile/plateInputSide`` on every
-    /// ``plateDetectionStride``-th frame (in strips, ``plateBands``) and, on every ``plateHighResolutionStride``-th of a
-    /// frame at least ``plateHighResolutionMinimumSide`` long, one at the stills' plate scale
+    /// ``plateDetectionStride``-th frame (in strips, ``plateBands``) and, on every
+    /// ``plateHighResolutionStride``-th of a frame at least ``plateHighResolutionMinimumSide``
+    /// long, one at the stills' plate scale
     /// (enlarged or tiled, see `PlateScanPlan`), both between the full-size face passes (see
     /// ClassDetector.isStaggered). What the high-resolution passes find is followed in crops on
     /// the passes between (``PlateFollowUp``).
