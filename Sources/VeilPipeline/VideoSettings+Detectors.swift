@@ -96,11 +96,16 @@ extension VideoSettings {
         let highResolution = LargeFrameDetector(
             large: stills, regular: regular, minimumSide: plateHighResolutionMinimumSide)
         // Crops are read as photos of plates half the stills' smallest (characters ~1.9 ×
-        // enlarged): a followed plate is small by definition, and a crop is cheap.
+        // enlarged): a followed plate is small by definition, and a crop is cheap. They are read
+        // with their lightness equalized (``EqualizedDetector``): the fisheye lp clip's faint
+        // Tesla plate is then followed on 12 frames instead of 5, without flicker; equalizing
+        // the whole high-resolution pass as well found more but lost the Mercedes on some
+        // passes (flicker), so that pass reads the frame as it is (docs/PLATES.md).
         profile.smallestPlate /= 2
         let crops = try choice.makeDetector(
             targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
-        let followUp = PlateFollowUp(detector: crops, minimumFrameSide: plateHighResolutionMinimumSide)
+        let followUp = PlateFollowUp(
+            detector: EqualizedDetector(wrapping: crops), minimumFrameSide: plateHighResolutionMinimumSide)
         guard plateHighResolutionStride > plateDetectionStride else {
             var detector = VideoAnonymizer.ClassDetector(
                 objectClass: objectClass, detector: highResolution, stride: plateHighResolutionStride,
