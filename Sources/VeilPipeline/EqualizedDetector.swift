@@ -23,8 +23,16 @@ public struct EqualizedDetector: ObjectDetector {
     public var tileSide = 48
 
     /// Wraps `detector`.
-    public init(wrapping detector: any ObjectDetector) {
+    ///
+    /// - Parameters:
+    ///   - detector: the detector run on the equalized image.
+    ///   - tileSide: the tiles' side in pixels (default 48: about a plate on a 2560 px fisheye
+    ///     frame, with its surroundings).
+    ///   - clipLimit: OpenCV's CLAHE clip limit (default 3).
+    public init(wrapping detector: any ObjectDetector, tileSide: Int = 48, clipLimit: Double = 3) {
         wrapped = detector
+        self.tileSide = tileSide
+        self.clipLimit = clipLimit
     }
 
     /// The wrapped detector's name.
