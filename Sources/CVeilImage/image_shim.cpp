@@ -189,7 +189,7 @@ extern "C" int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, i
 extern "C" int CVeilImage_equalizeLocalContrast(uint8_t *pixels, int width, int height, double clipLimit,
                                                 int tileSide, char *error, size_t errorLength) {
     return guarded(error, errorLength, [&] {
-        if (width <= 0 || height <= 0 || tileSide <= 0 || clipLimit <= 0) {
+        if (width <= 0 || height <= 0 || tileSide <= 0 || !(clipLimit > 0)) {
             report("equalizeLocalContrast needs a non-empty image, a tile side and a clip limit", error,
                    errorLength);
             return 1;

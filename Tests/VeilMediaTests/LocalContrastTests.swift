@@ -48,5 +48,6 @@ import VeilMedia
         let image = Self.faintPatch()
         #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: 3, tileSide: 0) }
         #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: 0, tileSide: 48) }
+        #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: .nan, tileSide: 48) }
     }
 }
