@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -181,6 +182,39 @@ extern "C" int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, i
         // buffer needs no alignment or slack.
         cv::Mat region = image(roi);
         cv::GaussianBlur(region, region, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        return 0;
+    });
+}
+
+extern "C" int CVeilImage_equalizeLocalContrast(uint8_t *pixels, int width, int height, double clipLimit,
+                                                int tileSide, char *error, size_t errorLength) {
+    return guarded(error, errorLength, [&] {
+        if (width <= 0 || height <= 0 || tileSide <= 0 || !(clipLimit > 0)) {
+            report("equalizeLocalContrast needs a non-empty image, a tile side and a clip limit", error,
+                   errorLength);
+            return 1;
+        }
+        // Contract: reads and writes exactly the caller's packed BGR buffer (width × height × 3,
+        // no alignment or slack needed). cvtColor allocates `lab` (its own buffer), CLAHE works
+        // on the L plane that split allocated, and the final cvtColor writes into `image`, whose
+        // size and type already match, so it never reallocates (which would write elsewhere).
+        cv::Mat image(height, width, CV_8UC3, pixels);
+        cv::Mat lab;
+        cv::cvtColor(image, lab, cv::COLOR_BGR2Lab);
+        std::vector<cv::Mat> planes;
+        cv::split(lab, planes);
+        int columns = std::max(1, (width + tileSide / 2) / tileSide);
+        int rows = std::max(1, (height + tileSide / 2) / tileSide);
+        cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(clipLimit, cv::Size(columns, rows));
+        cv::Mat lightness;
+        clahe->apply(planes[0], lightness);
+        planes[0] = lightness;
+        cv::merge(planes, lab);
+        cv::cvtColor(lab, image, cv::COLOR_Lab2BGR);
+        if (image.data != pixels) {
+            report("equalizeLocalContrast: OpenCV reallocated the caller's buffer", error, errorLength);
+            return 1;
+        }
         return 0;
     });
 }

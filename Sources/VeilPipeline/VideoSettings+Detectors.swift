@@ -100,14 +100,21 @@ extension VideoSettings {
         profile.searchesPlateFields = true
         let stills = try choice.makeDetector(
             targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
+        // Both the pass and the follow-up crops read the frame with its lightness equalized
+        // (``EqualizedDetector``): the fisheye lp clip's faint Tesla plate is found from frame 3
+        // instead of 14. The pass's tiles are ~160 px (with ~48 px tiles the Mercedes' text
+        // region came and went between passes), the crops' ~48 px (docs/PLATES.md,
+        // "Equalized high-resolution reading").
         let highResolution = LargeFrameDetector(
-            large: stills, regular: regular, minimumSide: plateHighResolutionMinimumSide)
+            large: EqualizedDetector(wrapping: stills, tileSide: 160), regular: regular,
+            minimumSide: plateHighResolutionMinimumSide)
         // Crops are read as photos of plates half the stills' smallest (characters ~1.9 ×
         // enlarged): a followed plate is small by definition, and a crop is cheap.
         profile.smallestPlate /= 2
         let crops = try choice.makeDetector(
             targets: [objectClass], threshold: threshold, profile: profile, store: store, options: options)
-        let followUp = PlateFollowUp(detector: crops, minimumFrameSide: plateHighResolutionMinimumSide)
+        let followUp = PlateFollowUp(
+            detector: EqualizedDetector(wrapping: crops), minimumFrameSide: plateHighResolutionMinimumSide)
         guard plateHighResolutionStride > plateDetectionStride else {
             var detector = VideoAnonymizer.ClassDetector(
                 objectClass: objectClass, detector: highResolution, stride: plateHighResolutionStride,

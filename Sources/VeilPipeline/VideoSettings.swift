@@ -77,13 +77,14 @@ public struct VideoSettings: Sendable, Hashable {
     /// ``DetectionProfile/plateInputSide``. Such a pass costs 10–25 × a 640 pass on a
     /// 1080p–2560 px frame, so it can only run rarely: what it finds is followed on the passes
     /// between in small crops (``PlateFollowUp``) and handed to the tracker once seen twice.
-    /// These passes also accept a plate the text detector boxed whole (``PlateFieldSearch``).
+    /// These passes also accept a plate the text detector boxed whole (``PlateFieldSearch``),
+    /// and they and the crops read the frame with its lightness equalized (``EqualizedDetector``).
     /// Default 0 (never). On the fisheye lp clip (10 fps, so 8 means every plate pass, every
-    /// 3rd frame) 8 masks 18 of its 37 labelled plate-frames without flicker (0 by default),
-    /// 16 masks 10, for 2.2 and 1.1 s of plate CPU per frame against ~0.1 s; the kitchen clip
-    /// gets 6 false plate tracks at 8 (static text a second sighting confirms), so it stays off
-    /// (docs/PLATES.md, "Plates the text detector boxes whole"). Equal to
-    /// ``plateDetectionStride``: every plate pass is high-resolution.
+    /// 3rd frame) 8 masks 32 of its 37 labelled plate-frames (0 by default; 2 more partly), for
+    /// ~2.3 s of plate CPU per frame against ~0.1 s; the kitchen clip gets 3 false plate tracks
+    /// at 8 (static text a second sighting confirms), so it stays off (docs/PLATES.md,
+    /// "Equalized high-resolution reading"). Equal to ``plateDetectionStride``: every plate pass
+    /// is high-resolution.
     public var plateHighResolutionStride: Int = 0
     /// High-resolution plate passes run only on frames at least this long on their longer
     /// side (2560 px fisheye, 1440p and 4K frames); smaller frames get the regular pass on those

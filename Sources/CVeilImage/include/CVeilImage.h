@@ -34,6 +34,11 @@ int CVeilImage_resize(const uint8_t *source, int sourceWidth, int sourceHeight, 
 int CVeilImage_gaussianBlur(uint8_t *pixels, int width, int height, int x, int y, int roiWidth,
                             int roiHeight, double sigma, char *error, size_t errorLength);
 
+/// Equalizes the lightness of BGR pixels in place, tile by tile (OpenCV's CLAHE on the Lab L
+/// plane, tiles about `tileSide` pixels square, contrast clipped at `clipLimit`). Returns 0 on success.
+int CVeilImage_equalizeLocalContrast(uint8_t *pixels, int width, int height, double clipLimit, int tileSide,
+                                     char *error, size_t errorLength);
+
 /// The size a HEIF/HEIC/AVIF file's primary image declares (rotation applied), read from its
 /// boxes without decoding, so a decompression bomb can be refused before any allocation.
 /// Returns 0 on success.
