@@ -26,7 +26,7 @@ public struct GuidedPlateScan: Sendable, Hashable {
     /// The guide's scale as a fraction of the plan's needed scale
     /// (``PlateScanPlan/Configuration/neededScale``: the smallest plate's characters at the
     /// detector's reading size). Lower is cheaper and loses plates: at 0.5 (with the guide's
-    /// side at least 640 px, or the photo's own) the guide did not mark 1 of the dev set's 222
+    /// side at least 640 px, or the photo's own) the run lost 1 of the dev set's 222
     /// plates, 2 of the stacked variant's and 3 of stacked-small's; at 0.5 from 320 px, 4–17 %.
     public var scaleFraction: Double = 1
     /// No guide runs when its scale is above this fraction of the plan's finest scale: the
