@@ -64,6 +64,10 @@ public struct BatchReport: Codable, Sendable {
         /// faces a 1× pass found, ``GuidedEnlargement``) or "whole"; nil in reports written before
         /// the field existed.
         public var enlargement: String?
+        /// Where the plate pass read photos: "guided" (only around the text a first look at
+        /// the photo's own size, or at least 640 px, proposes; ``GuidedPlateScan``) or "whole";
+        /// nil in reports written before the field existed.
+        public var plateScan: String?
 
         /// The settings of `profile` at `quality`.
         public init(quality: Int, profile: DetectionProfile = .stills) {
@@ -71,6 +75,7 @@ public struct BatchReport: Codable, Sendable {
             smallestFace = profile.smallestFace
             detectionSide = profile.faceInputSide
             enlargement = profile.guidedEnlargement == nil ? "whole" : "guided"
+            plateScan = profile.guidedPlates == nil ? "whole" : "guided"
         }
     }
 

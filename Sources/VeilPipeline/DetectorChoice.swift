@@ -56,6 +56,11 @@ public struct DetectionProfile: Sendable, Hashable {
     /// docs/DECISIONS.md, "Photos: the enlarged face pass guided by a 1× pass"); nil: the whole
     /// photo is enlarged. Video never enlarges.
     public var guidedEnlargement: GuidedEnlargement?
+    /// Whether the plate pass enlarges a low-resolution photo only where a first look at the
+    /// needed scale proposes text (``GuidedPlateScan``; docs/DECISIONS.md, "Photos: a guided
+    /// plate pass"); nil: the plan reads the whole photo. Only with ``allowsTiling``; video's
+    /// profile has none.
+    public var guidedPlates: GuidedPlateScan?
     /// YuNet's own minimum score. YuNet scores are calibrated differently from CenterFace's:
     /// below 0.5 it adds large false boxes (measured on faces-masks-dev and the egoblur
     /// fisheye clips) while adding under 1 % coverage.
@@ -72,7 +77,8 @@ public struct DetectionProfile: Sendable, Hashable {
         ensembleUsesYuNet: true,
         inferenceThreads: 0,
         precision: .int8,
-        guidedEnlargement: GuidedEnlargement()
+        guidedEnlargement: GuidedEnlargement(),
+        guidedPlates: GuidedPlateScan()
     )
 
     /// Video: frames are many and similar, so each is seen without tiles and the tracker fills
@@ -105,10 +111,12 @@ public struct DetectionProfile: Sendable, Hashable {
         ensembleUsesYuNet: Bool,
         inferenceThreads: Int,
         precision: ModelPrecision = .float32,
-        guidedEnlargement: GuidedEnlargement? = nil
+        guidedEnlargement: GuidedEnlargement? = nil,
+        guidedPlates: GuidedPlateScan? = nil
     ) {
         self.precision = precision
         self.guidedEnlargement = guidedEnlargement
+        self.guidedPlates = guidedPlates
         self.allowsTiling = allowsTiling
         self.ensembleUsesYuNet = ensembleUsesYuNet
         self.inferenceThreads = inferenceThreads
@@ -187,6 +195,7 @@ extension DetectorChoice {
             configuration.scan.smallestPlateHeight = profile.smallestPlate
             configuration.scan.allowsTiling = profile.allowsTiling
             configuration.plateFields = profile.searchesPlateFields ? PlateFieldSearch() : nil
+            configuration.guide = profile.allowsTiling ? profile.guidedPlates : nil
             members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
         return EnsembleDetector(members: members, minimumScore: floor)

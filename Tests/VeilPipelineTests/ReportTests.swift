@@ -35,6 +35,7 @@ import VeilVideo
         let settings = try #require(json["settings"] as? [String: Any])
         #expect((settings["image"] as? [String: Any])?["quality"] as? Int == 92)
         #expect((settings["image"] as? [String: Any])?["enlargement"] as? String == "guided")
+        #expect((settings["image"] as? [String: Any])?["plateScan"] as? String == "guided")
         #expect(settings["mask"] as? String == "layered")
         #expect(
             settings["maskTechnique"] as? String == "generalization with randomization (noise addition)",

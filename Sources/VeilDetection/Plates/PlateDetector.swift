@@ -57,6 +57,11 @@ public struct PlateDetector: ObjectDetector {
         /// default: it accepts labels and small signs more easily than the verifier; video
         /// turns it on for its high-resolution passes on wide frames (docs/PLATES.md).
         public var plateFields: PlateFieldSearch?
+        /// When set, a photo the plan enlarges is first read at the needed scale, and the
+        /// enlarged pass runs only around the text found there (``GuidedPlateScan``); nil: the
+        /// plan runs over the whole image. Only when tiling is allowed (stills): photos turn it
+        /// on (`DetectionProfile.stills`).
+        public var guide: GuidedPlateScan?
 
         /// The tuned defaults.
         public init() {}
@@ -108,15 +113,15 @@ public struct PlateDetector: ObjectDetector {
     public func detect(in image: Image) throws(DetectionError) -> [Detection] {
         let plan = configuration.scan.plan(for: image.size)
         let revisits = plan.revisitScale > 0
-        var (texts, faint) = try textRegions(
-            in: image, crop: image.size.bounds, scale: plan.wholeScale, faint: revisits)
-        for tile in plan.tiles {
-            let found = try textRegions(in: image, crop: tile, scale: plan.tileScale, faint: revisits)
+        var texts: [PlateText] = []
+        var faint: [PlateText] = []
+        for pass in try passes(of: plan, in: image) {
+            let found = try textRegions(in: image, crop: pass.crop, scale: pass.scale, faint: revisits)
             texts += found.texts
             faint += found.faint
         }
         let (plates, rejected) = configuration.verified(texts, in: image)
-        let finestScale = plan.tiles.isEmpty ? plan.wholeScale : max(plan.wholeScale, plan.tileScale)
+        let finestScale = plan.finestScale
         // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner): read
         // again enlarged, its pieces would pass the glyph cap one by one.
         let sentences = rejected.filter { isSentence($0, in: image) }.map(\.box)
@@ -134,6 +139,25 @@ public struct PlateDetector: ObjectDetector {
         }
         let found = configuration.verified(revisited, in: image).plates.filter { !withinSentence($0.box) }
         return configuration.geometry.merged(plates + found)
+    }
+
+    /// The passes of `plan` over `image`: confined to the regions the guide proposes
+    /// (``Configuration/guide``), none when it proposes none, or the plan's own passes over the
+    /// whole image when there is no guide, it would not pay, or its regions cover too much.
+    func passes(of plan: PlateScanPlan, in image: Image) throws(DetectionError) -> [PlateScanPlan.Pass] {
+        let scan = configuration.scan
+        guard let guide = configuration.guide, scan.allowsTiling,
+            let scale = guide.scale(for: plan, needed: scan.neededScale)
+        else { return plan.passes(imageSize: image.size) }
+        // Rounded up: the nearest multiple of 32 may shrink one side of a small photo by a few
+        // percent, enough to lose small characters (2 of stacked-small's plates at 1.01 ×).
+        let size = Self.inputSize(for: image.size, scale: scale, rounding: .up)
+        let map = try probabilityMap(for: image, inputSize: size)
+        let proposals = texts(from: map, inputSize: size, imageSize: image.size, postProcessing: guide.proposals)
+        guard let regions = guide.regions(around: proposals.map(\.box), in: image.size.bounds) else {
+            return plan.passes(imageSize: image.size)
+        }
+        return scan.passes(of: plan, in: regions, imageSize: image.size)
     }
 
     /// Whether `text` has more glyph-like components than a plate line holds.
@@ -242,12 +266,15 @@ public struct PlateDetector: ObjectDetector {
         inputSize(for: size, scale: min(1, Double(maximumSide) / Double(max(size.width, size.height))))
     }
 
-    /// The detector input size for `size` scaled by `ratio`, each side rounded to the nearest
-    /// multiple of 32 (at least 32).
-    public static func inputSize(for size: PixelSize, scale ratio: Double) -> PixelSize {
+    /// The detector input size for `size` scaled by `ratio`, each side rounded to a multiple
+    /// of 32 (at least 32): the nearest, as rapidocr does, or the next one up.
+    public static func inputSize(
+        for size: PixelSize, scale ratio: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero
+    ) -> PixelSize {
         func rounded(_ side: Int) -> Int {
             let scaled = Double(Int(Double(side) * ratio))
-            return max(inputGranularity, Int((scaled / Double(inputGranularity)).rounded()) * inputGranularity)
+            let steps = (scaled / Double(inputGranularity)).rounded(rounding)
+            return max(inputGranularity, Int(steps) * inputGranularity)
         }
         return PixelSize(width: rounded(size.width), height: rounded(size.height))
     }

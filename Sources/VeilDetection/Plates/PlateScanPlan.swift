@@ -93,6 +93,42 @@ public struct PlateScanPlan: Sendable, Hashable {
                 wholeScale: min(1, fitted), tiles: grid.tiles, tileScale: needed, revisitScale: revisit)
         }
 
+        /// The passes of `plan` confined to `regions` (image pixels, from a
+        /// ``GuidedPlateScan``) of an image of `size`: each region read at the plan's finest
+        /// scale, grown (within the image) until its input sides are whole multiples of 32, so
+        /// that rounding them does not squash small text the way it would a small crop; where
+        /// that pass would be longer than ``maximumSinglePassSide``, the region is read as the
+        /// plan reads a whole image that large (at ``wholeInputSide`` plus tiles at the needed
+        /// scale), the tiles placed inside the region.
+        public func passes(of plan: PlateScanPlan, in regions: [Box], imageSize size: PixelSize) -> [Pass] {
+            regions.flatMap { region -> [Pass] in
+                let scale = plan.finestScale
+                guard max(region.width, region.height) * scale > Double(maximumSinglePassSide) else {
+                    return [Pass(crop: Self.aligned(region, scale: scale, in: size.bounds), scale: scale)]
+                }
+                let size = PixelSize(width: Int(region.width.rounded()), height: Int(region.height.rounded()))
+                return self.plan(for: size).passes(imageSize: size).map { pass in
+                    Pass(crop: pass.crop.offsetBy(dx: region.minX, dy: region.minY), scale: pass.scale)
+                }
+            }
+        }
+
+        /// `region` grown about its centre (shifted to stay inside `bounds`, never beyond them)
+        /// until each side, scaled by `scale`, is a whole multiple of the detector's input
+        /// granularity, on whole pixels.
+        static func aligned(_ region: Box, scale: Double, in bounds: Box) -> Box {
+            let step = Double(PlateDetector.inputGranularity) / scale
+            func span(_ low: Double, _ high: Double, limit: (low: Double, high: Double)) -> (Double, Double) {
+                let length = min(limit.high - limit.low, ((high - low) / step).rounded(.up) * step)
+                var start = ((low + high - length) / 2).rounded(.down)
+                start = max(limit.low, min(start, limit.high - length.rounded(.up)))
+                return (start, min(limit.high, start + length.rounded(.up)))
+            }
+            let (minX, maxX) = span(region.minX, region.maxX, limit: (bounds.minX, bounds.maxX))
+            let (minY, maxY) = span(region.minY, region.maxY, limit: (bounds.minY, bounds.maxY))
+            return Box(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+        }
+
         /// Where rejected text (`boxes`, image pixels, seen at `scale`) is read again: around
         /// each box under ``revisitTextHeight`` at the detector's input, grown by its height
         /// on each side (at least 16 px), overlapping crops joined; the whole image when the
@@ -119,6 +155,20 @@ public struct PlateScanPlan: Sendable, Hashable {
         }
     }
 
+    /// One run of the text detector: a region of the image (image pixels) read at a scale.
+    public struct Pass: Sendable, Hashable {
+        /// The region read (the whole image, a tile or a guided region).
+        public var crop: Box
+        /// Detector input pixels per image pixel.
+        public var scale: Double
+
+        /// A pass from its parts.
+        public init(crop: Box, scale: Double) {
+            self.crop = crop
+            self.scale = scale
+        }
+    }
+
     /// The scale of the whole-image pass (1: full resolution; above 1: enlarged).
     public var wholeScale: Double
     /// Tiles (image pixels) searched at ``tileScale``; empty when the whole pass suffices.
@@ -128,6 +178,16 @@ public struct PlateScanPlan: Sendable, Hashable {
     /// The scale at which small text that is not a plate is read again, in crops around it
     /// (0: never).
     public var revisitScale: Double
+
+    /// The finest scale any of the plan's passes reads at (rejected text seen at it is read
+    /// again at ``revisitScale`` only when that enlarges it).
+    public var finestScale: Double { tiles.isEmpty ? wholeScale : max(wholeScale, tileScale) }
+
+    /// The passes over an image of `size`: the whole image at ``wholeScale``, then each tile at
+    /// ``tileScale``.
+    public func passes(imageSize size: PixelSize) -> [Pass] {
+        [Pass(crop: size.bounds, scale: wholeScale)] + tiles.map { Pass(crop: $0, scale: tileScale) }
+    }
 
     /// A plan from its parts.
     public init(wholeScale: Double, tiles: [Box], tileScale: Double, revisitScale: Double = 0) {
