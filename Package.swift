@@ -113,7 +113,9 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (not in the library product).
-        .target(name: "VeilTestSupport", dependencies: ["VeilMasking"], swiftSettings: swiftSettings),
+        .target(
+            name: "VeilTestSupport", dependencies: ["VeilGeometry", "VeilMedia", "VeilMasking"],
+            swiftSettings: swiftSettings),
         // Writes the JPEG variants (CMYK, progressive) the media matrix needs and no installed
         // tool makes; libjpeg is already on the machine for OpenCV.
         .target(name: "CVeilTestMedia", linkerSettings: [.linkedLibrary("jpeg")]),

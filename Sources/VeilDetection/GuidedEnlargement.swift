@@ -54,10 +54,10 @@ public struct GuidedEnlargement: Sendable, Hashable {
     /// The regions to enlarge around `seeds`: each grown by its margin, clamped to `bounds`, on
     /// whole pixels, and merged with any region it touches until none overlap.
     ///
-    /// - Complexity: O(*n*³) in the number of seeds at worst (merging pairs until stable); a
-    ///   photo's small faces number in the tens.
+    /// - Complexity: O(*n*²) in the number of seeds at worst (`[Box].mergingOverlaps()`);
+    ///   a photo's small faces number in the tens.
     public func regions(around seeds: [Box], in bounds: Box) -> [Box] {
-        var regions = seeds.map { seed in
+        seeds.map { seed in
             let margin = max(minimumMargin, min(seed.width, seed.height) * marginFaces)
             return Box(
                 minX: (seed.minX - margin).rounded(.down),
@@ -65,19 +65,6 @@ public struct GuidedEnlargement: Sendable, Hashable {
                 maxX: (seed.maxX + margin).rounded(.up),
                 maxY: (seed.maxY + margin).rounded(.up)
             ).clamped(to: bounds)
-        }.filter { !$0.isEmpty }
-        var index = 0
-        while index < regions.count {
-            if let other = regions.indices.first(where: {
-                $0 != index && regions[$0].intersection(regions[index]) != nil
-            }) {
-                regions[index] = regions[index].union(regions[other])
-                regions.remove(at: other)
-                index = 0
-            } else {
-                index += 1
-            }
-        }
-        return regions
+        }.filter { !$0.isEmpty }.mergingOverlaps()
     }
 }

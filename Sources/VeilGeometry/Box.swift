@@ -138,3 +138,25 @@ public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
         return Box(center: center, width: width, height: height)
     }
 }
+
+extension Array where Element == Box {
+    /// The boxes with every group that overlaps, directly or through the unions it forms, joined
+    /// into one bounding box; no two of the result overlap. Search regions grown around seeds
+    /// are merged this way, so no pixel is read twice.
+    ///
+    /// ```swift
+    /// let regions = [Box(x: 0, y: 0, width: 10, height: 10), Box(x: 5, y: 5, width: 10, height: 10)]
+    /// regions.mergingOverlaps()  // [Box(x: 0, y: 0, width: 15, height: 15)]
+    /// ```
+    public func mergingOverlaps() -> [Box] {
+        var merged: [Box] = []
+        for box in self {
+            var region = box
+            while let index = merged.firstIndex(where: { $0.intersection(region) != nil }) {
+                region = region.union(merged.remove(at: index))
+            }
+            merged.append(region)
+        }
+        return merged
+    }
+}

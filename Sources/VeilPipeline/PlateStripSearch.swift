@@ -104,20 +104,9 @@ public struct PlateStripSearch: Sendable, Hashable {
                     minX: track.minX - margin, minY: track.minY - margin, maxX: track.maxX + margin,
                     maxY: track.maxY + margin))
         }
-        var merging = boxes.map { Self.aligned($0.clamped(to: bounds), in: size) }.filter { !$0.isEmpty }
-        // Join overlapping regions until none overlap (a union of grid boxes stays on the grid).
-        var index = 0
-        while index < merging.count {
-            if let other = merging.indices.first(where: {
-                $0 != index && merging[$0].intersection(merging[index]) != nil
-            }) {
-                merging[index] = merging[index].union(merging[other])
-                merging.remove(at: other)
-                index = 0
-            } else {
-                index += 1
-            }
-        }
+        // Overlapping regions are joined (a union of grid boxes stays on the grid).
+        let merging = boxes.map { Self.aligned($0.clamped(to: bounds), in: size) }.filter { !$0.isEmpty }
+            .mergingOverlaps()
         let area = merging.reduce(0) { $0 + $1.area }
         guard area <= configuration.maximumSearchedFraction * Double(size.width * size.height) else { return nil }
         return merging

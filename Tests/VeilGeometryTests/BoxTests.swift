@@ -67,4 +67,19 @@ import VeilGeometry
         let shrunk = b.interpolated(to: a, fraction: 3)
         #expect(shrunk.width == 0 && shrunk.height == 20)
     }
+
+    @Test func mergingOverlapsJoinsChainsAndKeepsTheRestApart() {
+        // a and c do not overlap, but both overlap b: one region. A box the union reaches only
+        // after a merge (d, inside a ∪ b ∪ c's bounds but touching none of them) joins too.
+        let a = Box(x: 0, y: 0, width: 10, height: 10)
+        let b = Box(x: 8, y: 8, width: 10, height: 10)
+        let c = Box(x: 16, y: 0, width: 10, height: 10)
+        let d = Box(x: 20, y: 14, width: 3, height: 3)
+        let apart = Box(x: 50, y: 50, width: 5, height: 5)
+        let merged = [d, apart, a, b, c].mergingOverlaps()
+        #expect(Set(merged) == [Box(x: 0, y: 0, width: 26, height: 18), apart])
+        #expect([Box]().mergingOverlaps().isEmpty)
+        // Boxes that only share an edge do not overlap.
+        #expect([a, Box(x: 10, y: 0, width: 5, height: 5)].mergingOverlaps().count == 2)
+    }
 }

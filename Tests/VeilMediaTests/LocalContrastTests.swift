@@ -1,22 +1,11 @@
 import Testing
 import VeilGeometry
 import VeilMedia
+import VeilTestSupport
 
 /// Local contrast equalization (CLAHE through OpenCV): faint detail gains contrast, plain
 /// areas stay plain, sizes and bad arguments as documented.
 @Suite struct LocalContrastTests {
-    /// A 96×96 grey image (luma 116–124, a fine fixed texture) with a 32×16 patch 10 levels lighter in its middle.
-    static func faintPatch() -> Image {
-        var pixels = [UInt8](repeating: 0, count: 96 * 96 * 3)
-        for y in 0..<96 {
-            for x in 0..<96 {
-                let patch: UInt8 = (32..<64).contains(x) && (40..<56).contains(y) ? 10 : 0
-                for channel in 0..<3 { pixels[(y * 96 + x) * 3 + channel] = 116 + UInt8((x * 7 + y * 13) % 9) + patch }
-            }
-        }
-        return Image(size: PixelSize(width: 96, height: 96), pixels: pixels)
-    }
-
     /// Mean green value inside and just outside the patch.
     static func patchContrast(_ image: Image) -> Double {
         func mean(_ rows: Range<Int>, _ columns: Range<Int>) -> Double {
@@ -28,13 +17,13 @@ import VeilMedia
     }
 
     @Test func aFaintPatchGainsContrast() throws {
-        let image = Self.faintPatch()
+        let image = TestImages.faintPatch()
         let equalized = try image.locallyEqualized(clipLimit: 3, tileSide: 48)
         #expect(equalized.size == image.size)
         #expect(Self.patchContrast(image) == 10)
         #expect(Self.patchContrast(equalized) >= 24)
         // The input is a value: untouched.
-        #expect(image == Self.faintPatch())
+        #expect(image == TestImages.faintPatch())
     }
 
     @Test func aPlainImageStaysPlain() throws {
@@ -45,7 +34,7 @@ import VeilMedia
     }
 
     @Test func badArgumentsThrow() {
-        let image = Self.faintPatch()
+        let image = TestImages.faintPatch()
         #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: 3, tileSide: 0) }
         #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: 0, tileSide: 48) }
         #expect(throws: MediaError.self) { try image.locallyEqualized(clipLimit: .nan, tileSide: 48) }

@@ -3,6 +3,7 @@ import VeilDetection
 import VeilGeometry
 import VeilMedia
 import VeilPipeline
+import VeilTestSupport
 
 /// The high-resolution plate path's equalized reading: a detector that needs contrast finds a
 /// faint patch only through ``EqualizedDetector``, at the same place.
@@ -27,7 +28,7 @@ import VeilPipeline
     }
 
     @Test func aFaintPatchIsFoundOnlyEqualized() throws {
-        let image = LocalContrastImage.faintPatch()
+        let image = TestImages.faintPatch()
         #expect(try ContrastDetector().detect(in: image).isEmpty)
         let found = try EqualizedDetector(wrapping: ContrastDetector()).detect(in: image)
         #expect(found.count == 1)
@@ -38,20 +39,6 @@ import VeilPipeline
     @Test func badSettingsAreOneClearError() {
         var detector = EqualizedDetector(wrapping: ContrastDetector())
         detector.tileSide = 0
-        #expect(throws: DetectionError.self) { try detector.detect(in: LocalContrastImage.faintPatch()) }
-    }
-}
-
-/// A 96×96 grey image (luma 116–124, a fine fixed texture) with a 32×16 patch 10 levels lighter at (32, 40).
-enum LocalContrastImage {
-    static func faintPatch() -> Image {
-        var pixels = [UInt8](repeating: 0, count: 96 * 96 * 3)
-        for y in 0..<96 {
-            for x in 0..<96 {
-                let patch: UInt8 = (32..<64).contains(x) && (40..<56).contains(y) ? 10 : 0
-                for channel in 0..<3 { pixels[(y * 96 + x) * 3 + channel] = 116 + UInt8((x * 7 + y * 13) % 9) + patch }
-            }
-        }
-        return Image(size: PixelSize(width: 96, height: 96), pixels: pixels)
+        #expect(throws: DetectionError.self) { try detector.detect(in: TestImages.faintPatch()) }
     }
 }

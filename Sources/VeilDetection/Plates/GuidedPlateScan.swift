@@ -71,21 +71,15 @@ public struct GuidedPlateScan: Sendable, Hashable {
     /// - Complexity: O(*n*²) in the number of proposals at worst (each merge restarts the scan
     ///   of the regions kept so far).
     public func regions(around proposals: [Box], in bounds: Box) -> [Box]? {
-        var regions: [Box] = []
-        for proposal in proposals {
+        let regions = proposals.map { proposal in
             let margin = max(minimumMargin, proposal.height * marginHeights)
-            var region = Box(
+            return Box(
                 minX: (proposal.minX - margin).rounded(.down),
                 minY: (proposal.minY - margin).rounded(.down),
                 maxX: (proposal.maxX + margin).rounded(.up),
                 maxY: (proposal.maxY + margin).rounded(.up)
             ).clamped(to: bounds)
-            guard !region.isEmpty else { continue }
-            while let index = regions.firstIndex(where: { $0.intersection(region) != nil }) {
-                region = region.union(regions.remove(at: index))
-            }
-            regions.append(region)
-        }
+        }.filter { !$0.isEmpty }.mergingOverlaps()
         let area = regions.reduce(0) { $0 + $1.area }
         return area >= maximumCoverage * bounds.area ? nil : regions
     }

@@ -139,17 +139,12 @@ public struct PlateScanPlan: Sendable, Hashable {
         {
             guard revisitScale >= scale * 1.25 else { return [] }
             let bounds = imageSize.bounds
-            var crops: [Box] = []
-            for box in boxes where box.height * scale < revisitTextHeight {
+            let crops = boxes.filter { $0.height * scale < revisitTextHeight }.map { box in
                 let margin = max(box.height, 16)
-                var crop = Box(
+                return Box(
                     minX: box.minX - margin, minY: box.minY - margin, maxX: box.maxX + margin, maxY: box.maxY + margin
                 ).clamped(to: bounds)
-                while let index = crops.firstIndex(where: { $0.intersection(crop) != nil }) {
-                    crop = crop.union(crops.remove(at: index))
-                }
-                if !crop.isEmpty { crops.append(crop) }
-            }
+            }.filter { !$0.isEmpty }.mergingOverlaps()
             let area = crops.reduce(0) { $0 + $1.area }
             return area * 2 >= bounds.area ? [bounds] : crops
         }
