@@ -239,4 +239,8 @@ if includesReviewServer {
         target.dependencies.append("VeilReviewServer")
         target.swiftSettings = (target.swiftSettings ?? []) + [.define("VEIL_REVIEW_SERVER")]
     }
+    // The CLI's tests know whether `veil review` exists (its help golden).
+    for target in package.targets where target.name == "VeilCLITests" {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("VEIL_REVIEW_SERVER")]
+    }
 }

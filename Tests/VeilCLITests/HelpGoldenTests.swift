@@ -8,7 +8,16 @@ import Testing
 @Suite struct HelpGoldenTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help")
 
-    @Test(arguments: ["", "anonymize", "detect", "render", "evaluate", "audit", "batch", "review"])
+    /// The commands compared. A build without the review server (`VEIL_SANITIZE=1`, the
+    /// sanitizer builds) has no `review` command, and its top-level help does not list one, so
+    /// those two goldens are left out there.
+    #if VEIL_REVIEW_SERVER
+        static let commands = ["", "anonymize", "detect", "render", "evaluate", "audit", "batch", "review"]
+    #else
+        static let commands = ["anonymize", "detect", "render", "evaluate", "audit", "batch"]
+    #endif
+
+    @Test(arguments: commands)
     func helpMatchesTheGoldenFile(command: String) throws {
         let arguments = command.isEmpty ? ["--help"] : [command, "--help"]
         // A fixed width: swift-argument-parser wraps help to COLUMNS.
