@@ -58,13 +58,8 @@ public struct GuidedEnlargement: Sendable, Hashable {
     ///   a photo's small faces number in the tens.
     public func regions(around seeds: [Box], in bounds: Box) -> [Box] {
         seeds.map { seed in
-            let margin = max(minimumMargin, min(seed.width, seed.height) * marginFaces)
-            return Box(
-                minX: (seed.minX - margin).rounded(.down),
-                minY: (seed.minY - margin).rounded(.down),
-                maxX: (seed.maxX + margin).rounded(.up),
-                maxY: (seed.maxY + margin).rounded(.up)
-            ).clamped(to: bounds)
+            seed.expandedToWholePixels(by: max(minimumMargin, min(seed.width, seed.height) * marginFaces))
+                .clamped(to: bounds)
         }.filter { !$0.isEmpty }.mergingOverlaps()
     }
 }

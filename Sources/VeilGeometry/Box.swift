@@ -99,6 +99,17 @@ public struct Box: Hashable, Sendable, Codable, CustomStringConvertible {
         expanded(horizontalFraction: fraction, topFraction: fraction, bottomFraction: fraction)
     }
 
+    /// The box grown by `margin` pixels on every side, its edges moved outwards to whole pixels
+    /// (search regions grown around seeds).
+    public func expandedToWholePixels(by margin: Double) -> Box {
+        Box(
+            minX: (minX - margin).rounded(.down),
+            minY: (minY - margin).rounded(.down),
+            maxX: (maxX + margin).rounded(.up),
+            maxY: (maxY + margin).rounded(.up)
+        )
+    }
+
     /// The box grown by separate fractions: left and right each by `horizontalFraction` of the
     /// width, up by `topFraction` and down by `bottomFraction` of the height.
     public func expanded(horizontalFraction: Double, topFraction: Double, bottomFraction: Double) -> Box {

@@ -72,13 +72,7 @@ public struct GuidedPlateScan: Sendable, Hashable {
     ///   of the regions kept so far).
     public func regions(around proposals: [Box], in bounds: Box) -> [Box]? {
         let regions = proposals.map { proposal in
-            let margin = max(minimumMargin, proposal.height * marginHeights)
-            return Box(
-                minX: (proposal.minX - margin).rounded(.down),
-                minY: (proposal.minY - margin).rounded(.down),
-                maxX: (proposal.maxX + margin).rounded(.up),
-                maxY: (proposal.maxY + margin).rounded(.up)
-            ).clamped(to: bounds)
+            proposal.expandedToWholePixels(by: max(minimumMargin, proposal.height * marginHeights)).clamped(to: bounds)
         }.filter { !$0.isEmpty }.mergingOverlaps()
         let area = regions.reduce(0) { $0 + $1.area }
         return area >= maximumCoverage * bounds.area ? nil : regions
