@@ -63,7 +63,7 @@ extension Masker {
         // The layered mask (and a surrogate's plates and landmark-less faces, which get it)
         // is drawn straight into the planes at the grid's resolution.
         if style == .layered || (style == .surrogate && (region.objectClass != .face || region.landmarks == nil)) {
-            return try paintLayered(region, into: &picture, using: &generator)
+            return paintLayered(region, into: &picture, using: &generator)
         }
         guard let covered = PixelRect(covering: region.box, in: picture.size) else { return }
         // Even origin and size: each chroma block lies wholly inside or outside the crop.

@@ -8,8 +8,8 @@ extension Masker {
     /// The same steps as on a photo: cell means over the pixels the region's box covers (read
     /// from the planes and converted to BGR per cell), pulled towards the region's mean,
     /// perturbed, interpolated and smoothed on a small canvas (``workingCellSide`` pixels per
-    /// cell). Then, only for the pixels the shape touches, luma is sampled bilinearly from that
-    /// canvas (converted to Y′CbCr once, at its small size), and the chroma of every 2×2 block
+    /// cell, held as Y′CbCr in floating point: ``LayeredCanvas``). Then, only for the pixels the
+    /// shape touches, luma is sampled bilinearly from that canvas, and the chroma of every 2×2 block
     /// that contains one of those pixels is sampled at the block's centre. What is written
     /// depends only on the noisy cell means, exactly as on a photo; samples outside the shape
     /// keep their original values, bit for bit.
@@ -20,7 +20,7 @@ extension Masker {
         _ region: MaskRegion,
         into picture: inout PlanarImage,
         using generator: inout Generator
-    ) throws(MaskingError) {
+    ) {
         guard let rect = PixelRect(covering: region.box, in: picture.size) else { return }
         let longerSide = max(region.box.width, region.box.height)
         let cellSide = max(1, Int((longerSide / Double(max(1, settings.layeredCells))).rounded(.up)))
@@ -29,15 +29,21 @@ extension Masker {
         grid.flatten(keeping: settings.layeredContrast)
         grid.perturb(amplitude: settings.layeredNoise, using: &generator)
         let scale = min(1, Self.workingCellSide / Double(cellSide))
-        var canvas = grid.interpolated(size: Self.scaled(rect.size, by: scale), scale: scale)
-        try blur(&canvas, sigma: Double(cellSide) * scale * settings.layeredSmoothingFraction)
-        let small = SmallCanvas(canvas, color: color)
-        write(small, over: rect, shapedBy: region, into: &picture)
+        var canvas = LayeredCanvas(grid, size: Self.scaled(rect.size, by: scale), scale: scale, color: color)
+        canvas.smooth(sigma: Double(cellSide) * scale * settings.layeredSmoothingFraction)
+        write(canvas, over: rect, shapedBy: region, into: &picture)
     }
 
     /// Writes the canvas, enlarged bilinearly to `rect`, into the samples the shape touches.
+    ///
+    /// The canvas is first widened to the rectangle's columns (luma) and to the centres of its
+    /// chroma blocks, once per canvas row; each picture row is then a blend of two widened rows,
+    /// a straight loop over the shape's span that the compiler vectorizes (no per-pixel table
+    /// look-up). In exact arithmetic this is the same bilinear enlargement as sampling each
+    /// pixel; in `Float` a sample can differ from the `Double` result by one level only where
+    /// that result lies within about 10⁻⁴ of a half level.
     private func write(
-        _ small: SmallCanvas,
+        _ small: LayeredCanvas,
         over rect: PixelRect,
         shapedBy region: MaskRegion,
         into picture: inout PlanarImage
@@ -46,141 +52,96 @@ extension Masker {
         let chromaWidth = (picture.width + 1) / 2
         let blueOffset = picture.width * picture.height
         let redOffset = blueOffset + chromaWidth * ((picture.height + 1) / 2)
-        // Canvas coordinates of each column and row of the rectangle (as an enlargement maps
-        // pixel centres), computed once.
+        // Canvas coordinates of each column of the rectangle and of each chroma block's centre
+        // (which lies between the block's two pixel columns), as an enlargement maps them.
         let columns = Self.taps(count: rect.size.width, from: small.width)
-        let rows = Self.taps(count: rect.size.height, from: small.height)
+        let firstBlockColumn = rect.x / 2
+        let blockColumns = (firstBlockColumn...(rect.x + rect.size.width - 1) / 2).map { column in
+            Self.tap(at: Double(column * 2 + 1 - rect.x), count: rect.size.width, from: small.width)
+        }
+        let luma = small.widened(.luma, to: columns)
+        let blue = small.widened(.blue, to: blockColumns)
+        let red = small.widened(.red, to: blockColumns)
         let firstBlockRow = rect.y / 2
         let lastBlockRow = (rect.y + rect.size.height - 1) / 2
         var touched = [Range<Int>?](repeating: nil, count: lastBlockRow - firstBlockRow + 1)
-        // One canvas row interpolated vertically per picture row, then each pixel horizontally.
-        var line = [Double](repeating: 0, count: small.width)
-        var blueLine = line
-        var redLine = line
         picture.planes.withUnsafeMutableBufferPointer { planes in
-            for row in 0..<rect.size.height {
-                let y = rect.y + row
-                guard let span = region.span(ofPixelRow: y, clippedTo: rect) else { continue }
-                small.interpolate(.luma, row: rows[row], into: &line)
-                let start = y * width
-                line.withUnsafeBufferPointer { line in
-                    columns.withUnsafeBufferPointer { columns in
-                        for x in span {
-                            let tap = columns[x - rect.x]
-                            let left = line[tap.lower]
-                            planes[start + x] = YCbCrMath.clamped(left + (line[tap.upper] - left) * tap.fraction)
-                        }
-                    }
+            guard let base = planes.baseAddress else { return }
+            luma.withUnsafeBufferPointer { luma in
+                guard let luma = luma.baseAddress else { return }
+                for row in 0..<rect.size.height {
+                    let y = rect.y + row
+                    guard let span = region.span(ofPixelRow: y, clippedTo: rect) else { continue }
+                    let tap = Self.tap(at: Double(row) + 0.5, count: rect.size.height, from: small.height)
+                    let skip = span.lowerBound - rect.x
+                    Self.blend(
+                        luma + tap.lower * columns.count + skip, luma + tap.upper * columns.count + skip,
+                        Float(tap.fraction), count: span.count, into: base + y * width + span.lowerBound)
+                    let blocks = span.lowerBound / 2..<(span.upperBound - 1) / 2 + 1
+                    let slot = y / 2 - firstBlockRow
+                    touched[slot] =
+                        touched[slot].map {
+                            min($0.lowerBound, blocks.lowerBound)..<max($0.upperBound, blocks.upperBound)
+                        } ?? blocks
                 }
-                let blocks = span.lowerBound / 2..<(span.upperBound - 1) / 2 + 1
-                let slot = y / 2 - firstBlockRow
-                touched[slot] =
-                    touched[slot].map { min($0.lowerBound, blocks.lowerBound)..<max($0.upperBound, blocks.upperBound) }
-                    ?? blocks
             }
-            // Chroma at each touched block's centre, which lies between its two pixel rows and
-            // columns.
-            let firstBlockColumn = rect.x / 2
-            let blockColumns = (firstBlockColumn...(rect.x + rect.size.width - 1) / 2).map { column in
-                Self.tap(at: Double(column * 2 + 1 - rect.x), count: rect.size.width, from: small.width)
-            }
-            for (slot, blocks) in touched.enumerated() {
-                guard let blocks else { continue }
-                let blockRow = firstBlockRow + slot
-                let tap = Self.tap(at: Double(blockRow * 2 + 1 - rect.y), count: rect.size.height, from: small.height)
-                small.interpolate(.blue, row: tap, into: &blueLine)
-                small.interpolate(.red, row: tap, into: &redLine)
-                let start = blockRow * chromaWidth
-                for blockColumn in blocks {
-                    let column = blockColumns[blockColumn - firstBlockColumn]
-                    let blueLeft = blueLine[column.lower]
-                    let redLeft = redLine[column.lower]
-                    planes[blueOffset + start + blockColumn] = YCbCrMath.clamped(
-                        blueLeft + (blueLine[column.upper] - blueLeft) * column.fraction)
-                    planes[redOffset + start + blockColumn] = YCbCrMath.clamped(
-                        redLeft + (redLine[column.upper] - redLeft) * column.fraction)
+            // Chroma at each touched block's centre, which lies between its two pixel rows.
+            blue.withUnsafeBufferPointer { blue in
+                red.withUnsafeBufferPointer { red in
+                    guard let blue = blue.baseAddress, let red = red.baseAddress else { return }
+                    for (slot, blocks) in touched.enumerated() {
+                        guard let blocks else { continue }
+                        let blockRow = firstBlockRow + slot
+                        let tap = Self.tap(
+                            at: Double(blockRow * 2 + 1 - rect.y), count: rect.size.height, from: small.height)
+                        let skip = blocks.lowerBound - firstBlockColumn
+                        let start = blockRow * chromaWidth + blocks.lowerBound
+                        let fraction = Float(tap.fraction)
+                        Self.blend(
+                            blue + tap.lower * blockColumns.count + skip, blue + tap.upper * blockColumns.count + skip,
+                            fraction, count: blocks.count, into: base + blueOffset + start)
+                        Self.blend(
+                            red + tap.lower * blockColumns.count + skip, red + tap.upper * blockColumns.count + skip,
+                            fraction, count: blocks.count, into: base + redOffset + start)
+                    }
                 }
             }
         }
     }
 
+    /// Writes `count` samples blended between two widened canvas rows, each rounded to the
+    /// nearest 8-bit level (clamped to 0…255).
+    ///
+    /// The rounding adds 1.5 × 2²³, which leaves the nearest integer (ties to even) in the low
+    /// bits of the sum's representation: no checked conversion, so the loop vectorizes.
+    @inline(__always)
+    private static func blend(
+        _ top: UnsafePointer<Float>,
+        _ bottom: UnsafePointer<Float>,
+        _ fraction: Float,
+        count: Int,
+        into target: UnsafeMutablePointer<UInt8>
+    ) {
+        let roundingBias: Float = 12_582_912
+        for index in 0..<count {
+            let upper = top[index]
+            let value = upper + (bottom[index] - upper) * fraction
+            let clamped = value < 0 ? 0 : (value > 255 ? 255 : value)
+            target[index] = UInt8(truncatingIfNeeded: (clamped + roundingBias).bitPattern)
+        }
+    }
+
     /// Bilinear taps for each of `count` target pixels enlarged from `source` samples.
-    private static func taps(count: Int, from source: Int) -> [SmallCanvas.Tap] {
+    private static func taps(count: Int, from source: Int) -> [LayeredCanvas.Tap] {
         (0..<count).map { tap(at: Double($0) + 0.5, count: count, from: source) }
     }
 
     /// The bilinear tap at target coordinate `position` (pixel edges: a pixel's centre is at
     /// index + 0.5), mapping `count` target pixels onto `source` samples.
-    private static func tap(at position: Double, count: Int, from source: Int) -> SmallCanvas.Tap {
+    private static func tap(at position: Double, count: Int, from source: Int) -> LayeredCanvas.Tap {
         let coordinate = min(max(position * Double(source) / Double(count) - 0.5, 0), Double(source - 1))
         let lower = Int(coordinate)
-        return SmallCanvas.Tap(lower: lower, upper: min(lower + 1, source - 1), fraction: coordinate - Double(lower))
-    }
-}
-
-/// The smoothed layered canvas as Y′CbCr planes (floating point), sampled bilinearly.
-private struct SmallCanvas {
-    /// Two neighbouring samples and the weight of the second.
-    struct Tap {
-        var lower: Int
-        var upper: Int
-        var fraction: Double
-    }
-
-    let width: Int
-    let height: Int
-    private var luma: [Double]
-    private var blue: [Double]
-    private var red: [Double]
-
-    init(_ canvas: Image, color: YCbCrMath) {
-        width = canvas.width
-        height = canvas.height
-        let count = width * height
-        var luma = [Double](repeating: 0, count: count)
-        var blue = [Double](repeating: 0, count: count)
-        var red = [Double](repeating: 0, count: count)
-        canvas.pixels.withUnsafeBufferPointer { pixels in
-            for index in 0..<count {
-                let converted = color.yCbCr(
-                    blue: Double(pixels[index * 3]), green: Double(pixels[index * 3 + 1]),
-                    red: Double(pixels[index * 3 + 2]))
-                luma[index] = converted.luma
-                blue[index] = converted.cb
-                red[index] = converted.cr
-            }
-        }
-        self.luma = luma
-        self.blue = blue
-        self.red = red
-    }
-
-    /// One of the canvas's planes.
-    enum Plane {
-        case luma
-        case blue
-        case red
-    }
-
-    /// Canvas row `row` of a plane, interpolated between its two sample rows.
-    func interpolate(_ plane: Plane, row: Tap, into line: inout [Double]) {
-        let top = row.lower * width
-        let bottom = row.upper * width
-        let fraction = row.fraction
-        let values =
-            switch plane {
-            case .luma: luma
-            case .blue: blue
-            case .red: red
-            }
-        values.withUnsafeBufferPointer { values in
-            line.withUnsafeMutableBufferPointer { line in
-                for column in 0..<width {
-                    let upper = values[top + column]
-                    line[column] = upper + (values[bottom + column] - upper) * fraction
-                }
-            }
-        }
+        return LayeredCanvas.Tap(lower: lower, upper: min(lower + 1, source - 1), fraction: coordinate - Double(lower))
     }
 }
 
@@ -224,15 +185,15 @@ struct YCbCrMath {
         return (blue, green, red)
     }
 
-    /// The nearest 8-bit level (without a call into the C library's `round`).
-    @inline(__always) static func clamped(_ value: Double) -> UInt8 {
-        UInt8(truncatingIfNeeded: Int(min(max(value, 0), 255) + 0.5))
-    }
 }
 
 extension CellGrid {
     /// Cell means over `rect` of a video picture, in BGR: each cell's mean luma and chroma
     /// (every pixel counted with its block's chroma sample), converted once per cell.
+    ///
+    /// Each cell's stretch of a luma row is summed in a straight loop; its chroma, read once per
+    /// chroma row (two luma rows share it), counts each whole block twice and a block cut by
+    /// the cell's edge once: the same integer sums as adding a chroma sample per pixel.
     ///
     /// - Complexity: O(pixels in `rect`), integer sums only.
     init(of picture: PlanarImage, rect: PixelRect, cellSide: Int, color: YCbCrMath) {
@@ -244,27 +205,36 @@ extension CellGrid {
         let chromaWidth = (picture.width + 1) / 2
         let blueOffset = picture.width * picture.height
         let redOffset = blueOffset + chromaWidth * ((picture.height + 1) / 2)
+        // Per cell column: the chroma sums of the chroma row last read.
+        var chroma = [Int](repeating: 0, count: columns * 2)
+        var chromaRow = -1
         picture.planes.withUnsafeBufferPointer { planes in
+            guard let base = planes.baseAddress else { return }
             sums.withUnsafeMutableBufferPointer { sums in
                 for row in 0..<rect.size.height {
                     let y = rect.y + row
                     let cellRow = (row / cellSide) * columns
-                    let line = y * width
-                    let chromaLine = (y / 2) * chromaWidth
-                    // Each cell's stretch of this row, summed in a tight loop.
+                    let line = base + y * width
+                    if y / 2 != chromaRow {
+                        chromaRow = y / 2
+                        let blueLine = base + blueOffset + chromaRow * chromaWidth
+                        let redLine = base + redOffset + chromaRow * chromaWidth
+                        for column in 0..<columns {
+                            let first = rect.x + column * cellSide
+                            let end = min(first + cellSide, rect.x + rect.size.width)
+                            chroma[column * 2] = Self.chromaSum(blueLine, pixels: first..<end)
+                            chroma[column * 2 + 1] = Self.chromaSum(redLine, pixels: first..<end)
+                        }
+                    }
                     for column in 0..<columns {
                         let first = rect.x + column * cellSide
                         let end = min(first + cellSide, rect.x + rect.size.width)
-                        var (luma, blue, red) = (0, 0, 0)
-                        for x in first..<end {
-                            luma += Int(planes[line + x])
-                            blue += Int(planes[blueOffset + chromaLine + (x >> 1)])
-                            red += Int(planes[redOffset + chromaLine + (x >> 1)])
-                        }
+                        var luma: UInt32 = 0
+                        for x in first..<end { luma &+= UInt32(line[x]) }
                         let cell = (cellRow + column) * 3
-                        sums[cell] += luma
-                        sums[cell + 1] += blue
-                        sums[cell + 2] += red
+                        sums[cell] += Int(luma)
+                        sums[cell + 1] += chroma[column * 2]
+                        sums[cell + 2] += chroma[column * 2 + 1]
                     }
                 }
             }
@@ -287,5 +257,22 @@ extension CellGrid {
             means[cell * 3 + 2] = min(max(converted.red, 0), 255)
         }
         self.init(columns: columns, rows: rows, cellSide: cellSide, means: means)
+    }
+
+    /// The sum over the luma columns `pixels` of each one's chroma sample (column x reads
+    /// sample x / 2 of `line`).
+    @inline(__always)
+    private static func chromaSum(_ line: UnsafePointer<UInt8>, pixels: Range<Int>) -> Int {
+        var sum = 0
+        var x = pixels.lowerBound
+        if x & 1 == 1 {
+            sum += Int(line[x >> 1])
+            x += 1
+        }
+        var whole: UInt32 = 0
+        for block in (x >> 1)..<max(x >> 1, pixels.upperBound >> 1) { whole &+= UInt32(line[block]) }
+        sum += 2 * Int(whole)
+        if pixels.upperBound & 1 == 1 { sum += Int(line[pixels.upperBound >> 1]) }
+        return sum
     }
 }
