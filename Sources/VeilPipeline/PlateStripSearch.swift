@@ -37,17 +37,19 @@ public struct PlateStripSearch: Sendable, Hashable {
         public var trackMarginSides: Double = 1
         /// Above this share of the frame the whole frame is read.
         public var maximumSearchedFraction: Double = 0.8
-        /// Whether the whole frame (the first pass, and passes whose regions exceed
-        /// ``maximumSearchedFraction``) is read in two overlapping halves rather than in one
+        /// Whether the first pass reads the frame in two overlapping halves rather than in one
         /// inference: ONNX Runtime's arena, shared by every detector and never shrunk, keeps what
         /// the largest inference touched, and the text detector's activations on a whole 960 px
-        /// frame were the largest of any pass (docs/DECISIONS.md, "Memory: no inference reads the
-        /// whole frame").
-        public var readsWholeFrameInHalves = true
+        /// frame were the largest of any pass (docs/DECISIONS.md, "Memory: the whole frame read
+        /// in pieces"). Passes whose regions exceed ``maximumSearchedFraction`` (a crowd of
+        /// plates) still read the frame whole: in halves, a small plate of the crowd-plates pan
+        /// clip was lost for 20 frames (0.956 of its plate-frames instead of 1.000).
+        public var readsFirstPassInHalves = true
         /// Pixels (at the regular pass's input) the two halves share: a plate up to
         /// `wholeFrameOverlap − 2 ×` ``context`` (96 px) wide lies inside one half with
         /// ``context`` on both sides. The strips' 64 px cut plates of the crowd-plates pan clip
-        /// close (0.945 of its plate-frames instead of 1.000).
+        /// close (0.945 of its plate-frames instead of 1.000, all passes that read whole in
+        /// strips).
         public var wholeFrameOverlap: Double = 288
 
         /// The defaults measured on the crowd-plates and bench clips (docs/DECISIONS.md).
@@ -85,7 +87,7 @@ public struct PlateStripSearch: Sendable, Hashable {
         let scaleY = Double(image.height) / Double(inputSize.height)
         let seeds = tracks.map { $0.scaled(x: 1 / scaleX, y: 1 / scaleY) }
         let regions = pass > 0 ? regions(pass: pass, tracks: seeds, in: inputSize) : nil
-        if regions == nil, !configuration.readsWholeFrameInHalves {
+        if regions == nil, pass > 0 || !configuration.readsFirstPassInHalves {
             return (try detector.detect(in: image), 1)
         }
         let detail: Image
@@ -94,7 +96,7 @@ public struct PlateStripSearch: Sendable, Hashable {
         } catch {
             throw .inferenceFailed(model: detector.name, reason: "cannot resize the frame: \(error)")
         }
-        // The whole frame is read in two overlapping halves: no one inference holds the
+        // The first pass reads the frame in two overlapping halves: no one inference holds the
         // network's activations for the whole input.
         let pieces = regions ?? halves(of: inputSize)
         var found: [[Detection]] = []

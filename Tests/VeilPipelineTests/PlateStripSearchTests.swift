@@ -49,7 +49,7 @@ import VeilMedia
 
     @Test func theWholeFrameCanStillBeReadInOneInference() throws {
         var search = PlateStripSearch()
-        search.configuration.readsWholeFrameInHalves = false
+        search.configuration.readsFirstPassInHalves = false
         let detector = BrightSquareDetector(workingSide: 960)
         let found = try search.detect(with: detector, in: Self.frame(Self.size, plate: Self.plate), tracks: [], pass: 0)
         #expect(detector.seenSizes == [Self.size])
@@ -96,7 +96,7 @@ import VeilMedia
         let found = try PlateStripSearch().detect(
             with: detector, in: Self.frame(Self.size, plate: Self.plate), tracks: everywhere, pass: 2)
         #expect(found.searchedFraction == 1)
-        #expect(detector.seenSizes == Self.wholeHalves)
+        #expect(detector.seenSizes == [Self.size])
     }
 
     @Test func aLargerFrameIsReadAtTheRegularPassScale() throws {
