@@ -69,7 +69,7 @@ public struct PlateStripSearch: Sendable, Hashable {
 
     /// Plates `detector` (the regular plate pass, which reads images at its
     /// ``VeilDetection/ObjectDetector/workingSide``) finds in `image` on plate pass number
-    /// `pass` (0: the first, read whole), around `tracks` (boxes in `image`'s pixels) and in
+    /// `pass` (0: the first, read whole in two halves), around `tracks` (boxes in `image`'s pixels) and in
     /// the pass's strip. Boxes are in `image`'s pixels.
     ///
     /// - Returns: the detections and the share of the image read (1: whole).

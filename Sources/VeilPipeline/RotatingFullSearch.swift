@@ -10,6 +10,7 @@ import VeilGeometry
 /// grown by half its size and one cell, at most ``ChangeMap/Configuration/maximumRectangles``
 /// rectangles); more than ``maximumSearchedFraction`` of the frame is searched whole, since a
 /// crowd's neighbourhoods cover most of it anyway. The first pass searches the whole frame.
+/// The plan stage reads a whole-frame search as every strip (``wholeInStrips(imageSize:)``).
 struct RotatingFullSearch {
     /// Strips the frame is taken in; 1: every full pass searches the whole frame.
     let bands: Int
