@@ -77,10 +77,18 @@ struct ChangeDrivenSearch {
             area = .everything
             detections = try detector.detect(in: image)
         }
+        record(detections, pass: pass, frameIndex: frameIndex, image: image, area: area)
+        return detections
+    }
+
+    /// Records a pass that searched `area` of `image` and found `detections`.
+    private mutating func record(
+        _ detections: [Detection], pass: PassKey, frameIndex: Int, image: Image, area: ChangeMap.SearchArea
+    ) {
         lastPass[pass] = frameIndex
         searchedArea += area.fraction(of: image.size) * Double(image.width * image.height)
         passArea += Double(image.width * image.height)
-        guard isEnabled else { return detections }
+        guard isEnabled else { return }
         if area == .everything { lastFullSearch[pass] = frameIndex }
         recentDetections[pass] =
             (recentDetections[pass] ?? []).filter { frameIndex - $0.frameIndex <= fullSearchIntervalFrames }
@@ -88,6 +96,28 @@ struct ChangeDrivenSearch {
         var map = maps[pass] ?? ChangeMap(configuration: configuration)
         map.recordSearch(of: area, in: thumbnail(of: image, frameIndex: frameIndex))
         maps[pass] = map
+    }
+
+    /// The detections of a whole-frame pass read as overlapping `pieces` of `image` (image
+    /// pixels), each by the same network at the whole pass's scale, merged where a piece's edge
+    /// cut an object another piece saw (``VeilGeometry/Swift/Array/mergingAcrossPieces(iouThreshold:)``).
+    /// Counted as a whole-frame search. Fail closed: a detector that cannot read crops at that
+    /// scale reads the whole image.
+    mutating func detectInPieces(
+        with detector: any ObjectDetector, pass: PassKey, frameIndex: Int, image: Image, pieces: [Box]
+    ) throws(DetectionError) -> [Detection] {
+        guard let crops = Self.cropDetectors(detector, for: pieces, in: image.size) else {
+            return try detect(with: detector, pass: pass, frameIndex: frameIndex, image: image, area: .everything)
+        }
+        var found: [[Detection]] = []
+        for (box, cropDetector) in zip(pieces, crops) {
+            found.append(
+                try cropDetector.detect(in: image.cropped(to: box)).map {
+                    $0.mapped(scaleX: 1, scaleY: 1, dx: box.minX, dy: box.minY)
+                })
+        }
+        let detections = found.mergingAcrossPieces()
+        record(detections, pass: pass, frameIndex: frameIndex, image: image, area: .everything)
         return detections
     }
 

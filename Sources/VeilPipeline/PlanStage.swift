@@ -150,6 +150,11 @@ final class PlanStage: @unchecked Sendable {
                     area = rotation.area(
                         frameIndex: frame.index, imageSize: shrunk.image.size, tracks: tracks, scale: 1 / shrunk.scaleX)
                 }
+                // A whole-frame full pass is read in its strips (no one inference holds the
+                // activations of the whole 1280 px input; docs/DECISIONS.md).
+                let pieces =
+                    isRotating && area == .everything && rotation.readsWholeFrameInStrips
+                    ? rotation.wholeInStrips(imageSize: shrunk.image.size) : nil
                 // Plate passes in strips also read around the plates found in the last
                 // rotation; a change-limited area is searched as it is.
                 let strips = pass.isCoarse || area != .everything ? nil : entry.stripSearch
@@ -158,7 +163,7 @@ final class PlanStage: @unchecked Sendable {
                 let found = try measure(entry.objectClass.rawValue) {
                     try passDetections(
                         with: pass.detector, strips: strips, pass: key, frameIndex: frame.index, image: shrunk.image,
-                        area: area, tracks: followed)
+                        area: area, pieces: pieces, tracks: followed)
                 }
                 if let searched = found.searchedFraction { statistics.plateSearched.add(searched) }
                 detections = found.detections.filter {
@@ -189,12 +194,19 @@ final class PlanStage: @unchecked Sendable {
     }
 
     /// One pass's detections in `image` (boxes in its pixels): in turns by `strips` when given,
-    /// with the share it read, else in `area` (``ChangeDrivenSearch``).
+    /// with the share it read, else in overlapping `pieces` of the whole frame when given, else
+    /// in `area` (``ChangeDrivenSearch``).
     private func passDetections(
         with detector: any ObjectDetector, strips: PlateStripSearch?, pass: ChangeDrivenSearch.PassKey,
-        frameIndex: Int, image: Image, area: ChangeMap.SearchArea, tracks: [Box]
+        frameIndex: Int, image: Image, area: ChangeMap.SearchArea, pieces: [Box]?, tracks: [Box]
     ) throws(DetectionError) -> (detections: [Detection], searchedFraction: Double?) {
         guard let strips else {
+            if let pieces {
+                return (
+                    try search.detectInPieces(
+                        with: detector, pass: pass, frameIndex: frameIndex, image: image, pieces: pieces), nil
+                )
+            }
             return (
                 try search.detect(with: detector, pass: pass, frameIndex: frameIndex, image: image, area: area), nil
             )

@@ -37,6 +37,20 @@ public struct PlateStripSearch: Sendable, Hashable {
         public var trackMarginSides: Double = 1
         /// Above this share of the frame the whole frame is read.
         public var maximumSearchedFraction: Double = 0.8
+        /// Whether the first pass reads the frame in two overlapping halves rather than in one
+        /// inference: ONNX Runtime's arena, shared by every detector and never shrunk, keeps what
+        /// the largest inference touched, and the text detector's activations on a whole 960 px
+        /// frame were the largest of any pass (docs/DECISIONS.md, "Memory: the whole frame read
+        /// in pieces"). Passes whose regions exceed ``maximumSearchedFraction`` (a crowd of
+        /// plates) still read the frame whole: in halves, a small plate of the crowd-plates pan
+        /// clip was lost for 20 frames (0.956 of its plate-frames instead of 1.000).
+        public var readsFirstPassInHalves = true
+        /// Pixels (at the regular pass's input) the two halves share: a plate up to
+        /// `wholeFrameOverlap − 2 ×` ``context`` (96 px) wide lies inside one half with
+        /// ``context`` on both sides. The strips' 64 px cut plates of the crowd-plates pan clip
+        /// close (0.945 of its plate-frames instead of 1.000, all passes that read whole in
+        /// strips).
+        public var wholeFrameOverlap: Double = 288
 
         /// The defaults measured on the crowd-plates and bench clips (docs/DECISIONS.md).
         public init() {}
@@ -55,7 +69,7 @@ public struct PlateStripSearch: Sendable, Hashable {
 
     /// Plates `detector` (the regular plate pass, which reads images at its
     /// ``VeilDetection/ObjectDetector/workingSide``) finds in `image` on plate pass number
-    /// `pass` (0: the first, read whole), around `tracks` (boxes in `image`'s pixels) and in
+    /// `pass` (0: the first, read whole in two halves), around `tracks` (boxes in `image`'s pixels) and in
     /// the pass's strip. Boxes are in `image`'s pixels.
     ///
     /// - Returns: the detections and the share of the image read (1: whole).
@@ -63,7 +77,7 @@ public struct PlateStripSearch: Sendable, Hashable {
     public func detect(with detector: any ObjectDetector, in image: Image, tracks: [Box], pass: Int)
         throws(DetectionError) -> (detections: [Detection], searchedFraction: Double)
     {
-        guard configuration.bands > 1, pass > 0, let working = detector.workingSide else {
+        guard configuration.bands > 1, let working = detector.workingSide else {
             return (try detector.detect(in: image), 1)
         }
         // The regular pass's own input (sides multiples of 32): crops on its grid are read as
@@ -72,7 +86,8 @@ public struct PlateStripSearch: Sendable, Hashable {
         let scaleX = Double(image.width) / Double(inputSize.width)
         let scaleY = Double(image.height) / Double(inputSize.height)
         let seeds = tracks.map { $0.scaled(x: 1 / scaleX, y: 1 / scaleY) }
-        guard let regions = regions(pass: pass, tracks: seeds, in: inputSize) else {
+        let regions = pass > 0 ? regions(pass: pass, tracks: seeds, in: inputSize) : nil
+        if regions == nil, pass > 0 || !configuration.readsFirstPassInHalves {
             return (try detector.detect(in: image), 1)
         }
         let detail: Image
@@ -81,14 +96,34 @@ public struct PlateStripSearch: Sendable, Hashable {
         } catch {
             throw .inferenceFailed(model: detector.name, reason: "cannot resize the frame: \(error)")
         }
-        var found: [Detection] = []
-        for region in regions {
-            found += try detector.detect(in: detail.cropped(to: region)).map {
-                $0.mapped(scaleX: scaleX, scaleY: scaleY, dx: region.minX * scaleX, dy: region.minY * scaleY)
-            }
+        // The first pass reads the frame in two overlapping halves: no one inference holds the
+        // network's activations for the whole input.
+        let pieces = regions ?? halves(of: inputSize)
+        var found: [[Detection]] = []
+        for region in pieces {
+            found.append(
+                try detector.detect(in: detail.cropped(to: region)).map {
+                    $0.mapped(scaleX: scaleX, scaleY: scaleY, dx: region.minX * scaleX, dy: region.minY * scaleY)
+                })
         }
-        let area = regions.reduce(0) { $0 + $1.area }
-        return (found, area / Double(inputSize.width * inputSize.height))
+        guard regions != nil else { return (found.mergingAcrossPieces(), 1) }
+        let area = pieces.reduce(0) { $0 + $1.area }
+        return (found.flatMap { $0 }, area / Double(inputSize.width * inputSize.height))
+    }
+
+    /// The two halves a whole-frame read takes an input of `size` in: across its longer side,
+    /// sharing at least ``Configuration/wholeFrameOverlap`` pixels, on the grid.
+    func halves(of size: PixelSize) -> [Box] {
+        let alongWidth = size.width >= size.height
+        let length = Double(alongWidth ? size.width : size.height)
+        let side = min(length, ((length + configuration.wholeFrameOverlap) / 2 / Self.grid).rounded(.up) * Self.grid)
+        guard side < length else { return [size.bounds] }
+        let second = ((length - side) / Self.grid).rounded(.down) * Self.grid
+        return [(0, side), (second, length)].map { start, end in
+            alongWidth
+                ? Box(minX: start, minY: 0, maxX: end, maxY: Double(size.height))
+                : Box(minX: 0, minY: start, maxX: Double(size.width), maxY: end)
+        }
     }
 
     /// The regions pass `pass` reads in an input of `size`: its strip and the neighbourhoods of

@@ -10,6 +10,7 @@ import VeilGeometry
 /// grown by half its size and one cell, at most ``ChangeMap/Configuration/maximumRectangles``
 /// rectangles); more than ``maximumSearchedFraction`` of the frame is searched whole, since a
 /// crowd's neighbourhoods cover most of it anyway. The first pass searches the whole frame.
+/// The plan stage reads a whole-frame search as every strip (``wholeInStrips(imageSize:)``).
 struct RotatingFullSearch {
     /// Strips the frame is taken in; 1: every full pass searches the whole frame.
     let bands: Int
@@ -19,15 +20,19 @@ struct RotatingFullSearch {
     /// Above this share of the frame the whole frame is searched.
     let maximumSearchedFraction: Double
     let configuration: ChangeMap.Configuration
+    /// Whether a full pass that searches the whole frame reads it as every strip
+    /// (``wholeInStrips(imageSize:)``) rather than in one inference.
+    let readsWholeFrameInStrips: Bool
     private var passes = 0
     private var recent: [(box: Box, frameIndex: Int)] = []
 
     /// A rotation over `bands` strips whose full passes come every `fullStride` frames.
     init(
-        bands: Int, fullStride: Int, maximumSearchedFraction: Double = 0.8,
+        bands: Int, fullStride: Int, maximumSearchedFraction: Double = 0.8, readsWholeFrameInStrips: Bool = true,
         configuration: ChangeMap.Configuration = .init()
     ) {
         self.bands = max(1, bands)
+        self.readsWholeFrameInStrips = readsWholeFrameInStrips
         recentFrames = self.bands * max(1, fullStride)
         self.maximumSearchedFraction = maximumSearchedFraction
         self.configuration = configuration
@@ -64,6 +69,24 @@ struct RotatingFullSearch {
         let area = rectangles.reduce(0) { $0 + $1.area }
         guard Double(area) <= maximumSearchedFraction * Double(grid.columns * grid.rows) else { return .everything }
         return .rectangles(rectangles.map { grid.pixelBox(of: $0) })
+    }
+
+    /// The whole frame as every strip, each grown by the padding cells (so neighbours overlap
+    /// by twice that), in the pixels of an image of `imageSize`: a whole-frame full pass read
+    /// in pieces, so no one inference holds the network's activations for the whole input.
+    func wholeInStrips(imageSize: PixelSize) -> [Box] {
+        let grid = ChangeMap.CellGrid(
+            imageSize: imageSize, thumbnailColumns: configuration.thumbnailColumns,
+            cellSamples: configuration.cellSamples)
+        return (0..<bands).map { index in
+            let band = Self.band(index, of: bands, columns: grid.columns, rows: grid.rows)
+            let padding = configuration.paddingCells
+            return grid.pixelBox(
+                of: ChangeMap.CellRect(
+                    minColumn: max(0, band.minColumn - padding), minRow: max(0, band.minRow - padding),
+                    maxColumn: min(grid.columns, band.maxColumn + padding),
+                    maxRow: min(grid.rows, band.maxRow + padding)))
+        }
     }
 
     /// Faces a face pass found on frame `frameIndex` (frame pixels, any score).

@@ -66,8 +66,9 @@ public struct VideoSettings: Sendable, Hashable {
     /// Plate passes take the frame in this many strips across its longer side, one per pass in
     /// turn, plus the neighbourhoods of the live plate tracks and of the plates found in the
     /// last rotation (``PlateStripSearch``, `--plate-bands`); the first pass reads the whole
-    /// frame. 1: every plate pass reads the whole frame. Applies to Veil's own plate detector on
-    /// the regular schedule (``plateHighResolutionStride`` 0), not to a bring-your-own model.
+    /// frame (in two overlapping halves). 1: every plate pass reads the whole frame. Applies to
+    /// Veil's own plate detector on the regular schedule (``plateHighResolutionStride`` 0), not
+    /// to a bring-your-own model.
     /// Default 3: each part of the frame gets a look every 24 frames at 30 fps, within the 1 s
     /// look-ahead (docs/DECISIONS.md, "Video plates in strips").
     public var plateBands: Int = 3

@@ -5,7 +5,8 @@ import VeilMedia
 
 @testable import VeilPipeline
 
-/// Plate passes in strips (``PlateStripSearch``): the first pass reads the whole frame, each
+/// Plate passes in strips (``PlateStripSearch``): the first pass reads the whole frame (in two
+/// overlapping halves, merged where a half's edge cut a plate), each
 /// later one its strip and the followed plates' neighbourhoods, at the regular pass's scale and
 /// on the text detector's 32 px grid; one rotation covers the frame; a crowd is read whole.
 /// Generated frames and the bright-square detector.
@@ -25,11 +26,32 @@ import VeilMedia
     static let plate = Box(x: 600, y: 300, width: 40, height: 16)
     static let size = PixelSize(width: 960, height: 544)
 
-    @Test func theFirstPassReadsTheWholeFrame() throws {
+    /// The two halves of a whole-frame read at 960 × 544 (x 0–640 and 320–960).
+    static let wholeHalves: Set<PixelSize> = [PixelSize(width: 640, height: 544)]
+
+    @Test func theFirstPassReadsTheWholeFrameInHalves() throws {
+        // The plate (x 600–640) lies in both halves: found in both, kept once.
         let detector = BrightSquareDetector(workingSide: 960)
         let found = try PlateStripSearch().detect(
             with: detector, in: Self.frame(Self.size, plate: Self.plate), tracks: [], pass: 0)
         #expect(found.searchedFraction == 1)
+        #expect(detector.seenSizes == Self.wholeHalves)
+        #expect(found.detections.map(\.box) == [Self.plate])
+    }
+
+    @Test func aPlateOnAHalfsEdgeIsKeptWhole() throws {
+        // x 610–670 crosses the first half's right edge (640): cut there, whole in the second.
+        let plate = Box(x: 610, y: 300, width: 60, height: 20)
+        let found = try PlateStripSearch().detect(
+            with: BrightSquareDetector(workingSide: 960), in: Self.frame(Self.size, plate: plate), tracks: [], pass: 0)
+        #expect(found.detections.map(\.box) == [plate])
+    }
+
+    @Test func theWholeFrameCanStillBeReadInOneInference() throws {
+        var search = PlateStripSearch()
+        search.configuration.readsFirstPassInHalves = false
+        let detector = BrightSquareDetector(workingSide: 960)
+        let found = try search.detect(with: detector, in: Self.frame(Self.size, plate: Self.plate), tracks: [], pass: 0)
         #expect(detector.seenSizes == [Self.size])
         #expect(found.detections.map(\.box) == [Self.plate])
     }

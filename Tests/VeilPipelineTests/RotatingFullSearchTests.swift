@@ -1,5 +1,7 @@
 import Testing
+import VeilDetection
 import VeilGeometry
+import VeilMedia
 
 @testable import VeilPipeline
 
@@ -74,5 +76,30 @@ import VeilGeometry
     @Test func portraitFramesAreCutAcrossTheirHeight() {
         let band = RotatingFullSearch.band(1, of: 2, columns: 12, rows: 20)
         #expect(band == ChangeMap.CellRect(minColumn: 0, minRow: 10, maxColumn: 12, maxRow: 20))
+    }
+
+    @Test func theWholeFrameIsReadInOverlappingStrips() throws {
+        let pieces = RotatingFullSearch(bands: 2, fullStride: 4).wholeInStrips(imageSize: Self.size)
+        #expect(pieces.count == 2)
+        for piece in pieces {
+            #expect(piece.area / Self.size.bounds.area < 0.6)
+            #expect(piece.minY == 0 && piece.maxY == Double(Self.size.height))
+        }
+        // Neighbours overlap by two cells (64 px of the 1280 px copy); together they cover it.
+        #expect(pieces[0].minX == 0 && pieces[1].maxX == Double(Self.size.width))
+        #expect(pieces[0].maxX - pieces[1].minX == 64)
+    }
+
+    @Test func aFaceCutByAStripEdgeIsFoundWhole() throws {
+        var search = ChangeDrivenSearch(isEnabled: false, fullSearchIntervalFrames: 30)
+        let pieces = RotatingFullSearch(bands: 2, fullStride: 4).wholeInStrips(imageSize: Self.size)
+        let detector = ChangeMapTests.CroppableDetector(workingSide: 1280)
+        // Inside one strip and cut by the other's edge; wider than the overlap, cut by both.
+        for face in [Box(x: 590, y: 200, width: 60, height: 60), Box(x: 600, y: 200, width: 100, height: 100)] {
+            let image = PlateStripSearchTests.frame(Self.size, plate: face)
+            let found = try search.detectInPieces(
+                with: detector, pass: .init(detector: 0, isCoarse: false), frameIndex: 0, image: image, pieces: pieces)
+            #expect(found.map(\.box) == [face])
+        }
     }
 }
