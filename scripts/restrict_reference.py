@@ -14,11 +14,8 @@ import json
 
 
 def sha256(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as media:
-        for chunk in iter(lambda: media.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(media, "sha256").hexdigest()
 
 
 def main():
