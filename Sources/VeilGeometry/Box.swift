@@ -171,3 +171,16 @@ extension Array where Element == Box {
         return merged
     }
 }
+
+extension Box {
+    /// Largest coordinate or side accepted from a file (pixels): far beyond any picture, small
+    /// enough that sums and products stay finite and convert to integers.
+    public static let maximumCoordinate = 1_000_000.0
+
+    /// Whether every coordinate is finite and within ±``maximumCoordinate`` and both sides are
+    /// positive: what a box read from a tracks or review file must be.
+    public var isUsable: Bool {
+        [x, y, width, height].allSatisfy { $0.isFinite && abs($0) <= Self.maximumCoordinate }
+            && width > 0 && height > 0
+    }
+}

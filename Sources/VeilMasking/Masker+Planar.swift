@@ -60,6 +60,7 @@ extension Masker {
         into picture: inout PlanarImage,
         using generator: inout Generator
     ) throws(MaskingError) {
+        let region = region.bounded(within: picture.size)
         // The layered mask (and a surrogate's plates and landmark-less faces, which get it)
         // is drawn straight into the planes at the grid's resolution.
         if style == .layered || (style == .surrogate && (region.objectClass != .face || region.landmarks == nil)) {

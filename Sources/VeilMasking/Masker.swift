@@ -47,6 +47,7 @@ public struct Masker: Sendable, Hashable {
         into image: inout Image,
         using generator: inout Generator
     ) throws(MaskingError) {
+        let region = region.bounded(within: image.size)
         guard let rect = PixelRect(covering: region.box, in: image.size) else { return }
         var canvas = try maskedCanvas(for: rect, objectBox: region.box, in: image, using: &generator)
         if style == .surrogate, region.objectClass == .face, let landmarks = region.landmarks,

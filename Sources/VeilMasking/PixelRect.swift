@@ -8,11 +8,13 @@ struct PixelRect: Hashable, Sendable {
 
     /// The pixels `box` touches (outward rounding, so partly covered pixels are included),
     /// clipped to the image; nil when nothing is left.
+    /// Edges are clipped before they become integers, so no box, however large or not finite,
+    /// can trap the conversion (a fuzzed tracks file once did, with a 9.2 × 10¹⁹ px height).
     init?(covering box: Box, in imageSize: PixelSize) {
-        let x0 = max(0, Int(box.minX.rounded(.down)))
-        let y0 = max(0, Int(box.minY.rounded(.down)))
-        let x1 = min(imageSize.width, Int(box.maxX.rounded(.up)))
-        let y1 = min(imageSize.height, Int(box.maxY.rounded(.up)))
+        let x0 = Self.edge(box.minX.rounded(.down), within: imageSize.width)
+        let y0 = Self.edge(box.minY.rounded(.down), within: imageSize.height)
+        let x1 = Self.edge(box.maxX.rounded(.up), within: imageSize.width)
+        let y1 = Self.edge(box.maxY.rounded(.up), within: imageSize.height)
         guard x1 > x0, y1 > y0 else { return nil }
         x = x0
         y = y0
@@ -26,6 +28,12 @@ struct PixelRect: Hashable, Sendable {
     }
 
     var box: Box { Box(x: Double(x), y: Double(y), width: Double(size.width), height: Double(size.height)) }
+
+    /// `value` clipped to 0…`limit` as an integer; +∞ is `limit`, −∞ and NaN are 0.
+    private static func edge(_ value: Double, within limit: Int) -> Int {
+        guard value.isFinite else { return value > 0 ? limit : 0 }
+        return Int(min(max(value, 0), Double(limit)))
+    }
 }
 
 extension MaskRegion {
@@ -63,5 +71,30 @@ extension MaskRegion {
             let end = min(upper, Int((center.x + halfWidth).rounded(.up)))
             return start < end ? start..<end : nil
         }
+    }
+}
+
+extension MaskRegion {
+    /// This region with its box's edges held within ±``Box/maximumCoordinate`` (what files may
+    /// hold; detections stay far inside), so that the cell and block sizes derived from the box
+    /// convert to integers; regions within that range are unchanged. A box with an edge that is
+    /// not a number (NaN, or ∞ − ∞) says nothing of where the object is: it becomes the whole
+    /// picture (fail closed).
+    func bounded(within pictureSize: PixelSize) -> MaskRegion {
+        let box = self.box
+        let limit = Box.maximumCoordinate
+        let edges = [box.minX, box.minY, box.maxX, box.maxY]
+        guard !edges.contains(where: \.isNaN) else {
+            var whole = self
+            whole.box = Box(x: 0, y: 0, width: Double(pictureSize.width), height: Double(pictureSize.height))
+            whole.shape = .box
+            whole.polygon = nil
+            return whole
+        }
+        guard edges.contains(where: { abs($0) > limit }) else { return self }
+        func held(_ value: Double) -> Double { min(max(value, -limit), limit) }
+        var bounded = self
+        bounded.box = Box(minX: held(box.minX), minY: held(box.minY), maxX: held(box.maxX), maxY: held(box.maxY))
+        return bounded
     }
 }

@@ -262,11 +262,29 @@ public struct TracksFile: Codable, Sendable, Hashable {
                     "version \(header.version.map(String.init) ?? "missing") is not supported (this build reads \(formatVersion))"
             )
         }
+        let file: TracksFile
         do {
-            return try JSONDecoder().decode(TracksFile.self, from: data)
+            file = try JSONDecoder().decode(TracksFile.self, from: data)
         } catch {
             throw .tracksFile(path: url.path, reason: JSONProblem.describe(error))
         }
+        if let problem = file.unusableBox {
+            throw .tracksFile(
+                path: url.path,
+                reason: "\(problem): coordinates must be finite and within ±\(Int(Box.maximumCoordinate)) px, "
+                    + "sides positive")
+        }
+        return file
+    }
+
+    /// Where the first box that ``Box/isUsable`` refuses is ("track 2, frame 1"), or nil.
+    var unusableBox: String? {
+        for track in tracks {
+            if let entry = track.boxes.first(where: { !$0.box.isUsable }) {
+                return "track \(track.id), frame \(entry.frame)"
+            }
+        }
+        return looseBoxes.first { !$0.box.isUsable }.map { "a loose box on frame \($0.frame)" }
     }
 
     /// Refuses media that is not the one the tracks were made for.

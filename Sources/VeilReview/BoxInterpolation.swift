@@ -5,7 +5,7 @@ public import VeilGeometry
 public enum BoxInterpolation {
     /// Largest coordinate or side accepted (pixels): far beyond any video, small enough that
     /// sums and products stay finite.
-    public static let maximumCoordinate = 1_000_000.0
+    public static let maximumCoordinate = Box.maximumCoordinate
 
     /// `point` moved from `source` to `target`: same relative position inside the box.
     public static func map(_ point: Point, from source: Box, to target: Box) -> Point {

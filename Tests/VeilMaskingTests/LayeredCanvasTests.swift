@@ -163,4 +163,24 @@ import VeilTestSupport
         #expect(largest <= 1)
         #expect(differing * 100 <= compared)
     }
+
+    /// A box far larger than any picture (the fuzzer's 9.2e19 px plate) or not finite is clipped
+    /// to the picture, never converted to an integer first: masking it cannot trap; a box with
+    /// a coordinate that is not a number masks the whole picture.
+    @Test(arguments: [
+        Box(x: 40, y: 30, width: 22, height: 92_233_720_368_547_758_078),
+        Box(x: -.infinity, y: 5, width: .infinity, height: 10),
+        Box(x: .nan, y: 5, width: 10, height: 10),
+    ])
+    func hugeBoxesAreClippedToThePicture(box: Box) throws {
+        #expect(
+            PixelRect(
+                covering: MaskRegion(box: box, shape: .box, objectClass: .plate).bounded(within: Self.size).box,
+                in: Self.size) != nil)
+        for style in [MaskStyle.layered, .fill] {
+            var picture = Self.picture()
+            try Masker(style: style).apply([MaskRegion(box: box, shape: .box, objectClass: .plate)], to: &picture)
+            #expect(picture != Self.picture())
+        }
+    }
 }

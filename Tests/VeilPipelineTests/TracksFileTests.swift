@@ -94,6 +94,10 @@ import VeilVideo
         (#"{"format": "something-else", "version": 1}"#, "not a Veil tracks file"),
         (#"{"format": "veil-tracks", "version": 7}"#, "version 7 is not supported"),
         (#"{"format": "veil-tracks", "version": 1, "tracks": []}"#, "missing 'media'"),
+        // The fuzzer's crash (Fuzz/corpus/tracks/huge-plate-height.json): a 9.2e19 px height
+        // trapped the masker's integer conversion; it is refused where it is read.
+        (Self.withBox(#"{"x": 40, "y": 30, "width": 22, "height": 92233720368547758078}"#), "track 2, frame 1"),
+        (Self.withBox(#"{"x": 40, "y": 30, "width": 0, "height": 10}"#), "sides positive"),
     ])
     func badTracksFilesGiveClearErrors(json: String, message: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tracks-\(UUID()).json")
@@ -142,5 +146,18 @@ import VeilVideo
             let visible = BrightSquareDetector.brightBox(in: frame, level: 120) != nil
             #expect(visible != (10..<50).contains(index), "frame \(index)")
         }
+    }
+
+    /// A valid tracks file whose second track's one box is `box` (JSON).
+    static func withBox(_ box: String) -> String {
+        #"""
+        {"format":"veil-tracks","version":1,
+         "media":{"fileName":"clip.mp4","sha256":"00","bytes":1000,"width":64,"height":48,"frames":3,"durationSeconds":0.1},
+         "provenance":{"tool":"veil","models":[],"threshold":0.2,"targets":["face","plate"],"detectionStride":2,
+           "plateDetectionStride":4,"lookAheadSeconds":1,"fullDetectionStride":4,"coarseDetectionSide":640},
+         "tracks":[
+          {"id":1,"objectClass":"face","boxes":[{"frame":1,"box":{"x":11,"y":8,"width":20,"height":24},"source":"predicted"}]},
+          {"id":2,"objectClass":"plate","boxes":[{"frame":1,"box":
+        """# + box + #","source":"detected","score":0.5}]}],"looseBoxes":[]}"#
     }
 }
