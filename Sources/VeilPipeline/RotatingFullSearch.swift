@@ -78,14 +78,10 @@ struct RotatingFullSearch {
         let grid = ChangeMap.CellGrid(
             imageSize: imageSize, thumbnailColumns: configuration.thumbnailColumns,
             cellSamples: configuration.cellSamples)
+        let padded = CellPadding(grid: grid, padding: configuration.paddingCells)
         return (0..<bands).map { index in
             let band = Self.band(index, of: bands, columns: grid.columns, rows: grid.rows)
-            let padding = configuration.paddingCells
-            return grid.pixelBox(
-                of: ChangeMap.CellRect(
-                    minColumn: max(0, band.minColumn - padding), minRow: max(0, band.minRow - padding),
-                    maxColumn: min(grid.columns, band.maxColumn + padding),
-                    maxRow: min(grid.rows, band.maxRow + padding)))
+            return grid.pixelBox(of: padded.grown(band, by: padded.padding))
         }
     }
 
@@ -111,10 +107,17 @@ struct RotatingFullSearch {
         let grid: ChangeMap.CellGrid
         let padding: Int
 
+        /// `cells` grown by `grow` cells on every side, clipped to the grid.
+        func grown(_ cells: ChangeMap.CellRect, by grow: Int) -> ChangeMap.CellRect {
+            ChangeMap.CellRect(
+                minColumn: max(0, cells.minColumn - grow), minRow: max(0, cells.minRow - grow),
+                maxColumn: min(grid.columns, cells.maxColumn + grow), maxRow: min(grid.rows, cells.maxRow + grow))
+        }
+
         func mark(_ cells: ChangeMap.CellRect, in marked: inout [Bool], growing: Bool = true) {
-            let grow = growing ? padding : 0
-            for row in max(0, cells.minRow - grow)..<min(grid.rows, cells.maxRow + grow) {
-                for column in max(0, cells.minColumn - grow)..<min(grid.columns, cells.maxColumn + grow) {
+            let area = grown(cells, by: growing ? padding : 0)
+            for row in area.minRow..<max(area.minRow, area.maxRow) {
+                for column in area.minColumn..<max(area.minColumn, area.maxColumn) {
                     marked[row * grid.columns + column] = true
                 }
             }
