@@ -14,6 +14,21 @@ struct LayeredCanvas {
         var lower: Int
         var upper: Int
         var fraction: Double
+
+        init(lower: Int, upper: Int, fraction: Double) {
+            self.lower = lower
+            self.upper = upper
+            self.fraction = fraction
+        }
+
+        /// The samples around `coordinate` (in samples, their centres at whole numbers) of a
+        /// row of `samples`, the coordinate clamped to the row.
+        init(at coordinate: Double, samples: Int) {
+            let clamped = min(max(coordinate, 0), Double(samples - 1))
+            lower = Int(clamped)
+            upper = min(lower + 1, samples - 1)
+            fraction = clamped - Double(lower)
+        }
     }
 
     /// One of the canvas's planes.
@@ -75,9 +90,7 @@ struct LayeredCanvas {
 
     /// Where canvas pixel `index` falls between cell centres `side` pixels apart.
     private static func cellTap(at index: Int, side: Double, cells: Int) -> Tap {
-        let position = min(max((Double(index) + 0.5) / side - 0.5, 0), Double(cells - 1))
-        let lower = Int(position)
-        return Tap(lower: lower, upper: min(lower + 1, cells - 1), fraction: position - Double(lower))
+        Tap(at: (Double(index) + 0.5) / side - 0.5, samples: cells)
     }
 
     /// Gaussian smoothing of every plane with standard deviation `sigma` (pixels), edges

@@ -139,9 +139,7 @@ extension Masker {
     /// The bilinear tap at target coordinate `position` (pixel edges: a pixel's centre is at
     /// index + 0.5), mapping `count` target pixels onto `source` samples.
     private static func tap(at position: Double, count: Int, from source: Int) -> LayeredCanvas.Tap {
-        let coordinate = min(max(position * Double(source) / Double(count) - 0.5, 0), Double(source - 1))
-        let lower = Int(coordinate)
-        return LayeredCanvas.Tap(lower: lower, upper: min(lower + 1, source - 1), fraction: coordinate - Double(lower))
+        LayeredCanvas.Tap(at: position * Double(source) / Double(count) - 0.5, samples: source)
     }
 }
 
