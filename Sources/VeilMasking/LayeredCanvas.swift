@@ -14,21 +14,6 @@ struct LayeredCanvas {
         var lower: Int
         var upper: Int
         var fraction: Double
-
-        init(lower: Int, upper: Int, fraction: Double) {
-            self.lower = lower
-            self.upper = upper
-            self.fraction = fraction
-        }
-
-        /// The samples around `coordinate` (in samples, their centres at whole numbers) of a
-        /// row of `samples`, the coordinate clamped to the row.
-        init(at coordinate: Double, samples: Int) {
-            let clamped = min(max(coordinate, 0), Double(samples - 1))
-            lower = Int(clamped)
-            upper = min(lower + 1, samples - 1)
-            fraction = clamped - Double(lower)
-        }
     }
 
     /// One of the canvas's planes.
@@ -196,5 +181,16 @@ struct LayeredCanvas {
             }
             count = height * taps.count
         }
+    }
+}
+
+extension LayeredCanvas.Tap {
+    /// The samples around `coordinate` (in samples, their centres at whole numbers) of a
+    /// row of `samples`, the coordinate clamped to the row.
+    init(at coordinate: Double, samples: Int) {
+        let clamped = min(max(coordinate, 0), Double(samples - 1))
+        lower = Int(clamped)
+        upper = min(lower + 1, samples - 1)
+        fraction = clamped - Double(lower)
     }
 }
