@@ -150,11 +150,20 @@ if ! [ -s "$out/pan-cut-in.mp4" ] || ! [ -s "$out/pan-cut-in.reference.json" ]; 
     fi
 fi
 
+# Candidates go to a folder of this run's own (CROWD_CANDIDATES=DIR keeps them there), so two
+# runs sharing the cache cannot read each other's detections.
+if [ -n "${CROWD_CANDIDATES:-}" ]; then
+    candidates=$CROWD_CANDIDATES
+    mkdir -p "$candidates"
+else
+    candidates=$(mktemp -d)
+    trap 'rm -rf "$candidates"' EXIT
+fi
 for clip in pan cross pan-window cross-window pan-cut-in; do
     start=$EPOCHREALTIME
-    "$veil" detect "$out/$clip.mp4" --tracks "$out/$clip.candidate.json" --targets "$kind" --quiet "$@"
+    "$veil" detect "$out/$clip.mp4" --tracks "$candidates/$clip.json" --targets "$kind" --quiet "$@"
     seconds=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
-    agreement() { python3 scripts/video_agreement.py "$out/$clip.reference.json" "$out/$clip.candidate.json" \
+    agreement() { python3 scripts/video_agreement.py "$out/$clip.reference.json" "$candidates/$clip.json" \
         --class "$kind" --min-score "$1" | sed -n 1p; }
     confident=$(agreement 0.5)
     weak=$(agreement 0.2)
