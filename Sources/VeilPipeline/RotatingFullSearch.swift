@@ -10,8 +10,16 @@ import VeilGeometry
 /// grown by half its size and one cell, at most ``ChangeMap/Configuration/maximumRectangles``
 /// rectangles); more than ``maximumSearchedFraction`` of the frame is searched whole, since a
 /// crowd's neighbourhoods cover most of it anyway. The first pass searches the whole frame.
-/// The plan stage reads a whole-frame search as every strip (``wholeInStrips(imageSize:)``).
+/// The plan stage reads a whole-frame search in at most ``wholeFramePieces`` strips
+/// (``wholeInStrips(imageSize:)``).
 struct RotatingFullSearch {
+    /// A whole-frame full pass is read in at most this many strips, whatever ``bands`` is: each
+    /// seam changes which weak faces are found where the strips meet, so with more strips the
+    /// whole crowds lost weak faces (`--full-bands 3` read them in three strips: 0.19 points
+    /// fewer at ≥ 0.2 on the panning crowd; in two, main's figures to the face). Default 2:
+    /// the pieces' size main measured, and no one inference holds the activations of the
+    /// whole 1280 px input (docs/DECISIONS.md, "Fewer full-size face strips").
+    static let wholeFramePieces = 2
     /// Strips the frame is taken in; 1: every full pass searches the whole frame.
     let bands: Int
     /// Faces found this many frames ago or less are searched again like tracks (a weak face
@@ -20,7 +28,7 @@ struct RotatingFullSearch {
     /// Above this share of the frame the whole frame is searched.
     let maximumSearchedFraction: Double
     let configuration: ChangeMap.Configuration
-    /// Whether a full pass that searches the whole frame reads it as every strip
+    /// Whether a full pass that searches the whole frame reads it in strips
     /// (``wholeInStrips(imageSize:)``) rather than in one inference.
     let readsWholeFrameInStrips: Bool
     private var passes = 0
@@ -71,16 +79,18 @@ struct RotatingFullSearch {
         return .rectangles(rectangles.map { grid.pixelBox(of: $0) })
     }
 
-    /// The whole frame as every strip, each grown by the padding cells (so neighbours overlap
-    /// by twice that), in the pixels of an image of `imageSize`: a whole-frame full pass read
-    /// in pieces, so no one inference holds the network's activations for the whole input.
+    /// The whole frame as `min(bands, wholeFramePieces)` strips, each grown by the padding
+    /// cells (so neighbours overlap by twice that), in the pixels of an image of `imageSize`:
+    /// a whole-frame full pass read in pieces, so no one inference holds the network's
+    /// activations for the whole input.
     func wholeInStrips(imageSize: PixelSize) -> [Box] {
         let grid = ChangeMap.CellGrid(
             imageSize: imageSize, thumbnailColumns: configuration.thumbnailColumns,
             cellSamples: configuration.cellSamples)
         let padded = CellPadding(grid: grid, padding: configuration.paddingCells)
-        return (0..<bands).map { index in
-            let band = Self.band(index, of: bands, columns: grid.columns, rows: grid.rows)
+        let pieces = min(bands, Self.wholeFramePieces)
+        return (0..<pieces).map { index in
+            let band = Self.band(index, of: pieces, columns: grid.columns, rows: grid.rows)
             return grid.pixelBox(of: padded.grown(band, by: padded.padding))
         }
     }

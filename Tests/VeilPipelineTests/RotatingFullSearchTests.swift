@@ -90,6 +90,15 @@ import VeilMedia
         #expect(pieces[0].maxX - pieces[1].minX == 64)
     }
 
+    @Test(arguments: [3, 4, 8])
+    func theWholeFrameIsReadInTwoStripsWhateverTheRotation(bands: Int) {
+        let rotation = RotatingFullSearch(bands: bands, fullStride: 4)
+        #expect(
+            rotation.wholeInStrips(imageSize: Self.size)
+                == RotatingFullSearch(bands: 2, fullStride: 4).wholeInStrips(imageSize: Self.size))
+        #expect(RotatingFullSearch(bands: 1, fullStride: 4).wholeInStrips(imageSize: Self.size).count == 1)
+    }
+
     @Test func aFaceCutByAStripEdgeIsFoundWhole() throws {
         var search = ChangeDrivenSearch(isEnabled: false, fullSearchIntervalFrames: 30)
         let pieces = RotatingFullSearch(bands: 2, fullStride: 4).wholeInStrips(imageSize: Self.size)
