@@ -302,63 +302,81 @@ done:
     return rc;
 }
 
+struct CVeilORT_Outputs {
+    size_t count;
+    OrtValue *values[];
+};
+
+void CVeilORT_releaseOutputs(CVeilORT_Outputs *outputs) {
+    if (!outputs) return;
+    for (size_t i = 0; i < outputs->count; i++) {
+        if (outputs->values[i]) api->ReleaseValue(outputs->values[i]);
+    }
+    free(outputs);
+}
+
 int CVeilORT_run(CVeilORT_Session *session, const float *input, const int64_t *shape, size_t rank,
-                 CVeilORT_Tensor *outputs, char *error, size_t errorLength) {
+                 CVeilORT_Tensor *tensors, CVeilORT_Outputs **outputs, char *error, size_t errorLength) {
     OrtMemoryInfo *memory = NULL;
     OrtValue *inputValue = NULL;
-    OrtValue **outputValues = calloc(session->outputCount, sizeof(OrtValue *));
+    CVeilORT_Outputs *held = calloc(1, sizeof *held + session->outputCount * sizeof(OrtValue *));
     int rc = 1;
     size_t elementCount = 1;
     for (size_t i = 0; i < rank; i++) elementCount *= (size_t)shape[i];
-    memset(outputs, 0, session->outputCount * sizeof *outputs);
-    if (!outputValues) goto done;
+    *outputs = NULL;
+    memset(tensors, 0, session->outputCount * sizeof *tensors);
+    if (!held) goto done;
+    held->count = session->outputCount;
+    // The input is wrapped, not copied: CreateTensorWithDataAsOrtValue borrows `input` (it
+    // neither frees nor writes it) for as long as `inputValue` lives, released below right
+    // after Run; a CPU tensor the caller owns needs no alignment beyond its element type's.
     if (failed(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &memory), error, errorLength)) goto done;
     if (failed(api->CreateTensorWithDataAsOrtValue(memory, (void *)input, elementCount * sizeof(float), shape, rank,
                                                    ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &inputValue),
                error, errorLength))
         goto done;
     const char *inputNames[] = {session->inputName};
+    // Outputs not pre-allocated: ONNX Runtime allocates each OrtValue (on the CPU, copied
+    // there from a GPU provider) and hands it to us; its data stays put until ReleaseValue.
     if (failed(api->Run(session->session, NULL, inputNames, (const OrtValue *const *)&inputValue, 1,
-                        (const char *const *)session->outputNames, session->outputCount, outputValues),
+                        (const char *const *)session->outputNames, session->outputCount, held->values),
                error, errorLength))
         goto done;
     for (size_t i = 0; i < session->outputCount; i++) {
         OrtTensorTypeAndShapeInfo *info = NULL;
         float *data = NULL;
-        if (failed(api->GetTensorTypeAndShape(outputValues[i], &info), error, errorLength)) goto done;
+        if (failed(api->GetTensorTypeAndShape(held->values[i], &info), error, errorLength)) goto done;
+        ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
         size_t count = 0, outRank = 0;
-        OrtStatus *status = api->GetTensorShapeElementCount(info, &count);
+        OrtStatus *status = api->GetTensorElementType(info, &type);
+        if (!status) status = api->GetTensorShapeElementCount(info, &count);
         if (!status) status = api->GetDimensionsCount(info, &outRank);
-        if (!status && outRank <= CVEIL_ORT_MAX_RANK) status = api->GetDimensions(info, outputs[i].shape, outRank);
+        if (!status && outRank <= CVEIL_ORT_MAX_RANK) status = api->GetDimensions(info, tensors[i].shape, outRank);
         api->ReleaseTensorTypeAndShapeInfo(info);
         if (failed(status, error, errorLength)) goto done;
         if (outRank > CVEIL_ORT_MAX_RANK) {
             snprintf(error, errorLength, "output %zu has rank %zu", i, outRank);
             goto done;
         }
-        if (failed(api->GetTensorMutableData(outputValues[i], (void **)&data), error, errorLength)) goto done;
-        outputs[i].data = malloc(count ? count * sizeof(float) : 1);
-        if (!outputs[i].data) goto done;
-        memcpy(outputs[i].data, data, count * sizeof(float));
-        outputs[i].count = count;
-        outputs[i].rank = outRank;
+        if (type != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) {
+            snprintf(error, errorLength, "output %zu (%s) is not a float tensor (ONNX element type %d)", i,
+                     session->outputNames[i], (int)type);
+            goto done;
+        }
+        if (failed(api->GetTensorMutableData(held->values[i], (void **)&data), error, errorLength)) goto done;
+        tensors[i].data = data;
+        tensors[i].count = count;
+        tensors[i].rank = outRank;
     }
     rc = 0;
 done:
-    if (rc) {
-        for (size_t i = 0; i < session->outputCount; i++) CVeilORT_freeTensor(&outputs[i]);
-    }
-    for (size_t i = 0; outputValues && i < session->outputCount; i++) {
-        if (outputValues[i]) api->ReleaseValue(outputValues[i]);
-    }
-    free(outputValues);
     if (inputValue) api->ReleaseValue(inputValue);
     if (memory) api->ReleaseMemoryInfo(memory);
+    if (rc) {
+        CVeilORT_releaseOutputs(held);
+        memset(tensors, 0, session->outputCount * sizeof *tensors);
+    } else {
+        *outputs = held;
+    }
     return rc;
-}
-
-void CVeilORT_freeTensor(CVeilORT_Tensor *tensor) {
-    free(tensor->data);
-    tensor->data = NULL;
-    tensor->count = 0;
 }

@@ -45,15 +45,12 @@ public struct CenterFaceDetector: FaceNetwork {
             width: Self.roundUp(input.width, to: Self.alignment),
             height: Self.roundUp(input.height, to: Self.alignment)
         )
-        let outputs = try session.run(shape: [1, 3, canvas.height, canvas.width]) { tensor in
+        let scoreFloor = scoreFloor
+        let raw = try session.run(shape: [1, 3, canvas.height, canvas.width]) { tensor in
             input.writePlanarTensor(order: .rgb, canvas: canvas, into: tensor)
+        } read: { (outputs) throws(DetectionError) in
+            try Self.decode(outputs: outputs, valid: input.size, scoreFloor: scoreFloor)
         }
-        let raw = try Self.decode(
-            outputs: outputs,
-            names: session.outputNames,
-            valid: input.size,
-            scoreFloor: scoreFloor
-        )
         return raw.suppressingOverlaps(iouThreshold: Self.suppressionIoU)
             .map { $0.mapped(scaleX: 1 / scaleX, scaleY: 1 / scaleY) }
     }
@@ -61,13 +58,16 @@ public struct CenterFaceDetector: FaceNetwork {
     static func roundUp(_ value: Int, to multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
 
     /// Decodes CenterFace's four outputs (in the model's output order) into detections in
-    /// input coordinates, clipped to the `valid` (unpadded) area.
-    static func decode(outputs: [String: Tensor], names: [String], valid: PixelSize, scoreFloor: Double)
+    /// input coordinates, clipped to the `valid` (unpadded) area. Reads the outputs in place.
+    static func decode(outputs: InferenceOutputs, valid: PixelSize, scoreFloor: Double)
         throws(DetectionError) -> [Detection]
     {
-        guard names.count == 4, let heatmap = outputs[names[0]], let scales = outputs[names[1]],
-            let offsets = outputs[names[2]], let marks = outputs[names[3]], heatmap.shape.count == 4
-        else { throw .unexpectedOutput(model: modelName, reason: "expected heatmap, scale, offset, landmarks") }
+        guard outputs.count == 4, outputs.tensors[0].shape.count == 4 else {
+            throw .unexpectedOutput(model: modelName, reason: "expected heatmap, scale, offset, landmarks")
+        }
+        let (heatmap, scales, offsets, marks) = (
+            outputs.tensors[0], outputs.tensors[1], outputs.tensors[2], outputs.tensors[3]
+        )
         let rows = heatmap.shape[2]
         let columns = heatmap.shape[3]
         let plane = rows * columns

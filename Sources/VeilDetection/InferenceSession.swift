@@ -42,12 +42,24 @@ public struct InferenceOptions: Sendable, Hashable {
     public var usesGPU: Bool { provider.usesGPU }
 }
 
-/// A float tensor returned by a model.
+/// A float tensor that owns its values (a decoder's test input, or a copy of a model's output
+/// kept past ``InferenceSession/run(shape:fill:read:)``).
 public struct Tensor: Sendable {
     /// The tensor's dimensions.
     public var shape: [Int]
     /// Its values, row-major.
     public var values: [Float]
+
+    /// A tensor of `shape` holding `values`.
+    public init(shape: [Int], values: [Float]) {
+        self.shape = shape
+        self.values = values
+    }
+
+    /// A copy of a lent tensor.
+    public init(copying view: TensorView) {
+        self.init(shape: view.shape, values: Array(view.values))
+    }
 }
 
 /// One loaded ONNX model.
@@ -140,15 +152,23 @@ public final class InferenceSession: @unchecked Sendable {
     deinit { CVeilORT_destroy(handle) }
 
     /// Runs the model on a tensor that `fill` writes (every element: the buffer is reused and
-    /// holds the previous run's values), in the session's reusable scratch buffer.
+    /// holds the previous run's values), in the session's reusable scratch buffer, and lends
+    /// the outputs to `read`.
     ///
     /// The scratch only grows: a video's full and coarse passes (and the text detector's sizes)
     /// alternate input shapes on one session, and a buffer sized to each call was reallocated
     /// and zeroed on every switch (11 MB for a 1280 × 736 face pass; ~a third of the run's page
     /// faults, docs/BENCHMARKS.md). A call uses the first `count` elements.
-    public func run(shape: [Int], fill: (UnsafeMutableBufferPointer<Float>) -> Void) throws(DetectionError)
-        -> [String: Tensor]
-    {
+    ///
+    /// - Parameters:
+    ///   - shape: the input's shape.
+    ///   - fill: writes the input; the buffer is `shape`'s element count long.
+    ///   - read: reads the outputs in place (see ``run(values:shape:read:)`` for how long they live).
+    public func run<Result>(
+        shape: [Int],
+        fill: (UnsafeMutableBufferPointer<Float>) -> Void,
+        read: (InferenceOutputs) throws(DetectionError) -> Result
+    ) throws(DetectionError) -> Result {
         let count = shape.reduce(1, *)
         var buffer = lock.withLock {
             defer { scratch = [] }
@@ -159,44 +179,52 @@ public final class InferenceSession: @unchecked Sendable {
         return try buffer.withUnsafeMutableBufferPointer { (all) throws(DetectionError) in
             let used = UnsafeMutableBufferPointer(rebasing: all[0..<count])
             fill(used)
-            return try run(values: UnsafeBufferPointer(used), shape: shape)
+            return try run(values: UnsafeBufferPointer(used), shape: shape, read: read)
         }
     }
 
-    /// Runs the model on one float tensor and returns every output by name.
-    public func run(input: [Float], shape: [Int]) throws(DetectionError) -> [String: Tensor] {
+    /// Runs the model on one float tensor and lends the outputs to `read`.
+    public func run<Result>(
+        input: [Float], shape: [Int], read: (InferenceOutputs) throws(DetectionError) -> Result
+    ) throws(DetectionError) -> Result {
         precondition(input.count == shape.reduce(1, *), "input size does not match its shape")
         return try input.withUnsafeBufferPointer { (values) throws(DetectionError) in
-            try run(values: values, shape: shape)
+            try run(values: values, shape: shape, read: read)
         }
     }
 
-    /// Runs the model on `values`, exactly `shape`'s element count of them.
+    /// Runs the model on `values`, exactly `shape`'s element count of them, and lends the
+    /// outputs to `read` without copying them.
     ///
-    /// Contract with ONNX Runtime (`CreateTensorWithDataAsOrtValue` in the shim): the tensor
-    /// borrows `values` for the duration of `Run` only and never writes to it; ORT needs no
-    /// alignment beyond `float`'s for CPU input it does not own. Outputs are copied out before
-    /// this returns, so no ORT memory outlives the call.
-    private func run(values: UnsafeBufferPointer<Float>, shape: [Int]) throws(DetectionError) -> [String: Tensor] {
+    /// Contract with ONNX Runtime (`CVeilORT_run` in the shim):
+    /// - Input: `CreateTensorWithDataAsOrtValue` wraps `values` without copying; ORT borrows
+    ///   them for the duration of `Run` only and never writes them; it needs no alignment
+    ///   beyond `float`'s for CPU input it does not own.
+    /// - Outputs: each ``TensorView`` points into an OrtValue ORT allocated (CPU memory, 64-byte
+    ///   aligned; a GPU provider's outputs are copied to the CPU by `Run`), typed float (the
+    ///   shim refuses any other element type). The OrtValues are released when `read` returns
+    ///   or throws, so the views must not escape `read`: decoders turn them into detections (or
+    ///   copy them, ``Tensor/init(copying:)``) inside it. `read` must not write through them.
+    private func run<Result>(
+        values: UnsafeBufferPointer<Float>, shape: [Int], read: (InferenceOutputs) throws(DetectionError) -> Result
+    ) throws(DetectionError) -> Result {
         precondition(values.count == shape.reduce(1, *), "input size does not match its shape")
-        var outputs = [CVeilORT_Tensor](repeating: CVeilORT_Tensor(), count: outputNames.count)
+        var tensors = [CVeilORT_Tensor](repeating: CVeilORT_Tensor(), count: outputNames.count)
+        var outputs: OpaquePointer?
         var error = CErrorBuffer()
         let dims = shape.map { Int64($0) }
         let status = CVeilORT_run(
-            handle, values.baseAddress, dims, dims.count, &outputs, &error.bytes, error.bytes.count)
+            handle, values.baseAddress, dims, dims.count, &tensors, &outputs, &error.bytes, error.bytes.count)
         guard status == 0 else {
             throw .inferenceFailed(model: modelURL.lastPathComponent, reason: error.message)
         }
-        var result: [String: Tensor] = [:]
-        for (index, name) in outputNames.enumerated() {
-            var tensor = outputs[index]
+        defer { CVeilORT_releaseOutputs(outputs) }
+        let views = tensors.map { tensor in
             let shape = withUnsafeBytes(of: tensor.shape) { raw in
-                Array(raw.bindMemory(to: Int64.self).prefix(tensor.rank)).map { Int($0) }
+                raw.bindMemory(to: Int64.self).prefix(tensor.rank).map { Int($0) }
             }
-            let values = tensor.data.map { Array(UnsafeBufferPointer(start: $0, count: tensor.count)) } ?? []
-            CVeilORT_freeTensor(&tensor)
-            result[name] = Tensor(shape: shape, values: values)
+            return TensorView(shape: shape, values: UnsafeBufferPointer(start: tensor.data, count: tensor.count))
         }
-        return result
+        return try read(InferenceOutputs(names: outputNames, tensors: views))
     }
 }

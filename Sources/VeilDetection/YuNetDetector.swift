@@ -48,10 +48,12 @@ public struct YuNetDetector: FaceNetwork {
         let scale = min(scale, Double(maxInputSide) / Double(max(image.width, image.height)))
         let (input, scaleX, scaleY) = try resized(image, scale: scale)
         let canvas = Self.canvas(for: input.size)
-        let outputs = try session.run(shape: [1, 3, canvas.height, canvas.width]) { tensor in
+        let scoreFloor = scoreFloor
+        let raw = try session.run(shape: [1, 3, canvas.height, canvas.width]) { tensor in
             input.writePlanarTensor(order: .bgr, canvas: canvas, into: tensor)
+        } read: { (outputs) throws(DetectionError) in
+            try Self.decode(outputs: outputs, canvas: canvas, scoreFloor: scoreFloor)
         }
-        let raw = try Self.decode(outputs: outputs, canvas: canvas, scoreFloor: scoreFloor)
         return raw.suppressingOverlaps(iouThreshold: Self.suppressionIoU)
             .map { $0.mapped(scaleX: 1 / scaleX, scaleY: 1 / scaleY) }
     }
@@ -65,8 +67,8 @@ public struct YuNetDetector: FaceNetwork {
     }
 
     /// Decodes YuNet's raw outputs for an input of `canvas` pixels into detections in
-    /// input-tensor coordinates.
-    static func decode(outputs: [String: Tensor], canvas: PixelSize, scoreFloor: Double) throws(DetectionError)
+    /// input-tensor coordinates. Reads the outputs in place.
+    static func decode(outputs: InferenceOutputs, canvas: PixelSize, scoreFloor: Double) throws(DetectionError)
         -> [Detection]
     {
         var detections: [Detection] = []

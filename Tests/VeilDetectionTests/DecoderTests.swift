@@ -24,7 +24,11 @@ import VeilMedia
         outputs["obj_16"]!.values[index] = 1
         outputs["bbox_16"]!.values.replaceSubrange(index * 4..<index * 4 + 4, with: [0.5, 0.5, 1, 1])
         outputs["kps_16"]!.values[index * 10] = 0.25
-        let faces = try YuNetDetector.decode(outputs: outputs, canvas: canvas, scoreFloor: 0.5)
+        let names = outputs.keys.sorted()
+        let faces = try InferenceOutputs.lending(names: names, tensors: names.map { outputs[$0]! }) {
+            (outputs) throws(DetectionError) in
+            try YuNetDetector.decode(outputs: outputs, canvas: canvas, scoreFloor: 0.5)
+        }
         #expect(faces.count == 1)
         let face = try #require(faces.first)
         #expect(abs(face.score - 0.9) < 1e-6)
@@ -36,7 +40,9 @@ import VeilMedia
 
     @Test func yunetRejectsWrongOutputs() {
         #expect(throws: DetectionError.self) {
-            try YuNetDetector.decode(outputs: [:], canvas: PixelSize(width: 640, height: 640), scoreFloor: 0.5)
+            try YuNetDetector.decode(
+                outputs: InferenceOutputs(names: [], tensors: []), canvas: PixelSize(width: 640, height: 640),
+                scoreFloor: 0.5)
         }
     }
 
@@ -62,19 +68,17 @@ import VeilMedia
         var landmarks = [Float](repeating: 0, count: plane * 10)
         landmarks[index] = 0.5  // first landmark y: half the height below the top
         landmarks[plane + index] = 0.25  // first landmark x: a quarter of the width
-        let names = ["heat", "scale", "offset", "marks"]
-        let outputs = [
-            "heat": Tensor(shape: [1, 1, rows, columns], values: heatmap),
-            "scale": Tensor(shape: [1, 2, rows, columns], values: scales),
-            "offset": Tensor(shape: [1, 2, rows, columns], values: offsets),
-            "marks": Tensor(shape: [1, 10, rows, columns], values: landmarks),
+        // In the model's output order: CenterFace's decoder reads them by position.
+        let tensors = [
+            Tensor(shape: [1, 1, rows, columns], values: heatmap),
+            Tensor(shape: [1, 2, rows, columns], values: scales),
+            Tensor(shape: [1, 2, rows, columns], values: offsets),
+            Tensor(shape: [1, 10, rows, columns], values: landmarks),
         ]
-        let faces = try CenterFaceDetector.decode(
-            outputs: outputs,
-            names: names,
-            valid: PixelSize(width: 40, height: 32),
-            scoreFloor: 0.5
-        )
+        let names = ["heat", "scale", "offset", "marks"]
+        let faces = try InferenceOutputs.lending(names: names, tensors: tensors) { (outputs) throws(DetectionError) in
+            try CenterFaceDetector.decode(outputs: outputs, valid: PixelSize(width: 40, height: 32), scoreFloor: 0.5)
+        }
         let face = try #require(faces.first)
         // Centre ((3 + 0.5) × 4, (2 + 0.5) × 4) = (14, 10); 16 wide, 20 high.
         #expect(face.box.iou(Box(x: 6, y: 0, width: 16, height: 20)) > 0.9999)

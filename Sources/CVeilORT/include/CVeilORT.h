@@ -28,12 +28,19 @@ enum { CVEIL_ORT_USED_CUDA = 1, CVEIL_ORT_USED_TENSORRT = 2 };
 
 enum { CVEIL_ORT_MAX_RANK = 8 };
 
+/// One output of a run, lent by ONNX Runtime: `data` points into the output's OrtValue and stays
+/// valid, unmoved, until the CVeilORT_Outputs it came from is released; read only (the values
+/// may be ONNX Runtime's arena memory). ONNX Runtime's CPU allocator aligns tensor data to 64
+/// bytes, more than `float` needs.
 typedef struct {
-    float *data;      // malloc'd by CVeilORT_run; release with CVeilORT_freeTensor
+    const float *data;
     size_t count;
     int64_t shape[CVEIL_ORT_MAX_RANK];
     size_t rank;
 } CVeilORT_Tensor;
+
+/// The outputs of one run (their OrtValues), owned by the caller until CVeilORT_releaseOutputs.
+typedef struct CVeilORT_Outputs CVeilORT_Outputs;
 
 /// ONNX Runtime's version string, e.g. "1.32.0".
 const char *CVeilORT_version(void);
@@ -69,10 +76,15 @@ const char *CVeilORT_outputName(const CVeilORT_Session *session, size_t index);
 /// The first input's declared shape; symbolic dimensions are -1.
 int CVeilORT_inputShape(const CVeilORT_Session *session, int64_t *shape, size_t *rank);
 
-/// Runs the model on one float tensor; fills `outputs` (CVeilORT_outputCount of them).
+/// Runs the model on one float tensor of `shape`; fills `tensors` (CVeilORT_outputCount of
+/// them) with views of the outputs, without copying them, and sets `*outputs` to the handle
+/// that keeps them alive. The input is borrowed for the call only (wrapped, not copied, never
+/// written). On failure (non-zero, message in `error`) nothing needs releasing.
+/// Fails when an output is not a float tensor.
 int CVeilORT_run(CVeilORT_Session *session, const float *input, const int64_t *shape, size_t rank,
-                 CVeilORT_Tensor *outputs, char *error, size_t errorLength);
-void CVeilORT_freeTensor(CVeilORT_Tensor *tensor);
+                 CVeilORT_Tensor *tensors, CVeilORT_Outputs **outputs, char *error, size_t errorLength);
+/// Releases a run's outputs: every CVeilORT_Tensor filled by that run dangles afterwards.
+void CVeilORT_releaseOutputs(CVeilORT_Outputs *outputs);
 
 #ifdef __cplusplus
 }

@@ -1,14 +1,15 @@
 import Foundation
 internal import VeilGeometry
 
-/// A model output in the rows × columns view ``FaceModelLayout`` identifies layouts by.
+/// A model output in the rows × columns view ``FaceModelLayout`` identifies layouts by, read in
+/// place: valid only while the ``TensorView`` it was made from is.
 struct OutputMatrix {
     /// Rows and columns (leading 1s of the tensor's shape dropped).
     let rows: Int
     let columns: Int
-    let values: [Float]
+    let values: UnsafeBufferPointer<Float>
 
-    init?(_ tensor: Tensor) {
+    init?(_ tensor: TensorView) {
         guard let shape = FaceModelLayout.rows(tensor.shape), shape[0] * shape[1] == tensor.values.count else {
             return nil
         }

@@ -66,8 +66,10 @@ public struct FaceModelDetector: FaceNetwork {
             height: declared[2] > 0 ? declared[2] : Self.defaultInputSide
         )
         let blank = [Float](repeating: 0, count: 3 * size.width * size.height)
-        let outputs = try session.run(input: blank, shape: [1, 3, size.height, size.width])
-        let shapes = session.outputNames.map { outputs[$0]?.shape ?? [] }
+        let blankRun = try session.run(input: blank, shape: [1, 3, size.height, size.width]) { outputs in
+            outputs.tensors.map { Tensor(copying: $0) }
+        }
+        let shapes = blankRun.map(\.shape)
         guard let layout = FaceModelLayout(outputShapes: shapes) else {
             let found = zip(session.outputNames, shapes).map { "\($0) \(FaceModelLayout.describe($1))" }
             throw .unexpectedOutput(
@@ -82,7 +84,10 @@ public struct FaceModelDetector: FaceNetwork {
         self.scoreFloor = scoreFloor
         // Decode the blank run once: a RetinaFace or SCRFD model whose anchor counts do not fit
         // its input fails here, with the counts, rather than on the first image.
-        _ = try decode(outputs: outputs)
+        _ = try InferenceOutputs.lending(names: session.outputNames, tensors: blankRun) {
+            (outputs) throws(DetectionError) in
+            try decode(outputs: outputs)
+        }
     }
 
     /// Faces in `image` after scaling it by `scale` (capped so it fits the input); boxes in
@@ -94,11 +99,14 @@ public struct FaceModelDetector: FaceNetwork {
             Double(inputSize.height) / Double(image.height)
         )
         let (input, scaleX, scaleY) = try resized(image, scale: scale)
-        let tensor = input.planarTensor(normalization: layout.normalization, canvas: inputSize)
-        let outputs = try session.run(input: tensor, shape: [1, 3, inputSize.height, inputSize.width])
+        let (normalization, canvas) = (layout.normalization, inputSize)
+        let raw = try session.run(shape: [1, 3, inputSize.height, inputSize.width]) { tensor in
+            input.writePlanarTensor(normalization: normalization, canvas: canvas, into: tensor)
+        } read: { (outputs) throws(DetectionError) in
+            try decode(outputs: outputs)
+        }
         let valid = Box(x: 0, y: 0, width: Double(input.width), height: Double(input.height))
-        return try decode(outputs: outputs)
-            .suppressingOverlaps(iouThreshold: Self.suppressionIoU)
+        return raw.suppressingOverlaps(iouThreshold: Self.suppressionIoU)
             .compactMap { detection in
                 var face = detection
                 face.box = detection.box.clamped(to: valid)
@@ -106,8 +114,8 @@ public struct FaceModelDetector: FaceNetwork {
             }
     }
 
-    /// Every detection above the floor in input pixels, before suppression.
-    func decode(outputs: [String: Tensor]) throws(DetectionError) -> [Detection] {
+    /// Every detection above the floor in input pixels, before suppression (outputs read in place).
+    func decode(outputs: InferenceOutputs) throws(DetectionError) -> [Detection] {
         var matrices: [OutputMatrix] = []
         for name in session.outputNames {
             guard let tensor = outputs[name], let matrix = OutputMatrix(tensor) else {

@@ -36,6 +36,11 @@ public struct DBPostProcessing: Sendable, Hashable {
     ///
     /// - Complexity: O(*w* · *h*) for the map plus O(*p* log *p*) per region of *p* pixels.
     public func regions(in map: TextProbabilityMap) -> [TextRegion] {
+        map.withView { regions(in: $0) }
+    }
+
+    /// Text regions in a map read in place (the text detector's output, not copied).
+    func regions(in map: TextProbabilityView) -> [TextRegion] {
         var components = ConnectedComponents.label(binaryMap(map), width: map.width, height: map.height)
         if components.count > maximumRegions {
             components.sort { $0.pixelCount > $1.pixelCount }
@@ -59,7 +64,7 @@ public struct DBPostProcessing: Sendable, Hashable {
         return perimeter > 0 ? rect.area * unclipRatio / perimeter : 0
     }
 
-    private func binaryMap(_ map: TextProbabilityMap) -> [Bool] {
+    private func binaryMap(_ map: TextProbabilityView) -> [Bool] {
         let binary = map.values.map { $0 > binarizationThreshold }
         guard dilatesBinaryMap else { return binary }
         // OpenCV's 2 × 2 dilation (anchor at the kernel's centre): a pixel is set when it or
@@ -77,7 +82,7 @@ public struct DBPostProcessing: Sendable, Hashable {
     }
 
     /// PaddleOCR's "fast" score: the mean probability of the pixels inside the rectangle.
-    private func meanProbability(of map: TextProbabilityMap, inside rect: RotatedRect) -> Double {
+    private func meanProbability(of map: TextProbabilityView, inside rect: RotatedRect) -> Double {
         let bounds = rect.boundingBox
         let x0 = max(0, Int(bounds.minX.rounded(.down)))
         let x1 = min(map.width - 1, Int(bounds.maxX.rounded(.up)))

@@ -47,25 +47,31 @@ struct Letterbox: Sendable, Hashable {
     /// `image` (already resized to `content`) as a planar RGB float tensor of the canvas size,
     /// values 0…1, padded with `padding`.
     func planarRGBTensor(of image: Image, padding: Float) -> [Float] {
+        var tensor = [Float](repeating: padding, count: canvas.width * canvas.height * 3)
+        tensor.withUnsafeMutableBufferPointer { writePlanarRGBTensor(of: image, padding: padding, into: $0) }
+        return tensor
+    }
+
+    /// Writes ``planarRGBTensor(of:padding:)`` into `target` (the canvas's three planes: every
+    /// element written, padding included, so a reused buffer's old values do not leak through).
+    func writePlanarRGBTensor(of image: Image, padding: Float, into target: UnsafeMutableBufferPointer<Float>) {
         precondition(image.size == content, "resize the image to the letterbox content first")
         let plane = canvas.width * canvas.height
-        var tensor = [Float](repeating: padding, count: plane * 3)
+        precondition(target.count == plane * 3, "the tensor must hold the canvas's three planes")
+        target.update(repeating: padding)
         image.pixels.withUnsafeBufferPointer { source in
-            tensor.withUnsafeMutableBufferPointer { target in
-                for y in 0..<content.height {
-                    var sourceIndex = y * content.width * 3
-                    var targetIndex = (y + offsetY) * canvas.width + offsetX
-                    for _ in 0..<content.width {
-                        // Source is BGR; the tensor's planes are R, G, B.
-                        target[targetIndex] = Float(source[sourceIndex + 2]) / 255
-                        target[plane + targetIndex] = Float(source[sourceIndex + 1]) / 255
-                        target[2 * plane + targetIndex] = Float(source[sourceIndex]) / 255
-                        sourceIndex += 3
-                        targetIndex += 1
-                    }
+            for y in 0..<content.height {
+                var sourceIndex = y * content.width * 3
+                var targetIndex = (y + offsetY) * canvas.width + offsetX
+                for _ in 0..<content.width {
+                    // Source is BGR; the tensor's planes are R, G, B.
+                    target[targetIndex] = Float(source[sourceIndex + 2]) / 255
+                    target[plane + targetIndex] = Float(source[sourceIndex + 1]) / 255
+                    target[2 * plane + targetIndex] = Float(source[sourceIndex]) / 255
+                    sourceIndex += 3
+                    targetIndex += 1
                 }
             }
         }
-        return tensor
     }
 }

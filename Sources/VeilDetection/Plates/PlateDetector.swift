@@ -152,8 +152,9 @@ public struct PlateDetector: ObjectDetector {
         // Rounded up: the nearest multiple of 32 may shrink one side of a small photo by a few
         // percent, enough to lose small characters (2 of stacked-small's plates at 1.01 ×).
         let size = Self.inputSize(for: image.size, scale: scale, rounding: .up)
-        let map = try probabilityMap(for: image, inputSize: size)
-        let proposals = texts(from: map, inputSize: size, imageSize: image.size, postProcessing: guide.proposals)
+        let proposals = try withProbabilityMap(for: image, inputSize: size) { map in
+            texts(from: map, inputSize: size, imageSize: image.size, postProcessing: guide.proposals)
+        }
         guard let regions = guide.regions(around: proposals.map(\.box), in: image.size.bounds) else {
             return plan.passes(imageSize: image.size)
         }
@@ -175,7 +176,6 @@ public struct PlateDetector: ObjectDetector {
         let whole = crop == image.size.bounds
         let source = whole ? image : image.cropped(to: crop)
         let size = Self.inputSize(for: source.size, scale: scale)
-        let map = try probabilityMap(for: source, inputSize: size)
         func placed(_ texts: [PlateText]) -> [PlateText] {
             whole
                 ? texts
@@ -188,27 +188,32 @@ public struct PlateDetector: ObjectDetector {
                     return text
                 }
         }
-        let found = placed(texts(from: map, inputSize: size, imageSize: source.size))
-        guard faint else { return (found, []) }
-        let faintTexts = texts(
-            from: map, inputSize: size, imageSize: source.size, postProcessing: configuration.faintText)
-        return (found, placed(faintTexts))
+        let (found, faintTexts) = try withProbabilityMap(for: source, inputSize: size) { map in
+            let found = texts(from: map, inputSize: size, imageSize: source.size)
+            guard faint else { return (found, [PlateText]()) }
+            return (
+                found,
+                texts(from: map, inputSize: size, imageSize: source.size, postProcessing: configuration.faintText)
+            )
+        }
+        return (placed(found), placed(faintTexts))
     }
 
     /// Steps 3–5: the plates in `image` given its text probability map.
     func plates(from map: TextProbabilityMap, inputSize: PixelSize, in image: Image) -> [Detection] {
-        plates(fromText: texts(from: map, inputSize: inputSize, imageSize: image.size), in: image)
+        plates(fromText: map.withView { texts(from: $0, inputSize: inputSize, imageSize: image.size) }, in: image)
     }
 
     /// Text regions (boxes in `image`'s pixels) found at `scale`.
     func textRegions(in image: Image, scale: Double) throws(DetectionError) -> [PlateText] {
         let size = Self.inputSize(for: image.size, scale: scale)
-        let map = try probabilityMap(for: image, inputSize: size)
-        return texts(from: map, inputSize: size, imageSize: image.size)
+        return try withProbabilityMap(for: image, inputSize: size) { map in
+            texts(from: map, inputSize: size, imageSize: image.size)
+        }
     }
 
     private func texts(
-        from map: TextProbabilityMap, inputSize: PixelSize, imageSize: PixelSize,
+        from map: TextProbabilityView, inputSize: PixelSize, imageSize: PixelSize,
         postProcessing: DBPostProcessing? = nil
     ) -> [PlateText] {
         let scaleX = Double(imageSize.width) / Double(inputSize.width)
@@ -239,25 +244,41 @@ public struct PlateDetector: ObjectDetector {
         return (try probabilityMap(for: image, inputSize: size), size)
     }
 
-    /// The text probability map of `image` resized to `size`.
+    /// The text probability map of `image` resized to `size`, copied out of the model's output
+    /// (for callers that keep it; the detector's own passes read it in place).
     func probabilityMap(for image: Image, inputSize size: PixelSize) throws(DetectionError) -> TextProbabilityMap {
+        try withProbabilityMap(for: image, inputSize: size) { map in
+            TextProbabilityMap(width: map.width, height: map.height, values: Array(map.values))
+        }
+    }
+
+    /// Runs the text detector on `image` resized to `size` and lends its probability map to
+    /// `body`, read in place in the model's output: the view is valid only inside `body`
+    /// (``InferenceSession/run(shape:fill:read:)``).
+    func withProbabilityMap<Result>(
+        for image: Image, inputSize size: PixelSize, _ body: (TextProbabilityView) -> Result
+    ) throws(DetectionError) -> Result {
         let resized: Image
         do {
             resized = try image.resized(to: size, interpolation: .linear)
         } catch {
             throw .inferenceFailed(model: name, reason: "cannot resize the image: \(error)")
         }
-        let outputs = try session.run(input: Self.tensor(from: resized), shape: [1, 3, size.height, size.width])
-        guard let output = outputs.values.first, output.shape.suffix(2) == [size.height, size.width],
-            output.values.count == size.width * size.height
-        else {
-            throw .unexpectedOutput(
-                model: models[0].name,
-                reason: "expected a [1, 1, \(size.height), \(size.width)] probability map, "
-                    + "got \(outputs.values.first?.shape ?? [])"
-            )
+        let model = models[0].name
+        return try session.run(shape: [1, 3, size.height, size.width]) { tensor in
+            Self.writeTensor(of: resized, into: tensor)
+        } read: { (outputs) throws(DetectionError) in
+            guard let output = outputs.tensors.first, output.shape.suffix(2) == [size.height, size.width],
+                output.values.count == size.width * size.height
+            else {
+                throw .unexpectedOutput(
+                    model: model,
+                    reason: "expected a [1, 1, \(size.height), \(size.width)] probability map, "
+                        + "got \(outputs.tensors.first?.shape ?? [])"
+                )
+            }
+            return body(TextProbabilityView(width: size.width, height: size.height, values: output.values))
         }
-        return TextProbabilityMap(width: size.width, height: size.height, values: output.values)
     }
 
     /// The detector input size: longer side at most `maximumSide` (never enlarged), each side
@@ -279,20 +300,18 @@ public struct PlateDetector: ObjectDetector {
         return PixelSize(width: rounded(size.width), height: rounded(size.height))
     }
 
-    /// Planar (CHW) BGR floats, normalised.
-    static func tensor(from image: Image) -> [Float] {
+    /// Writes `image` as planar (CHW) BGR floats, normalised, into `tensor` (3 × its pixels:
+    /// every element written).
+    static func writeTensor(of image: Image, into tensor: UnsafeMutableBufferPointer<Float>) {
         let planeSize = image.width * image.height
-        var tensor = [Float](repeating: 0, count: 3 * planeSize)
+        precondition(tensor.count == 3 * planeSize, "the tensor must hold the image's three planes")
         image.pixels.withUnsafeBufferPointer { pixels in
-            tensor.withUnsafeMutableBufferPointer { values in
-                for index in 0..<planeSize {
-                    for channel in 0..<3 {
-                        values[channel * planeSize + index] =
-                            (Float(pixels[index * 3 + channel]) / 255 - mean) / standardDeviation
-                    }
+            for index in 0..<planeSize {
+                for channel in 0..<3 {
+                    tensor[channel * planeSize + index] =
+                        (Float(pixels[index * 3 + channel]) / 255 - mean) / standardDeviation
                 }
             }
         }
-        return tensor
     }
 }

@@ -60,7 +60,7 @@ extension YOLOPlateDetector {
     ///     highest among them.
     /// - Complexity: O(*N* × *C*).
     static func candidates(
-        in output: Tensor,
+        in output: TensorView,
         layout: OutputLayout,
         plateClasses: [Int],
         scoreFloor: Double
@@ -72,26 +72,25 @@ extension YOLOPlateDetector {
         let candidateStride = layout == .yolov5 ? attributes : 1
         let attributeStride = layout == .yolov5 ? 1 : count
         var detections: [Detection] = []
-        output.values.withUnsafeBufferPointer { values in
-            for index in 0..<count {
-                let base = index * candidateStride
-                func value(_ attribute: Int) -> Double { Double(values[base + attribute * attributeStride]) }
-                var classScore = 0.0
-                for plateClass in plateClasses {
-                    classScore = max(classScore, value(layout.leadingAttributes + plateClass))
-                }
-                let score = min(1, layout == .yolov5 ? value(4) * classScore : classScore)
-                let width = value(2)
-                let height = value(3)
-                guard score >= scoreFloor, width > 0, height > 0 else { continue }
-                detections.append(
-                    Detection(
-                        objectClass: .plate,
-                        box: Box(center: Point(x: value(0), y: value(1)), width: width, height: height),
-                        score: score
-                    )
-                )
+        let values = output.values
+        for index in 0..<count {
+            let base = index * candidateStride
+            func value(_ attribute: Int) -> Double { Double(values[base + attribute * attributeStride]) }
+            var classScore = 0.0
+            for plateClass in plateClasses {
+                classScore = max(classScore, value(layout.leadingAttributes + plateClass))
             }
+            let score = min(1, layout == .yolov5 ? value(4) * classScore : classScore)
+            let width = value(2)
+            let height = value(3)
+            guard score >= scoreFloor, width > 0, height > 0 else { continue }
+            detections.append(
+                Detection(
+                    objectClass: .plate,
+                    box: Box(center: Point(x: value(0), y: value(1)), width: width, height: height),
+                    score: score
+                )
+            )
         }
         return detections
     }

@@ -142,20 +142,22 @@ public struct YOLOPlateDetector: ObjectDetector {
 
         // Run once on a blank input: ONNX Runtime reports output shapes only after a run.
         let blank = [Float](repeating: Self.padding, count: 3 * inputSize.width * inputSize.height)
-        let outputs = try session.run(input: blank, shape: [1, 3, inputSize.height, inputSize.width])
-        let found = session.outputNames.map { "\($0) \(Self.describe(outputs[$0]?.shape ?? []))" }
-        guard outputs.count == 1, let output = outputs.values.first,
-            let layout = configuration.layout ?? OutputLayout(outputShape: output.shape),
-            layout.classCount(in: output.shape) >= 1
+        let shapes = try session.run(input: blank, shape: [1, 3, inputSize.height, inputSize.width]) { outputs in
+            outputs.tensors.map(\.shape)
+        }
+        let found = zip(session.outputNames, shapes).map { "\($0) \(Self.describe($1))" }
+        guard shapes.count == 1, let shape = shapes.first,
+            let layout = configuration.layout ?? OutputLayout(outputShape: shape),
+            layout.classCount(in: shape) >= 1
         else {
             throw .unexpectedOutput(
                 model: modelName,
-                reason: "\(Self.expectedFormat); found \(outputs.count) output(s): \(found.joined(separator: ", "))"
+                reason: "\(Self.expectedFormat); found \(shapes.count) output(s): \(found.joined(separator: ", "))"
             )
         }
         self.layout = layout
-        outputShape = output.shape
-        let classCount = layout.classCount(in: output.shape)
+        outputShape = shape
+        let classCount = layout.classCount(in: shape)
         self.classCount = classCount
 
         let plateClasses = configuration.plateClassIndices.map { $0.sorted() } ?? Array(0..<classCount)
@@ -166,7 +168,7 @@ public struct YOLOPlateDetector: ObjectDetector {
             throw .modelLoadFailed(
                 path: modelURL.path,
                 reason: "plate classes \(plateClasses) do not all exist: the model scores \(classCount) "
-                    + "class(es), 0…\(classCount - 1) (output \(Self.describe(output.shape)), \(layout))"
+                    + "class(es), 0…\(classCount - 1) (output \(Self.describe(shape)), \(layout))"
             )
         }
         self.plateClasses = plateClasses
@@ -185,20 +187,23 @@ public struct YOLOPlateDetector: ObjectDetector {
         } catch {
             throw .inferenceFailed(model: models[0].name, reason: "cannot resize the image: \(error)")
         }
-        let tensor = letterbox.planarRGBTensor(of: resized, padding: Self.padding)
-        let outputs = try session.run(input: tensor, shape: [1, 3, inputSize.height, inputSize.width])
-        guard let output = outputs.values.first, output.shape == outputShape else {
-            throw .unexpectedOutput(
-                model: models[0].name,
-                reason: "expected output \(Self.describe(outputShape)) as when loading, "
-                    + "got \(Self.describe(outputs.values.first?.shape ?? []))"
-            )
+        let (model, outputShape) = (models[0].name, outputShape)
+        return try session.run(shape: [1, 3, inputSize.height, inputSize.width]) { tensor in
+            letterbox.writePlanarRGBTensor(of: resized, padding: Self.padding, into: tensor)
+        } read: { (outputs) throws(DetectionError) in
+            guard let output = outputs.tensors.first, output.shape == outputShape else {
+                throw .unexpectedOutput(
+                    model: model,
+                    reason: "expected output \(Self.describe(outputShape)) as when loading, "
+                        + "got \(Self.describe(outputs.tensors.first?.shape ?? []))"
+                )
+            }
+            return plates(from: output, letterbox: letterbox, imageSize: image.size)
         }
-        return plates(from: output, letterbox: letterbox, imageSize: image.size)
     }
 
-    /// Steps 3–5: plates in image coordinates from the model's output.
-    func plates(from output: Tensor, letterbox: Letterbox, imageSize: PixelSize) -> [Detection] {
+    /// Steps 3–5: plates in image coordinates from the model's output (read in place).
+    func plates(from output: TensorView, letterbox: Letterbox, imageSize: PixelSize) -> [Detection] {
         let bounds = imageSize.bounds
         return Self.candidates(
             in: output,
