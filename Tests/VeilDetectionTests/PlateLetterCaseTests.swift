@@ -103,4 +103,18 @@ struct PlateLetterCaseTests {
         lenient.maximumLowercaseGlyphs = word.lowercaseGlyphCount
         #expect(lenient.accepts(word))
     }
+
+    /// A slogan in mixed case is no plate by itself but still a line of the stacked plate it
+    /// lies under; the same words alone are dropped.
+    @Test func mixedCaseLinesJoinAStackButAreNoPlateAlone() {
+        let geometry = PlateGeometry()
+        let characters = Detection(objectClass: .plate, box: Box(x: 100, y: 100, width: 200, height: 50), score: 0.8)
+        let slogan = Detection(objectClass: .plate, box: Box(x: 120, y: 160, width: 160, height: 30), score: 0.7)
+        let sign = Detection(objectClass: .plate, box: Box(x: 500, y: 400, width: 160, height: 30), score: 0.9)
+        let plates = geometry.stacked([characters], joining: [slogan, sign])
+        #expect(plates.count == 1)
+        #expect(plates.first?.box == characters.box.union(slogan.box))
+        #expect(plates.first?.score == 0.8)
+        #expect(geometry.stacked([], joining: [slogan, sign]).isEmpty)
+    }
 }
