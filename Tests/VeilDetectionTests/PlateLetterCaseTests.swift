@@ -85,7 +85,9 @@ struct PlateLetterCaseTests {
     }
 
     @Test func theVerifierRejectsMixedCaseWordsAndKeepsAPlate() throws {
-        let verifier = PlateVerifier()
+        var verifier = PlateVerifier()
+        #expect(verifier.maximumLowercaseGlyphs == .max, "off by default")
+        verifier.maximumLowercaseGlyphs = 2
         let car = PlatesSyntheticImages.carWithPlate()
         let plate = try #require(
             PlateFeatures(textBox: car.characters.expanded(byFraction: 0.08), textScore: 0.8, in: car.image))
