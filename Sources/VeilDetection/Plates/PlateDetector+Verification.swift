@@ -17,9 +17,20 @@ extension PlateDetector.Configuration {
     func verified(_ texts: [PlateText], in image: Image) -> (plates: [Detection], rejected: [PlateText]) {
         var accepted: [(plate: Box, characters: Box, score: Double)] = []
         var rejected: [PlateText] = []
+        // Text rejected only for its lower-case letters: no plate by itself, but a line of a
+        // stacked plate (a slogan in mixed case) when it lies against one.
+        var words: [Detection] = []
+        var caseBlind = verifier
+        caseBlind.maximumLowercaseGlyphs = .max
         for text in lines.joined(texts) {
             guard let found = verifiedPlate(of: text, in: image) else {
                 rejected.append(text)
+                if verifier.maximumLowercaseGlyphs < .max,
+                    let word = verifiedPlate(of: text, in: image, by: caseBlind)
+                {
+                    let box = word.plate.clamped(to: image.size.bounds)
+                    words.append(Detection(objectClass: .plate, box: box, score: text.score))
+                }
                 continue
             }
             accepted.append((found.plate, found.characters, text.score))
@@ -30,14 +41,17 @@ extension PlateDetector.Configuration {
             let whole = added.reduce(plate) { $0.union($1) }
             return Detection(objectClass: .plate, box: whole.clamped(to: bounds), score: score)
         }
-        return (geometry.stacked(plates), rejected)
+        return (geometry.stacked(plates, joining: words), rejected)
     }
 
     /// The plate around `text` and the box of its characters when the text looks like a
     /// plate: as it is, turned upright when it is tilted, by its tallest line of characters
     /// (a region name and a slogan boxed together with them), or, when ``plateFields`` is set,
     /// by the plate field inside it; nil when none of these does.
-    private func verifiedPlate(of text: PlateText, in image: Image) -> (plate: Box, characters: Box)? {
+    private func verifiedPlate(
+        of text: PlateText, in image: Image, by verifier: PlateVerifier? = nil
+    ) -> (plate: Box, characters: Box)? {
+        let verifier = verifier ?? self.verifier
         if let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image),
             verifier.accepts(features)
         {

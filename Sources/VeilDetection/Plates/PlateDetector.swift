@@ -16,7 +16,7 @@ public import VeilMedia
 /// post-processing (``DBPostProcessing``); (4) join split pieces of one line and drop text
 /// that does not look like a plate, trying the tallest line of characters inside tall boxes
 /// (``PlateCharacterLines``, ``PlateVerifier``); on photos, small or faint text that is not a
-/// plate (and not a sentence) is read again enlarged (``PlateScanPlan/revisitScale``); (5) grow
+/// plate (and not a sentence or mixed-case words) is read again enlarged (``PlateScanPlan/revisitScale``); (5) grow
 /// each text box to the plate and merge overlaps (``PlateGeometry``). Scores are the text detector's box score (≥ its minimum, 0.5).
 ///
 /// Boxes are meant to be masked as they are: they are larger than the plate (median 1.8 ×
@@ -122,8 +122,9 @@ public struct PlateDetector: ObjectDetector {
         }
         let (plates, rejected) = configuration.verified(texts, in: image)
         let finestScale = plan.finestScale
-        // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner): read
-        // again enlarged, its pieces would pass the glyph cap one by one.
+        // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner), text
+        // in mixed case is words (a sign's hours, a badge): read again enlarged, its pieces
+        // would pass the glyph cap and the letter-case rule one by one.
         let sentences = rejected.filter { isSentence($0, in: image) }.map(\.box)
         func withinSentence(_ box: Box) -> Bool { sentences.contains { $0.contains(box.center) } }
         let unexplained = faint.filter { text in !plates.contains { $0.box.intersection(text.box) != nil } }
@@ -161,10 +162,14 @@ public struct PlateDetector: ObjectDetector {
         return scan.passes(of: plan, in: regions, imageSize: image.size)
     }
 
-    /// Whether `text` has more glyph-like components than a plate line holds.
+    /// Whether `text` has more glyph-like components than a plate line holds, or more
+    /// lower-case letters than a plate (``PlateVerifier/maximumLowercaseGlyphs``): its pieces,
+    /// read again enlarged, could pass one by one ("8-18" of "Mon-Fri 8-18").
     private func isSentence(_ text: PlateText, in image: Image) -> Bool {
         guard let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image) else { return false }
-        return features.glyphCount > configuration.verifier.maximumGlyphs
+        let verifier = configuration.verifier
+        return features.glyphCount > verifier.maximumGlyphs
+            || features.lowercaseGlyphCount > verifier.maximumLowercaseGlyphs
     }
 
     /// Text regions found in `crop` of `image` at `scale`, in `image`'s pixels, and when

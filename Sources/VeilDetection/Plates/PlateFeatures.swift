@@ -42,6 +42,10 @@ public struct PlateFeatures: Sendable, Hashable {
     /// How many glyph-like components the box holds (not a regression input: the verifier
     /// caps it, a plate's line has at most about ten characters).
     public var glyphCount: Int
+    /// How many of those glyphs are lower-case letters by their place in the line
+    /// (``lowercaseGlyphCount(_:)``; not a regression input: plates are set in capitals and
+    /// digits, words on signs and badges are not).
+    public var lowercaseGlyphCount: Int
 
     /// The values in the order the verifier's weights use.
     public var values: [Double] {
@@ -129,9 +133,10 @@ public struct PlateFeatures: Sendable, Hashable {
             }
         }
         let aspect = Double(columns) / Double(rows)
-        let darkGlyphs = Self.glyphHeights(isDark, width: columns, height: rows)
-        let lightGlyphs = Self.glyphHeights(isDark.map { !$0 }, width: columns, height: rows)
-        let glyphs = darkGlyphs.count >= lightGlyphs.count ? darkGlyphs : lightGlyphs
+        let darkGlyphs = Self.glyphs(isDark, width: columns, height: rows)
+        let lightGlyphs = Self.glyphs(isDark.map { !$0 }, width: columns, height: rows)
+        let glyphComponents = darkGlyphs.count >= lightGlyphs.count ? darkGlyphs : lightGlyphs
+        let glyphs = glyphComponents.map(\.height)
 
         logAspect = log(integral.width / integral.height)
         self.textScore = textScore
@@ -141,6 +146,7 @@ public struct PlateFeatures: Sendable, Hashable {
         transitionsPerHeight = Double(transitions) / Double(rows / 2) / aspect
         glyphsPerHeight = Double(glyphs.count) / aspect
         glyphCount = glyphs.count
+        lowercaseGlyphCount = Self.lowercaseGlyphCount(glyphComponents)
         glyphHeightSpread = Self.spread(glyphs)
         saturation = saturationSum / count
 
@@ -259,15 +265,48 @@ public struct PlateFeatures: Sendable, Hashable {
         return UInt8(threshold)
     }
 
-    /// Heights of the glyph-sized 8-connected components of `isSet`.
-    static func glyphHeights(_ isSet: [Bool], width: Int, height: Int) -> [Int] {
+    /// The glyph-sized 8-connected components of `isSet`: 35–95 % of its height, at most 1.2
+    /// heights wide.
+    static func glyphs(_ isSet: [Bool], width: Int, height: Int) -> [ConnectedComponent] {
         let rows = Double(height)
         return ConnectedComponents.label(isSet, width: width, height: height)
             .filter {
                 Double($0.height) >= 0.35 * rows && Double($0.height) <= 0.95 * rows
                     && Double($0.width) <= 1.2 * rows
             }
-            .map(\.height)
+    }
+
+    /// A glyph is lower-case when a glyph within ``lowercaseNeighbourhood`` places of it along
+    /// the line is at least ``lowercaseHeightRatio`` times as tall and stands on the same
+    /// baseline (bottoms within ``baselineTolerance`` of the taller glyph's height): an
+    /// x-height letter ("o", "n", "r" in "Mon-Fri") beside a capital, a digit or an ascender.
+    static let lowercaseHeightRatio = 1.25
+    /// How many places along the line are compared, each side.
+    static let lowercaseNeighbourhood = 2
+    /// Largest difference of the bottoms, in heights of the taller glyph, that still counts
+    /// as one baseline (a text line tilted by 10° moves two places over by about twice that,
+    /// so a tilted plate's equal characters are not taken for mixed case).
+    static let baselineTolerance = 0.1
+
+    /// How many of `glyphs` (components of one text line) are x-height letters beside taller
+    /// ones on the same baseline (``lowercaseHeightRatio``).
+    ///
+    /// Plates are set in capitals and digits, all one height: a broken or dirty character
+    /// may give one short glyph, and a tilt shifts neighbours' baselines apart (not counted).
+    /// Words set in mixed case ("Mon-Fri", "quattro", "xDrive") give several.
+    ///
+    /// - Complexity: O(*n* log *n*) for *n* glyphs.
+    static func lowercaseGlyphCount(_ glyphs: [ConnectedComponent]) -> Int {
+        let line = glyphs.sorted { $0.minX < $1.minX }
+        return line.indices.filter { index in
+            let glyph = line[index]
+            let near = max(0, index - lowercaseNeighbourhood)...min(line.count - 1, index + lowercaseNeighbourhood)
+            return near.contains { other in
+                let taller = line[other]
+                return Double(taller.height) >= lowercaseHeightRatio * Double(glyph.height)
+                    && Double(abs(taller.maxY - glyph.maxY)) <= baselineTolerance * Double(taller.height)
+            }
+        }.count
     }
 
     private static func spread(_ heights: [Int]) -> Double {

@@ -69,26 +69,30 @@ public struct PlateGeometry: Sendable, Hashable {
 
     /// The detections with boxes stacked as lines of one plate (``stackGapInPlateHeights``,
     /// judged pair by pair on the boxes as found) joined into unions (highest score kept),
-    /// highest score first.
+    /// highest score first. `lines` (plate boxes around text that is no plate by itself, such
+    /// as a slogan in mixed case) join a stack as its other lines do, but a stack of such
+    /// lines alone is dropped.
     ///
-    /// - Complexity: O(*n*²); *n* is a handful of plates per image.
-    public func stacked(_ detections: [Detection]) -> [Detection] {
+    /// - Complexity: O(*n*²) for *n* detections and lines; a handful per image.
+    public func stacked(_ detections: [Detection], joining lines: [Detection] = []) -> [Detection] {
         guard stackGapInPlateHeights > 0 else { return detections }
+        let all = detections + lines
         // Groups of boxes linked pairwise (not through their growing unions, whose height
         // would reach ever farther).
-        var group = Array(detections.indices)
+        var group = Array(all.indices)
         func root(_ index: Int) -> Int { group[index] == index ? index : root(group[index]) }
-        for first in detections.indices {
-            for second in detections.indices where second > first {
-                if isStacked(detections[first].box, detections[second].box) {
+        for first in all.indices {
+            for second in all.indices where second > first {
+                if isStacked(all[first].box, all[second].box) {
                     group[root(second)] = root(first)
                 }
             }
         }
-        let joined = Dictionary(grouping: detections.indices, by: root).values.map { members in
-            let best = members.max { detections[$0].score < detections[$1].score } ?? members[0]
-            var detection = detections[best]
-            detection.box = members.dropFirst().reduce(detections[members[0]].box) { $0.union(detections[$1].box) }
+        let joined = Dictionary(grouping: all.indices, by: root).values.compactMap { members -> Detection? in
+            let plates = members.filter { $0 < detections.count }
+            guard let best = plates.max(by: { all[$0].score < all[$1].score }) else { return nil }
+            var detection = all[best]
+            detection.box = members.reduce(detection.box) { $0.union(all[$1].box) }
             return detection
         }
         return joined.sorted { $0.score > $1.score }
