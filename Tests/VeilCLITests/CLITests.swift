@@ -277,6 +277,8 @@ import VeilTestSupport
         ["evaluate", "data", "--crf", "20"],
         ["evaluate", "data", "--mask", "fill"],
         ["anonymize", "a.jpg", "-o", "b.jpg", "--shape", "polygon"],
+        ["anonymize", "a.mp4", "-o", "b.mp4", "--lookahead-memory", "-1"],
+        ["detect", "in.mp4", "--tracks", "t.json", "--lookahead-memory", "128"],
     ])
     func eachCommandRefusesOptionsItDoesNotUse(arguments: [String]) throws {
         let run = try Self.veil(arguments)
