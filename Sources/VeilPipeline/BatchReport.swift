@@ -90,6 +90,9 @@ public struct BatchReport: Codable, Sendable {
         public var preset: String
         /// Seconds of look-ahead.
         public var lookAheadSeconds: Double
+        /// The most memory (MB) the look-ahead could hold in decoded frames
+        /// (``VideoSettings/lookAheadMemoryBytes``, `--lookahead-memory`); nil in older reports.
+        public var lookAheadMemoryMegabytes: Int?
         /// Faces detected on every n-th frame (at 30 fps, see ``stridesFollowFrameRate``).
         public var detectionStride: Int
         /// Faces searched at ``detectionSide`` on every n-th frame, at ``coarseDetectionSide``
@@ -137,6 +140,7 @@ public struct BatchReport: Codable, Sendable {
             crf = settings.output.effectiveCRF
             preset = settings.output.preset.rawValue
             lookAheadSeconds = settings.lookAheadSeconds
+            lookAheadMemoryMegabytes = settings.lookAheadMemoryBytes >> 20
             detectionStride = settings.detectionStride
             fullDetectionStride = settings.fullDetectionStride
             plateDetectionStride = settings.plateDetectionStride

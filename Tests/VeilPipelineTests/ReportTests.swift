@@ -88,6 +88,7 @@ import VeilVideo
         #expect(video["crf"] as? Int == 0)
         #expect(video["preset"] as? String == "ultrafast")
         #expect(video["lookAheadSeconds"] as? Double == 1)
+        #expect(video["lookAheadMemoryMegabytes"] as? Int == 64)
         #expect(video["detectionSide"] as? Int == 1280)
         #expect(video["coarseDetectionSide"] as? Int == 640)
         #expect(video["fullDetectionStride"] as? Int == 4)
