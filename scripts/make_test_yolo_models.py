@@ -16,6 +16,8 @@ Written to OUTDIR:
   two_outputs.onnx       input [1, 3, 320, 320]; two outputs, like a face model (YuNet has 12)
   rank2_output.onnx      input [1, 3, 320, 320]; output [100, 6], neither layout
   grey_input.onnx        input [1, 1, 320, 320] (one channel), output in the YOLOv8 layout
+  int64_output.onnx      input [1, 3, 320, 320]; output [1, 6, 100] of int64 (the YOLOv8 shape,
+                         another element type: ONNX Runtime's shim refuses non-float outputs)
 
 Needs the `onnx` and `numpy` packages (the setup's venv at ~/.cache/veil-setup/venv has them).
 """
@@ -48,9 +50,9 @@ V5_BOXES = [
 ]
 
 
-def constant_model(path, input_shape, outputs):
+def constant_model(path, input_shape, outputs, output_type=onnx_constant.TensorProto.FLOAT):
     """A constant model (onnx_constant.py) with this family's input name, "images"."""
-    onnx_constant.constant_model(path, input_shape, outputs, "images")
+    onnx_constant.constant_model(path, input_shape, outputs, "images", output_type)
 
 
 def yolov8_output():
@@ -88,6 +90,12 @@ def main(arguments):
     )
     constant_model(os.path.join(directory, "rank2_output.onnx"), square, [("output0", np.zeros((CANDIDATES, 6)))])
     constant_model(os.path.join(directory, "grey_input.onnx"), [1, 1, 320, 320], [("output0", yolov8_output())])
+    constant_model(
+        os.path.join(directory, "int64_output.onnx"),
+        square,
+        [("output0", yolov8_output())],
+        onnx_constant.TensorProto.INT64,
+    )
 
 
 if __name__ == "__main__":

@@ -15,11 +15,12 @@ OPSET = 17
 IR_VERSION = 8
 
 
-def constant_model(path, input_shape, outputs, input_name):
+def constant_model(path, input_shape, outputs, input_name, output_type=TensorProto.FLOAT):
     """Saves a model whose outputs are constants plus 0 x mean(input).
 
     input_shape: the input's dimensions (ints or symbolic names); outputs: list of
-    (name, numpy array), written as float32.
+    (name, numpy array), written as float32 (then cast to `output_type` when it is another
+    ONNX element type, for tests of what the runtime refuses).
     """
     nodes = [
         helper.make_node("ReduceMean", [input_name], ["mean"], keepdims=0),
@@ -29,8 +30,12 @@ def constant_model(path, input_shape, outputs, input_name):
     graph_outputs = []
     for name, values in outputs:
         initializers.append(numpy_helper.from_array(values.astype(np.float32), name + "_constant"))
-        nodes.append(helper.make_node("Add", [name + "_constant", "nothing"], [name]))
-        graph_outputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, list(values.shape)))
+        if output_type == TensorProto.FLOAT:
+            nodes.append(helper.make_node("Add", [name + "_constant", "nothing"], [name]))
+        else:
+            nodes.append(helper.make_node("Add", [name + "_constant", "nothing"], [name + "_float"]))
+            nodes.append(helper.make_node("Cast", [name + "_float"], [name], to=output_type))
+        graph_outputs.append(helper.make_tensor_value_info(name, output_type, list(values.shape)))
     graph = helper.make_graph(
         nodes,
         os.path.splitext(os.path.basename(path))[0],

@@ -212,6 +212,18 @@ struct YOLOPlateDetectorTests {
         #expect(reason.contains(found), "\(reason)")
     }
 
+    /// ONNX Runtime's outputs are read in place as `float`; the shim refuses any other element
+    /// type with the output's name and type instead of reading its bytes as floats.
+    @Test func aModelWithNonFloatOutputsIsRefusedByName() throws {
+        let url = try YOLOTestModels.url("int64_output.onnx")
+        let error = #expect(throws: DetectionError.self) {
+            let detector = try YOLOPlateDetector(modelURL: url)
+            _ = try detector.detect(in: grey(640, 640))
+        }
+        let message = error.map { String(describing: $0) } ?? ""
+        #expect(message.contains("output 0 (output0) is not a float tensor (ONNX element type 7)"), "\(message)")
+    }
+
     @Test func aClassTheModelDoesNotHaveIsRejected() throws {
         let url = try YOLOTestModels.url("yolov8_constant.onnx")
         let configuration = YOLOPlateDetector.Configuration(plateClassIndices: [0, 5])
