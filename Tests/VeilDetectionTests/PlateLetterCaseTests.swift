@@ -84,10 +84,21 @@ struct PlateLetterCaseTests {
         #expect(PlateFeatures.lowercaseGlyphCount(line) == 0)
     }
 
+    @Test func charactersMergedWithTheLineAboveAreNotCapitals() {
+        // A blurred plate (docs/PLATES.md, "Letter case": br/PJG0783 of the small variant):
+        // two characters run together with the city line over them into one component a
+        // fifth taller and twice as wide; their neighbours are not lower-case letters.
+        var line = (0..<7).map { Self.glyph(x: 10 * $0, top: 6, bottom: 19, width: 9) }
+        line.replaceSubrange(3...4, with: [Self.glyph(x: 30, top: 0, bottom: 20, width: 19)])
+        #expect(PlateFeatures.lowercaseGlyphCount(line) == 0)
+        // The same component one glyph wide is a capital: its neighbours are counted.
+        line[3] = Self.glyph(x: 30, top: 0, bottom: 20, width: 9)
+        #expect(PlateFeatures.lowercaseGlyphCount(line) == 4)
+    }
+
     @Test func theVerifierRejectsMixedCaseWordsAndKeepsAPlate() throws {
-        var verifier = PlateVerifier()
-        #expect(verifier.maximumLowercaseGlyphs == .max, "off by default")
-        verifier.maximumLowercaseGlyphs = 2
+        let verifier = PlateVerifier()
+        #expect(verifier.maximumLowercaseGlyphs == 2, "on by default")
         let car = PlatesSyntheticImages.carWithPlate()
         let plate = try #require(
             PlateFeatures(textBox: car.characters.expanded(byFraction: 0.08), textScore: 0.8, in: car.image))

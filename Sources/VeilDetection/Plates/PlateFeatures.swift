@@ -287,17 +287,27 @@ public struct PlateFeatures: Sendable, Hashable {
     /// as one baseline (a text line tilted by 10° moves two places over by about twice that,
     /// so a tilted plate's equal characters are not taken for mixed case).
     static let baselineTolerance = 0.1
+    /// Widest a taller glyph may be, in the line's median glyph widths, to count as a capital
+    /// or an ascender. Capitals are at most ~1.7 lower-case letters wide ("W" beside "e");
+    /// a component twice as wide is characters run together with something above them (a
+    /// blurred plate's characters merged with the city line over them), not one letter.
+    static let capitalWidthLimit = 2.0
 
     /// How many of `glyphs` (components of one text line) are x-height letters beside taller
     /// ones on the same baseline (``lowercaseHeightRatio``).
     ///
     /// Plates are set in capitals and digits, all one height: a broken or dirty character
-    /// may give one short glyph, and a tilt shifts neighbours' baselines apart (not counted).
-    /// Words set in mixed case ("Mon-Fri", "quattro", "xDrive") give several.
+    /// may give one short glyph, and a tilt shifts neighbours' baselines apart (not counted);
+    /// characters merged with a line above them make a tall component too wide for one
+    /// letter (``capitalWidthLimit``, not counted). Words set in mixed case ("Mon-Fri",
+    /// "quattro", "xDrive") give several.
     ///
     /// - Complexity: O(*n* log *n*) for *n* glyphs.
     static func lowercaseGlyphCount(_ glyphs: [ConnectedComponent]) -> Int {
         let line = glyphs.sorted { $0.minX < $1.minX }
+        guard !line.isEmpty else { return 0 }
+        let widths = line.map(\.width).sorted()
+        let medianWidth = Double(widths[widths.count / 2])
         return line.indices.filter { index in
             let glyph = line[index]
             let near = max(0, index - lowercaseNeighbourhood)...min(line.count - 1, index + lowercaseNeighbourhood)
@@ -305,6 +315,7 @@ public struct PlateFeatures: Sendable, Hashable {
                 let taller = line[other]
                 return Double(taller.height) >= lowercaseHeightRatio * Double(glyph.height)
                     && Double(abs(taller.maxY - glyph.maxY)) <= baselineTolerance * Double(taller.height)
+                    && Double(taller.width) <= capitalWidthLimit * medianWidth
             }
         }.count
     }

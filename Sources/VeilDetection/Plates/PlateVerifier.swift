@@ -44,14 +44,13 @@ public struct PlateVerifier: Sendable, Hashable {
     /// Text with more lower-case letters than this (``PlateFeatures/lowercaseGlyphCount``) is
     /// a word, not a plate: plates are set in capitals and digits, while parking signs'
     /// hours ("Mon-Fri": 4) and many badges ("quattro": 4, "xDrive30d": 5) are mixed case.
-    /// `Int.max` (the default) turns the rule off. 2 was chosen on the even half of the dev
-    /// photos (1 and 2 keep every plate there and pass the same non-plates, 0 loses one) and
-    /// cuts the masks touching no plate on the negatives variant from 3.3 to 2.0 per photo,
-    /// but it loses a small plate whose blurred characters merge with the city line above
-    /// them (one of 89 on the small variant's held-out half), so it is not the default
-    /// (docs/PLATES.md, "Letter case"). Raising it lets more mixed-case words through;
-    /// lowering it risks such plates.
-    public var maximumLowercaseGlyphs = Int.max
+    /// 2 (the default) was chosen on the even half of the dev photos (1 and 2 keep every
+    /// plate there and pass the same non-plates, 0 loses one); on the held-out halves it
+    /// cuts the masks touching no plate on the negatives variant from 3.3 to 2.0 per photo
+    /// and keeps every plate main kept (docs/PLATES.md, "Letter case"). `Int.max` turns the
+    /// rule off. Raising it lets more mixed-case words through; lowering it risks plates
+    /// whose characters break into short pieces.
+    public var maximumLowercaseGlyphs = 2
 
     /// A text box narrower than this many heights needs at least two glyph-like components
     /// to be a plate (a lone blob in a squarish box is a logo or a badge); 0 turns the rule
