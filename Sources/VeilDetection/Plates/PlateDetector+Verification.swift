@@ -46,7 +46,8 @@ extension PlateDetector.Configuration {
 
     /// The plate around `text` and the box of its characters when the text looks like a
     /// plate: as it is, turned upright when it is tilted, by its tallest line of characters
-    /// (a region name and a slogan boxed together with them), or, when ``plateFields`` is set,
+    /// (a region name and a slogan boxed together with them), with ink told from field on
+    /// its middle rows (a plate boxed with its bright frame), or, when ``plateFields`` is set,
     /// by the plate field inside it; nil when none of these does.
     private func verifiedPlate(
         of text: PlateText, in image: Image, by verifier: PlateVerifier? = nil
@@ -71,6 +72,12 @@ extension PlateDetector.Configuration {
         {
             // The plate is the line's plate and the lines around it.
             return (geometry.plateBox(aroundText: line).union(text.box), line)
+        }
+        if let features = PlateFeatures(textBox: text.box, textScore: text.score, in: image, thresholdRows: .middle),
+            verifier.accepts(features)
+        {
+            // Ink told from field on the middle rows: a plate boxed with its bright frame.
+            return (geometry.plateBox(aroundText: text.box), text.box)
         }
         // A plate found by its field has no known line of characters: an empty box, so no
         // rejected text is joined to it as an added line.

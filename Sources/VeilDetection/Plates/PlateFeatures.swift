@@ -84,15 +84,34 @@ public struct PlateFeatures: Sendable, Hashable {
         case soonestEnding
     }
 
-    /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
-    /// pixels.
-    public init?(textBox box: Box, textScore: Double, in image: Image) {
-        self.init(textBox: box, textScore: textScore, in: image, fieldEstimate: .soonestEnding)
+    /// Which of the resampled box's rows Otsu's threshold is computed over (ink from field).
+    public enum ThresholdRows: Sendable, Hashable {
+        /// Every row: what the verifier was fit on.
+        case all
+        /// The middle rows only, ``middleRowsMargin`` of them left out above and below. A box
+        /// that holds a third tone (a plate boxed with its bright chrome frame or bumper) can
+        /// put the field and the characters on one side of the whole box's threshold; its
+        /// middle rows are field and characters.
+        case middle
     }
 
-    /// ``init(textBox:textScore:in:)`` with the background told from the ink by `fieldEstimate`
-    /// (the training dump compares the estimates).
-    init?(textBox box: Box, textScore: Double, in image: Image, fieldEstimate: FieldEstimate) {
+    /// The fraction of rows ``ThresholdRows/middle`` leaves out above and below.
+    public static let middleRowsMargin = 0.2
+
+    /// Measures the text box `box` (image pixels) of `image`, or nil when the box holds no
+    /// pixels. `thresholdRows`: which rows tell ink from field (``ThresholdRows/all``, as the
+    /// verifier was fit, by default).
+    public init?(textBox box: Box, textScore: Double, in image: Image, thresholdRows: ThresholdRows = .all) {
+        self.init(
+            textBox: box, textScore: textScore, in: image, fieldEstimate: .soonestEnding, thresholdRows: thresholdRows)
+    }
+
+    /// ``init(textBox:textScore:in:thresholdRows:)`` with the background told from the ink by
+    /// `fieldEstimate` (the training dump compares the estimates).
+    init?(
+        textBox box: Box, textScore: Double, in image: Image, fieldEstimate: FieldEstimate,
+        thresholdRows: ThresholdRows = .all
+    ) {
         let integral = Box(
             minX: max(0, box.minX.rounded()),
             minY: max(0, box.minY.rounded()),
@@ -123,7 +142,13 @@ public struct PlateFeatures: Sendable, Hashable {
         let mean = luma.reduce(0, +) / count
         let variance = luma.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
 
-        let threshold = Self.otsuThreshold(gray)
+        let threshold: UInt8
+        switch thresholdRows {
+        case .all: threshold = Self.otsuThreshold(gray)
+        case .middle:
+            let margin = Int((Double(rows) * Self.middleRowsMargin).rounded())
+            threshold = Self.otsuThreshold(Array(gray[(margin * columns)..<((rows - margin) * columns)]))
+        }
         let isDark = gray.map { $0 <= threshold }
         var transitions = 0
         for row in rows / 4..<3 * rows / 4 {
