@@ -92,7 +92,8 @@ final class PlanStage: @unchecked Sendable {
             while let decoded = link.decoded.pop() {
                 guard !link.isStopping() else { return }
                 guard let frame = decoded.frame else {
-                    return link.fail(.frame(index: decoded.index, reason: "internal error: a frame to render was skipped"))
+                    let reason = "internal error: a frame to render was skipped"
+                    return link.fail(.frame(index: decoded.index, reason: reason))
                 }
                 let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
                 guard link.planned.push((.held(frame), plan)) else { return }

@@ -29,9 +29,9 @@ public struct VideoSettings: Sendable, Hashable {
     /// needed, and every frame is still decoded exactly for the output and masked like any
     /// frame between passes. Only with ``DecodingFidelity/forDetection`` and for progressive
     /// H.264 and HEVC (``VideoReader/skipFrames(unless:)``). Default true: on the 1080p bench
-    /// clip (3 B-frames) it left out 145 of 300 frames and saved about a third of the scout's
-    /// decoding CPU (docs/DECISIONS.md, issue 16); the masks are those of a run that decodes
-    /// every frame.
+    /// clip (x264, 3 B-frames) it left out 90 of 300 frames (the others that no pass reads are
+    /// reference frames) and the scout's decoding CPU fell by about a quarter, ~3 ms per frame;
+    /// the output was bit-identical (docs/DECISIONS.md, issue 16).
     public var skipsFramesWithoutPasses = true
     /// Run the face detector on every n-th frame; the tracker carries masks across the others.
     /// Default 2: halves detection cost (1080p: 1.7× instead of 3.2× a plain transcode on the
