@@ -35,6 +35,20 @@ typedef struct {
     int64_t duration;
 } DurationSlot;
 
+/// Video packets a skipping session (CVeilAV_skipFramesUnless) has sent whose frame has not
+/// come out yet: at most this many (the decoder's reorder delay plus the frames it skipped in
+/// between is a few dozen at most). More means the stream is not what skipping assumes.
+#define CVEILAV_PENDING_PACKETS 256
+
+/// One video packet sent to a skipping session's decoder whose frame is not numbered yet.
+typedef struct {
+    int64_t pts;
+    int64_t duration;
+    /// Whether it was sent with `skip_frame` = AVDISCARD_NONREF and its index was not needed
+    /// (its frame may still come out: a reference frame is never discarded).
+    int wasSkipped;
+} PendingPacket;
+
 struct CVeilAV_Session {
     // Reading side (touched only by readFrame).
     AVFormatContext *input;
@@ -60,6 +74,23 @@ struct CVeilAV_Session {
     int64_t nextPts;
     int isInputDrained;
     int isDecoderDone;
+    /// Frame skipping (CVeilAV_skipFramesUnless); `isNeeded` NULL when off. Frames are then
+    /// numbered by pts: a frame's index is the number of frames with a lower pts that came out
+    /// or were skipped (see readFrame).
+    CVeilAV_FrameFilter isNeeded;
+    void *filterContext;
+    /// Whether any packet was sent with skipping; until then an irregular stream turns
+    /// skipping off and frames are counted as they come out, as without it.
+    int hasSkipped;
+    /// Sent packets whose frame has not been numbered, ascending by pts.
+    PendingPacket pending[CVEILAV_PENDING_PACKETS];
+    int pendingCount;
+    /// The pts of the last frame numbered (delivered or reported skipped); valid once
+    /// `decodedCount` > 0.
+    int64_t lastNumberedPts;
+    /// Whether `decoded` holds a frame received but not delivered yet: the skipped frames with
+    /// a lower pts are reported first.
+    int isHoldingFrame;
 
     // Shared facts fixed at open.
     int width;

@@ -20,6 +20,8 @@ final class PlanStage: @unchecked Sendable {
         var searchedAreaFraction: Double = 1
         /// The share of the frame each plate pass in strips read (``PlateStripSearch``).
         var plateSearched = Mean()
+        /// Frames the scout skipped (planned without a pass).
+        var skippedFrames = 0
     }
 
     /// A running mean; nil before the first value.
@@ -87,15 +89,24 @@ final class PlanStage: @unchecked Sendable {
             link.planned.close()
         }
         if let givenPlans {
-            while let frame = link.decoded.pop() {
+            while let decoded = link.decoded.pop() {
                 guard !link.isStopping() else { return }
+                guard let frame = decoded.frame else {
+                    let reason = "internal error: a frame to render was skipped"
+                    return link.fail(.frame(index: decoded.index, reason: reason))
+                }
                 let plan = givenPlans[frame.index] ?? FramePlan(frameIndex: frame.index, boxes: [])
                 guard link.planned.push((.held(frame), plan)) else { return }
             }
             return
         }
-        while let frame = link.decoded.pop() {
+        while let decoded = link.decoded.pop() {
             guard !link.isStopping() else { return }
+            guard let frame = decoded.frame else {
+                guard planSkipped(index: decoded.index, pts: decoded.pts) else { return }
+                guard emitReadyPlans() else { return }
+                continue
+            }
             waiting.append(holdsFrames ? .held(frame) : .decodedAgain(index: frame.index, pts: frame.pts))
             var whole = StageTime()
             let succeeded = whole.measure { planDetections(on: frame) }
@@ -108,6 +119,29 @@ final class PlanStage: @unchecked Sendable {
             pendingPlans[index] += planners[index].finish()
         }
         _ = emitReadyPlans()
+    }
+
+    /// Plans a frame the scout skipped as any frame without a pass (each planner predicts it);
+    /// false, failing the run, when a pass was due on it: a frame the detectors need is never
+    /// left undetected.
+    private func planSkipped(index: Int, pts: Int64) -> Bool {
+        guard !holdsFrames, !anonymizer.runsPass(onFrame: index) else {
+            link.fail(
+                .frame(
+                    index: index,
+                    reason: "internal error: the detectors' decoder skipped a frame a detection pass is due on"))
+            return false
+        }
+        statistics.skippedFrames += 1
+        waiting.append(.decodedAgain(index: index, pts: pts))
+        var whole = StageTime()
+        whole.measure {
+            for index in planners.indices {
+                pendingPlans[index] += measure("tracking") { planners[index].pushUnobserved() }
+            }
+        }
+        statistics.times["detect", default: StageTime()].add(whole)
+        return true
     }
 
     /// Runs `work`, adding its time to the stage's `name` entry.

@@ -8,8 +8,9 @@ import VeilVideo
 /// `@unchecked Sendable`: the queues are thread-safe themselves and `failure` is guarded by
 /// `lock`.
 final class StageLink: @unchecked Sendable {
-    /// Decoded frames on their way to the detectors (fewer when they come from the scout).
-    let decoded: BoundedQueue<VideoFrame>
+    /// Decoded frames on their way to the detectors (fewer when they come from the scout), and
+    /// the frames the scout skipped, in order.
+    let decoded: BoundedQueue<DecodedFrame>
     /// Frames (or where to find them again) with their plans, on their way to masking.
     let planned = BoundedQueue<(VideoRun.PlannedFrame, FramePlan)>(capacity: VideoAnonymizer.queueCapacity)
     let cancellation: CancellationFlag

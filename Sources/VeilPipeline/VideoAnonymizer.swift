@@ -94,6 +94,13 @@ public struct VideoAnonymizer: Sendable {
         }
     }
 
+    /// Whether any detection pass runs on frame `index`: the frames whose pictures the
+    /// detectors look at (the plan stage's schedule; a frame without one is planned from the
+    /// tracker and the look-ahead alone).
+    func runsPass(onFrame index: Int) -> Bool {
+        detectors.contains { $0.pass(forFrame: index) != nil }
+    }
+
     /// A cheaper detection pass between full ones (the same network at a lower resolution). It
     /// cannot see small objects, so on its frames tracks smaller than what it sees reliably are
     /// carried by the tracker instead of counted as missed, and new small objects wait for the
@@ -235,6 +242,13 @@ public struct VideoAnonymizer: Sendable {
                 }
             }
         }
+        // The scout decodes only what a pass looks at (and what those frames refer to); the plan
+        // stage checks every skipped frame against the same schedule.
+        var isScoutSkipping = false
+        if let scout, video.skipsFramesWithoutPasses, video.detectionDecoding == .forDetection {
+            let schedule = anonymizer
+            isScoutSkipping = scout.skipFrames { schedule.runsPass(onFrame: $0) }
+        }
         let run = VideoRun(
             anonymizer: anonymizer,
             media: media,
@@ -246,6 +260,7 @@ public struct VideoAnonymizer: Sendable {
             progress: progress
         )
         var outcome = try run.execute()
+        if isScoutSkipping { outcome.scoutSkippedFrames = run.plan.statistics.skippedFrames }
         // A file cut off after its header reads as an empty stream without an error; `detect`
         // would write a tracks file for a video with no picture (the transcoder refuses too).
         guard outcome.frames > 0 else {

@@ -75,4 +75,10 @@ public struct VideoOutcome: Sendable, Codable, Hashable {
     /// whole frames; less in strips, see ``VideoSettings/plateBands``); nil when no plate pass
     /// ran in strips.
     public var plateSearchedFraction: Double?
+    /// Frames the detectors' own decoder (the scout, 1080p and up) did not decode because no
+    /// detection pass was due on them and no other frame refers to them
+    /// (``VideoSettings/skipsFramesWithoutPasses``); each is still decoded exactly for the output
+    /// and masked like any frame between passes. Nil when no scout ran or it could not skip
+    /// (codec or stream not regular enough).
+    public var scoutSkippedFrames: Int?
 }

@@ -84,7 +84,7 @@ final class VideoRun {
             decodedCapacity: scout == nil ? VideoAnonymizer.queueCapacity : VideoAnonymizer.scoutQueueCapacity,
             cancellation: cancellation)
         decode = DecodeStage(link: link) { [media] () throws(VideoError) in
-            if let scout { try scout.nextFrame() } else { try media.nextFrame() }
+            if let scout { try scout.nextDecodedFrame() } else { try media.nextFrame().map(DecodedFrame.picture) }
         }
         plan = PlanStage(
             anonymizer: anonymizer, link: link, givenPlans: givenPlans, holdsFrames: scout == nil,

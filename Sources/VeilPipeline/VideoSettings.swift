@@ -23,6 +23,16 @@ public struct VideoSettings: Sendable, Hashable {
     /// faces (docs/DECISIONS.md, issue 16). ``DecodingFidelity/exact`` gives the detectors the
     /// exact pictures (the CLI's `--full-precision` does).
     public var detectionDecoding: DecodingFidelity = .forDetection
+    /// Whether the second decoder that runs ahead of a 1080p or larger output leaves out the
+    /// frames no detection pass looks at where no other frame refers to them (most B-frames):
+    /// the detectors' schedule (``detectionStride`` and the others) decides which frames are
+    /// needed, and every frame is still decoded exactly for the output and masked like any
+    /// frame between passes. Only with ``DecodingFidelity/forDetection`` and for progressive
+    /// H.264 and HEVC (``VideoReader/skipFrames(unless:)``). Default true: on the 1080p bench
+    /// clip (x264, 3 B-frames) it left out 90 of 300 frames (the others that no pass reads are
+    /// reference frames) and the scout's decoding CPU fell by about a quarter, ~3 ms per frame;
+    /// the output was bit-identical (docs/DECISIONS.md, issue 16).
+    public var skipsFramesWithoutPasses = true
     /// Run the face detector on every n-th frame; the tracker carries masks across the others.
     /// Default 2: halves detection cost (1080p: 1.7× instead of 3.2× a plain transcode on the
     /// 2-core machine, docs/BENCHMARKS.md) and still masks every frame, because motion is

@@ -81,27 +81,67 @@ final class AVSession {
         }
     }
 
-    /// The next decoded frame, or nil after the last one.
+    /// Says, for frame skipping, whether a frame index is needed; kept alive here for as long
+    /// as the C side may call it.
+    private final class FrameFilter {
+        let isNeeded: (Int) -> Bool
+        init(_ isNeeded: @escaping (Int) -> Bool) { self.isNeeded = isNeeded }
+    }
+    private var frameFilter: FrameFilter?
+
+    /// Leaves out the frames `isNeeded` rejects where no other frame refers to them (see
+    /// ``VideoReader/skipFrames(unless:)``); before the first frame is read. False when the
+    /// stream does not qualify (nothing changes then).
+    func skipFrames(unless isNeeded: @escaping (Int) -> Bool) -> Bool {
+        let filter = FrameFilter(isNeeded)
+        // Contract: the C side calls the filter only inside CVeilAV_readFrame, on the reading
+        // thread, with this context; `frameFilter` keeps it alive for the session's lifetime
+        // (the handle is closed in deinit, after which nothing calls it).
+        let isOn = CVeilAV_skipFramesUnless(
+            handle,
+            { context, index in
+                guard let context else { return 1 }
+                return Unmanaged<FrameFilter>.fromOpaque(context).takeUnretainedValue().isNeeded(Int(index)) ? 1 : 0
+            }, Unmanaged.passUnretained(filter).toOpaque())
+        guard isOn != 0 else { return false }
+        frameFilter = filter
+        return true
+    }
+
+    /// The next decoded frame, or nil after the last one (frames left out by frame skipping are
+    /// passed over; only a reader that skips sees them, through ``readDecodedFrame()``).
     func readFrame() throws(VideoError) -> VideoFrame? {
+        while let next = try readDecodedFrame() {
+            if let frame = next.frame { return frame }
+        }
+        return nil
+    }
+
+    /// The next frame, decoded or skipped, or nil after the last one.
+    func readDecodedFrame() throws(VideoError) -> DecodedFrame? {
         let byteCount = PlanarImage.byteCount(for: info.size)
         var pts: Int64 = 0
         var duration: Int64 = 0
         var index: Int64 = 0
+        var isSkipped: Int32 = 0
         var isEnd: Int32 = 0
         var status: Int32 = 0
         var error = CErrorBuffer()
-        // Uninitialised storage: the C side fills every byte, so no time is spent zeroing 3 MB
-        // per 1080p frame.
+        // Uninitialised storage: the C side fills every byte of a delivered frame, so no time is
+        // spent zeroing 3 MB per 1080p frame. A skipped frame's storage is dropped unread.
         let planes = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initializedCount in
             status = CVeilAV_readFrame(
-                handle, buffer.baseAddress, byteCount, &pts, &duration, &index, &isEnd, &error.bytes, error.bytes.count)
-            initializedCount = status == 0 && isEnd == 0 ? byteCount : 0
+                handle, buffer.baseAddress, byteCount, &pts, &duration, &index, &isSkipped, &isEnd, &error.bytes,
+                error.bytes.count)
+            initializedCount = status == 0 && isEnd == 0 && isSkipped == 0 ? byteCount : 0
         }
         guard status == 0 else { throw .decodingFailed(path: inputPath, reason: error.message) }
         if isEnd != 0 { return nil }
-        return VideoFrame(
-            index: Int(index), pts: pts, duration: duration, timeBase: info.timeBase,
-            picture: PlanarImage(size: info.size, matrix: info.colorMatrix, planes: planes))
+        if isSkipped != 0 { return .skipped(index: Int(index), pts: pts, duration: duration) }
+        return .picture(
+            VideoFrame(
+                index: Int(index), pts: pts, duration: duration, timeBase: info.timeBase,
+                picture: PlanarImage(size: info.size, matrix: info.colorMatrix, planes: planes)))
     }
 
     /// A note when pictures changed size mid-stream and were scaled to the stream's size; nil

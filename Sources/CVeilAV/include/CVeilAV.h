@@ -124,6 +124,33 @@ int CVeilAV_openInputWithDecoder(const char *path, const char *decoderSuffix, CV
 /// it cannot be undone. It cannot fail.
 void CVeilAV_decodeForDetection(CVeilAV_Session *session);
 
+/// Says whether the frame with this index (0 first, presentation order) is needed; non-zero:
+/// needed. Called from CVeilAV_readFrame on the calling thread, with the `context` given to
+/// CVeilAV_skipFramesUnless.
+typedef int (*CVeilAV_FrameFilter)(void *context, int64_t index);
+
+/// Lets a session that only feeds detectors leave out frames nobody looks at: each video packet
+/// whose frame `isNeeded` says is not needed is sent with `skip_frame` = AVDISCARD_NONREF, so
+/// the decoder drops it if no other frame refers to it (a reference frame is always decoded and
+/// delivered). Such a frame comes out of CVeilAV_readFrame as a skipped one (`*isSkipped` 1,
+/// pts, duration and index filled, `yuv` untouched), in its place in presentation order.
+///
+/// Frames are then numbered by pts instead of counted: a frame's index is the number of frames
+/// with a lower pts before it, delivered or skipped, which is what counting gives when nothing
+/// is skipped. That holds only for regular streams, so it is enabled only for progressive H.264
+/// and HEVC, and every packet and frame is checked as it comes: every packet has a pts, no two
+/// the same, none lower than a frame already numbered, each frame's pts is one of the packets'.
+/// When a check fails before anything was skipped, skipping is turned off for the rest of the
+/// stream and frames are counted as before; after something was skipped, readFrame fails
+/// (naming the frame) rather than number a frame wrongly. A frame the decoder drops by itself
+/// (damaged data it conceals away, the leading frames of an open GOP) is not counted, as
+/// without skipping. Skipping starts after the first frame is delivered, and a packet marked
+/// for discarding (an edit list's lead-in) is never skipped.
+///
+/// Call before the first CVeilAV_readFrame. Returns 1 when skipping is on, 0 when the stream
+/// does not qualify (nothing changes then). `context` must outlive the session's reads.
+int CVeilAV_skipFramesUnless(CVeilAV_Session *session, CVeilAV_FrameFilter isNeeded, void *context);
+
 /// Whether the NVIDIA driver's video libraries load: libnvcuvid.so.1 (NVDEC, decoding) and
 /// libnvidia-encode.so.1 (NVENC, encoding). Returns 0, or non-zero naming what is missing.
 int CVeilAV_checkNVIDIAVideo(char *error, size_t errorLength);
@@ -150,9 +177,11 @@ int CVeilAV_describeStream(const CVeilAV_Session *session, unsigned index, CVeil
 /// least `capacity` bytes; other pixel formats are converted, keeping the matrix and range.
 /// Copies any audio/subtitle packets met on the way to the output.
 /// Sets `*isEnd` to 1 (and fills nothing else) after the last frame. `*pts` and `*duration` are
-/// in the stream time base; `*index` counts decoded frames from 0.
+/// in the stream time base; `*index` counts decoded frames from 0. `*isSkipped` is 1 for a frame
+/// left out by CVeilAV_skipFramesUnless (timing and index filled, `yuv` untouched), else 0.
 int CVeilAV_readFrame(CVeilAV_Session *session, uint8_t *yuv, size_t capacity, int64_t *pts,
-                      int64_t *duration, int64_t *index, int *isEnd, char *error, size_t errorLength);
+                      int64_t *duration, int64_t *index, int *isSkipped, int *isEnd, char *error,
+                      size_t errorLength);
 
 /// How many decoded pictures had another size than the stream's and were scaled to it (a
 /// resolution change mid-stream); the first such frame's index and size go to the pointers.
