@@ -138,6 +138,9 @@ public struct VideoAnonymizer: Sendable {
     public let settings: AnonymizationSettings
     /// Look-ahead, schedule and encoding.
     public let video: VideoSettings
+    /// Tests only: a frame the scout is told no pass needs although one does, so that the plan
+    /// stage's check fails the try and the run is tried again without skipping.
+    var scoutMistakesFrameForUnneeded: Int?
     /// Frames in flight between stages (besides the look-ahead window).
     static let queueCapacity = 4
     /// Decoded frames waiting for the detectors when they read from their own decoder: the
@@ -202,11 +205,45 @@ public struct VideoAnonymizer: Sendable {
         ).outcome
     }
 
+    /// One run; when it fails while the scout skipped frames (``VideoSettings/skipsFramesWithoutPasses``),
+    /// it runs again decoding every frame, so a stream whose frames cannot be numbered safely
+    /// once some were skipped (its irregularities show only mid-stream) gets the outcome, or
+    /// the error, it gets without skipping. The failed try leaves nothing behind (its
+    /// transcoder removes its temporary output); a cancelled run is not tried again.
     private func run(
         input: URL,
         output: URL?,
         plans: [Int: FramePlan]?,
         masks: [Int: [MaskRegion]] = [:],
+        cancellation: CancellationFlag,
+        progress: @escaping @Sendable (VideoProgress) -> Void
+    ) throws(PipelineError) -> (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo) {
+        var didSkip = false
+        do {
+            return try runOnce(
+                input: input, output: output, plans: plans, masks: masks, skipsFrames: video.skipsFramesWithoutPasses,
+                didSkip: &didSkip, cancellation: cancellation, progress: progress)
+        } catch {
+            guard didSkip, !cancellation.isCancelled else { throw error }
+            var result = try runOnce(
+                input: input, output: output, plans: plans, masks: masks, skipsFrames: false, didSkip: &didSkip,
+                cancellation: cancellation, progress: progress)
+            result.outcome.notes.append(
+                "the detectors' decoder could not leave frames out of this stream (\(error)); "
+                    + "it was run again decoding every frame")
+            return result
+        }
+    }
+
+    /// One run; `skipsFrames`: let the scout leave out the frames no pass reads, and set
+    /// `didSkip` when it does.
+    private func runOnce(
+        input: URL,
+        output: URL?,
+        plans: [Int: FramePlan]?,
+        masks: [Int: [MaskRegion]],
+        skipsFrames: Bool,
+        didSkip: inout Bool,
         cancellation: CancellationFlag,
         progress: @escaping @Sendable (VideoProgress) -> Void
     ) throws(PipelineError) -> (outcome: VideoOutcome, plans: [FramePlan], info: VideoInfo) {
@@ -245,10 +282,11 @@ public struct VideoAnonymizer: Sendable {
         // The scout decodes only what a pass looks at (and what those frames refer to); the plan
         // stage checks every skipped frame against the same schedule.
         var isScoutSkipping = false
-        if let scout, video.skipsFramesWithoutPasses, video.detectionDecoding == .forDetection {
-            let schedule = anonymizer
-            isScoutSkipping = scout.skipFrames { schedule.runsPass(onFrame: $0) }
+        if let scout, skipsFrames, video.detectionDecoding == .forDetection {
+            let (schedule, mistaken) = (anonymizer, scoutMistakesFrameForUnneeded)
+            isScoutSkipping = scout.skipFrames { $0 != mistaken && schedule.runsPass(onFrame: $0) }
         }
+        didSkip = isScoutSkipping
         let run = VideoRun(
             anonymizer: anonymizer,
             media: media,

@@ -4,9 +4,10 @@ import VeilDetection
 import VeilGeometry
 import VeilMasking
 import VeilMedia
-import VeilPipeline
 import VeilTestSupport
 import VeilVideo
+
+@testable import VeilPipeline
 
 /// The scout (the detectors' own decoder when the look-ahead does not hold frames) leaves out
 /// non-reference frames no pass needs: the output is the one of a scout that decodes every
@@ -75,6 +76,30 @@ import VeilVideo
         #expect(skipped > 0, "nothing was skipped")
         let unneeded = (0..<2 * frameRate).filter { $0 % ranStride != 0 }.count
         #expect(skipped <= unneeded)
+    }
+
+    /// A frame a pass is due on that the scout left out fails the try (the plan stage's check:
+    /// never a frame without its detections), and the run is tried again decoding every
+    /// frame: the output is the one of a run without skipping, and nothing of the failed try
+    /// is left.
+    @Test func aFrameSkippedThoughNeededFailsTheTryAndTheRunIsTriedAgain() throws {
+        let directory = try TestSupport.directory()
+        // Flat B-frames: every B-frame is a non-reference frame, frame 2 among them.
+        let input = try Self.fastSquareClip(in: directory, frameRate: 25, isFlat: true)
+        let reference = try Self.anonymizer(stride: 2, isSkipping: false).anonymize(
+            input: input, output: directory.appendingPathComponent("reference.mp4"))
+        var mistaken = Self.anonymizer(stride: 2, isSkipping: true)
+        mistaken.scoutMistakesFrameForUnneeded = 2
+        let output = directory.appendingPathComponent("out.mp4")
+        let outcome = try mistaken.anonymize(input: input, output: output)
+        #expect(outcome.scoutSkippedFrames == nil, "the second try decodes every frame")
+        #expect(
+            outcome.notes.contains { $0.contains("frame 2") && $0.contains("it was run again decoding every frame") })
+        #expect(try Self.frameDigests(output) == Self.frameDigests(directory.appendingPathComponent("reference.mp4")))
+        #expect(outcome.detections == reference.detections)
+        #expect(try VideoPipelineTests.expectSquareHidden(in: output) == 50)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "the failed try left \(leftovers)")
     }
 
     @Test func everyFramePassedToADetectorIsSkippedByNone() throws {
