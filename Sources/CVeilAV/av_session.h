@@ -1,5 +1,6 @@
 // Private to CVeilAV: the session struct both halves share (av_session.c opens and reads,
-// av_output.c creates the output and writes), and the muxing call both use.
+// av_output.c creates the output and writes, av_skipping.c numbers frames while the reader
+// skips some), and the muxing call both use.
 #pragma once
 #include "CVeilAV.h"
 
@@ -126,3 +127,17 @@ struct CVeilAV_Session {
 /// `what` and `index` name the packet in the error ("writing frame 12").
 int CVeilAV_mux(CVeilAV_Session *session, AVPacket *packet, char *error, size_t errorLength, const char *what,
                 int64_t index);
+
+// MARK: - Frame skipping (av_skipping.c; used by CVeilAV_readFrame)
+
+/// Records a video packet about to be sent to a skipping session's decoder; sets `*skip` when
+/// it goes with `skip_frame` = AVDISCARD_NONREF. 1 (error written) when the read must fail.
+int CVeilAV_registerPacket(CVeilAV_Session *session, const AVPacket *packet, int *skip, char *error,
+                           size_t errorLength);
+/// Checks the frame in `session->decoded` and holds it until the skipped frames before it are
+/// reported: 0 held, 2 skipping just stopped (deliver it as counted), 1 failed.
+int CVeilAV_numberFrame(CVeilAV_Session *session, char *error, size_t errorLength);
+/// Hands out the next frame skipped before pts `before` (or, with `isEnd`, before the end);
+/// 1 when one was reported.
+int CVeilAV_reportSkipped(CVeilAV_Session *session, int64_t before, int isEnd, int64_t *pts, int64_t *duration,
+                          int64_t *index, int *isSkipped);
