@@ -33,6 +33,13 @@ public struct DetectionProfile: Sendable, Hashable {
     /// text detector boxed whole, ``PlateFieldSearch``). Off in both profiles; video turns it
     /// on for its high-resolution plate passes on wide frames.
     public var searchesPlateFields = false
+    /// How the plate text detector's input is normalised. Photos: ImageNet's, which PaddleOCR
+    /// trained it with (rapidocr's can blind it on small inputs; docs/DECISIONS.md). Video:
+    /// rapidocr's, with which its plate pass was measured on the plate mosaics.
+    public var plateNormalization = PlateDetector.InputNormalization.rapidOCR
+    /// How text is judged to be a plate; fit for ``plateNormalization`` and the scales the
+    /// profile reads at. Photos: ``PlateVerifier/photos``; video: the dev-set fit.
+    public var plateVerifier = PlateVerifier()
     /// Detections below this score are dropped before merging. Video keeps weaker detections
     /// for the tracker's second association stage; stills drop them at the threshold.
     public var scoreFloor: Double?
@@ -78,7 +85,9 @@ public struct DetectionProfile: Sendable, Hashable {
         inferenceThreads: 0,
         precision: .int8,
         guidedEnlargement: GuidedEnlargement(),
-        guidedPlates: GuidedPlateScan()
+        guidedPlates: GuidedPlateScan(),
+        plateNormalization: .imageNet,
+        plateVerifier: .photos
     )
 
     /// Video: frames are many and similar, so each is seen without tiles and the tracker fills
@@ -112,8 +121,12 @@ public struct DetectionProfile: Sendable, Hashable {
         inferenceThreads: Int,
         precision: ModelPrecision = .float32,
         guidedEnlargement: GuidedEnlargement? = nil,
-        guidedPlates: GuidedPlateScan? = nil
+        guidedPlates: GuidedPlateScan? = nil,
+        plateNormalization: PlateDetector.InputNormalization = .rapidOCR,
+        plateVerifier: PlateVerifier = PlateVerifier()
     ) {
+        self.plateNormalization = plateNormalization
+        self.plateVerifier = plateVerifier
         self.precision = precision
         self.guidedEnlargement = guidedEnlargement
         self.guidedPlates = guidedPlates
@@ -196,6 +209,8 @@ extension DetectorChoice {
             configuration.scan.allowsTiling = profile.allowsTiling
             configuration.plateFields = profile.searchesPlateFields ? PlateFieldSearch() : nil
             configuration.guide = profile.allowsTiling ? profile.guidedPlates : nil
+            configuration.normalization = profile.plateNormalization
+            configuration.verifier = profile.plateVerifier
             members.append(try PlateDetector(store: store, configuration: configuration, options: options))
         }
         return EnsembleDetector(members: members, minimumScore: floor)

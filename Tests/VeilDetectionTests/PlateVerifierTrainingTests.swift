@@ -9,7 +9,7 @@ import VeilMedia
 /// labels, for `scripts/plates/fit_verifier.py` (docs/PLATES.md, "Refit with hard negatives").
 ///
 ///     VEIL_PLATES_FEATURES_DATASET=DIR VEIL_PLATES_FEATURES_OUT=features.jsonl \
-///       swift test --skip-build --filter PlateVerifierTraining
+///       [VEIL_PLATES_FEATURES_NORMALIZATION=imagenet] swift test --skip-build --filter PlateVerifierTraining
 ///
 /// The texts are those `PlateDetector.detect` hands the verifier: every pass of the scan plan,
 /// pieces joined, and for each text the box itself, the box turned upright when tilted, and its
@@ -21,6 +21,10 @@ import VeilMedia
 struct PlateVerifierTrainingTests {
     static let datasetPath = ProcessInfo.processInfo.environment["VEIL_PLATES_FEATURES_DATASET"]
     static let outputPath = ProcessInfo.processInfo.environment["VEIL_PLATES_FEATURES_OUT"]
+    /// `imagenet` feeds the text detector ImageNet's normalisation (the photos' profile);
+    /// anything else, or unset, rapidocr's (video).
+    static let normalization: PlateDetector.InputNormalization =
+        ProcessInfo.processInfo.environment["VEIL_PLATES_FEATURES_NORMALIZATION"] == "imagenet" ? .imageNet : .rapidOCR
 
     struct Entry: Decodable {
         struct Object: Decodable {
@@ -58,7 +62,10 @@ struct PlateVerifierTrainingTests {
         let negatives =
             FileManager.default.fileExists(atPath: negativesURL.path)
             ? try JSONDecoder().decode([String: [Negative]].self, from: Data(contentsOf: negativesURL)) : [:]
-        let detector = try PlateDetector(modelURL: plateModelURL, options: InferenceOptions(intraOpThreads: 2))
+        var configuration = PlateDetector.Configuration()
+        configuration.normalization = Self.normalization
+        let detector = try PlateDetector(
+            modelURL: plateModelURL, configuration: configuration, options: InferenceOptions(intraOpThreads: 2))
         let encoder = JSONEncoder()
         var output = Data()
         for (index, entry) in entries.enumerated() {

@@ -46,6 +46,23 @@ import VeilPipeline
         #expect(!names.contains("centerface.onnx"))
     }
 
+    @Test func photosReadPlatesUnderImageNetsNormalisationAndVideoUnderRapidOCRs() throws {
+        // Photos: the refit verifier for ImageNet's normalisation; video keeps what its plate
+        // pass was measured with (docs/PLATES.md, "Photos: ImageNet's normalisation").
+        func plateConfiguration(_ profile: DetectionProfile) throws -> PlateDetector.Configuration {
+            let detector = try DetectorChoice.ensemble.makeDetector(targets: [.plate], threshold: 0.5, profile: profile)
+            let ensemble = try #require(detector as? EnsembleDetector)
+            return try #require(ensemble.members.first as? PlateDetector).configuration
+        }
+        let photos = try plateConfiguration(.stills)
+        #expect(photos.normalization == .imageNet)
+        #expect(photos.verifier == .photos)
+        let video = try plateConfiguration(.video)
+        #expect(video.normalization == .rapidOCR)
+        #expect(video.verifier == PlateVerifier())
+        #expect(PlateVerifier.photos != PlateVerifier())
+    }
+
     @Test func outputEqualToInputIsRefused() throws {
         let directory = try TestSupport.directory()
         let input = directory.appendingPathComponent("photo.png")

@@ -4,6 +4,7 @@ with hard negatives, and reports on the held-out half (docs/PLATES.md).
 
     fit_verifier.py NAME=FEATURES.jsonl [NAME=FEATURES.jsonl ...] [--write WEIGHTS.json]
                     [--old WEIGHTS.json] [--no-surroundings] [--field ESTIMATE]
+                    [--dev-annotations DEV/annotations.json]
 
 Each FEATURES.jsonl comes from the opt-in Swift test PlateVerifierTraining (one row per text
 the verifier judges: box, turned upright, tallest line; label plate / negative / other; the
@@ -15,6 +16,12 @@ A plate counts as found when one of its candidates is accepted (as PlateDetector
 box, its upright turn or its tallest line); a negative (or other text) counts as masked when
 one of the candidates labelled with it is accepted. The threshold is the highest that keeps
 >= 99 % of the train plates found (--keep 1.0: all of them). Needs numpy only.
+
+The weights of PlateVerifier.photos (scripts/plates/verifier_weights_photos.json) came from
+    fit_verifier.py hard=HARD.jsonl small=SMALL.jsonl stacked=STACKED.jsonl \
+        stsmall=STACKED_SMALL.jsonl --no-surroundings --keep 0.99 --negative-weight 1 \
+        --dev-annotations DEV/annotations.json --write scripts/plates/verifier_weights_photos.json
+with every dump made under ImageNet's normalisation (VEIL_PLATES_FEATURES_NORMALIZATION=imagenet).
 
 The weights of PlateVerifier.refitWithHardNegatives came from
     fit_verifier.py hardneg=FEATURES.jsonl --drop textScore --keep 1.0 \
@@ -129,8 +136,14 @@ def main():
     parser.add_argument("--drop", default="", help="comma-separated feature names left out of the fit")
     parser.add_argument("--field", help="the surroundings features under this field estimate of the dump "
                         "(largerClass, borderClass, nonGlyphClass, soonestEnding) instead of the detector's")
+    parser.add_argument("--dev-annotations", help="the dev set's annotations.json: rows are renumbered by "
+                        "their photo's place in it (the small variant leaves photos out)")
     arguments = parser.parse_args()
     rows = load(arguments.features)
+    if arguments.dev_annotations:
+        order = {e["image"]: i for i, e in enumerate(json.load(open(arguments.dev_annotations)))}
+        for r in rows:
+            r["index"] = order[r["image"]]
     if arguments.field:
         for r in rows:
             r["values"] = r["values"][:9] + r["surroundings"][arguments.field]

@@ -12,7 +12,7 @@ public import VeilMedia
 ///
 /// Steps: (1) scale the image (and, for large ones, overlapping tiles) so that the smallest
 /// plate's characters reach the size the detector reads (``PlateScanPlan``), both sides
-/// multiples of 32, normalised as rapidocr does; (2) run the model on each; (3) DB
+/// multiples of 32, normalised (``Configuration/normalization``); (2) run the model on each; (3) DB
 /// post-processing (``DBPostProcessing``); (4) join split pieces of one line and drop text
 /// that does not look like a plate, trying the tallest line of characters inside tall boxes
 /// (``PlateCharacterLines``, ``PlateVerifier``); on photos, small or faint text that is not a
@@ -62,6 +62,11 @@ public struct PlateDetector: ObjectDetector {
         /// plan runs over the whole image. Only when tiling is allowed (stills): photos turn it
         /// on (`DetectionProfile.stills`).
         public var guide: GuidedPlateScan?
+        /// How pixels are scaled for the text detector. rapidocr's by default (what the
+        /// default ``verifier`` was fit under); photos use ImageNet's with
+        /// ``PlateVerifier/photos`` (`DetectionProfile.stills`). A verifier is fit for one
+        /// normalisation: the text score and the boxes it measures change with it.
+        public var normalization = InputNormalization.rapidOCR
 
         /// The tuned defaults.
         public init() {}
@@ -69,9 +74,27 @@ public struct PlateDetector: ObjectDetector {
 
     /// Input sides are rounded to multiples of this (the network downsamples 32 ×).
     static let inputGranularity = 32
-    /// rapidocr's normalisation: (value / 255 − 0.5) / 0.5, on BGR.
-    static let mean: Float = 0.5
-    static let standardDeviation: Float = 0.5
+
+    /// How 8-bit pixels become the text detector's input: (value / 255 − mean) / deviation per
+    /// channel, planes in BGR order.
+    public enum InputNormalization: Sendable, Hashable {
+        /// rapidocr's: mean 0.5 and deviation 0.5 on every channel. rapidocr pairs it with
+        /// enlarging every image to a shorter side of 736 px; at small inputs it can blind the
+        /// detector (docs/DECISIONS.md).
+        case rapidOCR
+        /// PaddleOCR's training normalisation: ImageNet's means (0.485, 0.456, 0.406) and
+        /// deviations (0.229, 0.224, 0.225), applied to the B, G, R planes in that order as
+        /// PaddleOCR does on images read by OpenCV.
+        case imageNet
+
+        /// Per-plane (B, G, R) mean and deviation.
+        var planes: [(mean: Float, deviation: Float)] {
+            switch self {
+            case .rapidOCR: [(0.5, 0.5), (0.5, 0.5), (0.5, 0.5)]
+            case .imageNet: [(0.485, 0.229), (0.456, 0.224), (0.406, 0.225)]
+            }
+        }
+    }
 
     /// "ppocr-plates".
     public let name = "ppocr-plates"
@@ -271,7 +294,7 @@ public struct PlateDetector: ObjectDetector {
         }
         let model = models[0].name
         return try session.run(shape: [1, 3, size.height, size.width]) { tensor in
-            Self.writeTensor(of: resized, into: tensor)
+            Self.writeTensor(of: resized, into: tensor, normalization: configuration.normalization)
         } read: { (outputs) throws(DetectionError) in
             guard let output = outputs.tensors.first, output.shape.suffix(2) == [size.height, size.width],
                 output.values.count == size.width * size.height
@@ -307,14 +330,22 @@ public struct PlateDetector: ObjectDetector {
 
     /// Writes `image` as planar (CHW) BGR floats, normalised, into `tensor` (3 × its pixels:
     /// every element written).
-    static func writeTensor(of image: Image, into tensor: UnsafeMutableBufferPointer<Float>) {
+    static func writeTensor(
+        of image: Image, into tensor: UnsafeMutableBufferPointer<Float>, normalization: InputNormalization
+    ) {
         let planeSize = image.width * image.height
         precondition(tensor.count == 3 * planeSize, "the tensor must hold the image's three planes")
+        // value / 255 − mean, divided by the deviation: one multiply and one add per element.
+        let planes = normalization.planes
+        let scales = planes.map { 1 / (255 * $0.deviation) }
+        let offsets = planes.map { -$0.mean / $0.deviation }
         image.pixels.withUnsafeBufferPointer { pixels in
-            for index in 0..<planeSize {
-                for channel in 0..<3 {
-                    tensor[channel * planeSize + index] =
-                        (Float(pixels[index * 3 + channel]) / 255 - mean) / standardDeviation
+            for channel in 0..<3 {
+                let scale = scales[channel]
+                let offset = offsets[channel]
+                let plane = channel * planeSize
+                for index in 0..<planeSize {
+                    tensor[plane + index] = Float(pixels[index * 3 + channel]) * scale + offset
                 }
             }
         }

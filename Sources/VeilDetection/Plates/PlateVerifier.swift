@@ -92,6 +92,31 @@ public struct PlateVerifier: Sendable, Hashable {
     /// The fitted defaults.
     public init() {}
 
+    /// The verifier for photos (`DetectionProfile.stills`): fit on candidates the detector finds
+    /// under ImageNet's normalisation (``PlateDetector/InputNormalization/imageNet``), by
+    /// `scripts/plates/fit_verifier.py` on the even-indexed dev photos of four variants at once
+    /// (with synthetic non-plates; shrunk so plates are 25–45 px; with text lines above and
+    /// below; both): 2 246 texts, 1 082 of them plates, the odd half held out
+    /// (`scripts/plates/verifier_weights_photos.json`). The surroundings features get no
+    /// weight. Threshold: the highest that keeps 99 % of the train plates. The text score's
+    /// weight is negative: the rendered non-plates are crisper than photographed plates, so
+    /// the detector is surer of them. End to end on the held-out halves it keeps every plate
+    /// the dev fit keeps (and finds small and stacked ones it misses) and masks 0.9 instead of
+    /// 2.0 things that are no plate per photo on the negatives variant (docs/PLATES.md,
+    /// "Photos: ImageNet's normalisation and a refit verifier"). Video keeps ``init()``: its
+    /// 960 px pass sees plates smaller than any this was fit on, and lost plates of the
+    /// plate mosaics with it.
+    public static var photos: PlateVerifier {
+        var verifier = PlateVerifier()
+        verifier.weights = [
+            1.9029439172521911, -2.903163820870054, -0.2660447991411827, -0.20409357957837843, -5.671156433603629,
+            0.30138723598548534, 0.7621886271368307, -0.025202340726027023, -4.215988096144435, 0.0, 0.0,
+        ]
+        verifier.bias = 0.7222573180431984
+        verifier.minimumProbability = 0.18810615212579118
+        return verifier
+    }
+
     /// The verifier refit with hard negatives (issue 15): fit by `scripts/plates/fit_verifier.py`
     /// on the even-indexed half of `plates-hard-negatives` (the dev photos with 4–7 varied
     /// synthetic non-plates each, from `scripts/plates/make_hard_negatives.py`): 903 texts, 170
