@@ -54,3 +54,29 @@ struct PlateFrameThresholdTests {
         #expect(abs(whole.darkFraction - middle.darkFraction) < 0.01)
     }
 }
+
+/// A plate whose characters the detector boxed in part ("959AD" of "RK-959AD"): an accepted
+/// text with fewer glyphs than a plate holds is handed back as a piece, to be read again with
+/// room on either side (docs/PLATES.md, "Photos: ImageNet's normalisation").
+@Suite("Plate pieces")
+struct PlatePieceTests {
+    @Test func anAcceptedTextOfThreeCharactersIsAPieceAndAWholePlateIsNot() throws {
+        let car = PlatesSyntheticImages.carWithPlate(text: "AB-1234")
+        // Each character is 5 modules wide with a 2-module gap (moduleSize 5: 35 px apart).
+        let lastThree = Box(
+            minX: car.characters.maxX - 3 * 35 + 10, minY: car.characters.minY, maxX: car.characters.maxX,
+            maxY: car.characters.maxY
+        ).expanded(byFraction: 0.08)
+        let whole = car.characters.expanded(byFraction: 0.08)
+        let configuration = PlateDetector.Configuration()
+        let piece = configuration.verified([PlateText(box: lastThree, score: 0.8)], in: car.image)
+        #expect(piece.plates.count == 1, "the piece is a plate by itself")
+        #expect(piece.pieces == [lastThree])
+        let plate = configuration.verified([PlateText(box: whole, score: 0.8)], in: car.image)
+        #expect(plate.plates.count == 1)
+        #expect(plate.pieces.isEmpty)
+        var off = configuration
+        off.verifier.fewestGlyphsOfAWholePlate = 0
+        #expect(off.verified([PlateText(box: lastThree, score: 0.8)], in: car.image).pieces.isEmpty)
+    }
+}

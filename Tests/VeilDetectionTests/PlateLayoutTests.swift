@@ -129,7 +129,7 @@ struct PlateCharacterLinesTests {
         let beside = Box(x: scene.plate.maxX + 40, y: characters.minY - 30, width: 60, height: 20)
         let texts = [characters.expanded(byFraction: 0.05), region, beside].map { PlateText(box: $0, score: 0.8) }
         let configuration = PlateDetector.Configuration()
-        let (plates, rejected) = configuration.verified(texts, in: scene.image)
+        let (plates, rejected, _) = configuration.verified(texts, in: scene.image)
         #expect(rejected.map(\.box) == [region, beside])
         let plate = try #require(plates.first?.box)
         #expect(plates.count == 1)

@@ -143,7 +143,7 @@ public struct PlateDetector: ObjectDetector {
             texts += found.texts
             faint += found.faint
         }
-        let (plates, rejected) = configuration.verified(texts, in: image)
+        let (plates, rejected, pieces) = configuration.verified(texts, in: image)
         let finestScale = plan.finestScale
         // Text with more glyphs than a plate holds is a sentence (a timestamp, a banner), text
         // in mixed case is words (a sign's hours, a badge): read again enlarged, its pieces
@@ -151,9 +151,14 @@ public struct PlateDetector: ObjectDetector {
         let sentences = rejected.filter { isSentence($0, in: image) }.map(\.box)
         func withinSentence(_ box: Box) -> Bool { sentences.contains { $0.contains(box.center) } }
         let unexplained = faint.filter { text in !plates.contains { $0.box.intersection(text.box) != nil } }
+        // A piece of a plate is read again with three of its heights of room on either side,
+        // where the rest of the plate's characters would be.
+        let widened = pieces.map {
+            Box(minX: $0.minX - 3 * $0.height, minY: $0.minY, maxX: $0.maxX + 3 * $0.height, maxY: $0.maxY)
+        }
         let crops = configuration.scan.revisitCrops(
-            around: (rejected + unexplained).map(\.box).filter { !withinSentence($0) }, seenAt: finestScale,
-            revisitScale: plan.revisitScale, imageSize: image.size)
+            around: (rejected + unexplained).map(\.box).filter { !withinSentence($0) } + widened,
+            seenAt: finestScale, revisitScale: plan.revisitScale, imageSize: image.size)
         var revisited: [PlateText] = []
         for crop in crops {
             let longest = max(crop.width, crop.height)

@@ -52,6 +52,13 @@ public struct PlateVerifier: Sendable, Hashable {
     /// whose characters break into short pieces.
     public var maximumLowercaseGlyphs = 2
 
+    /// Accepted text with fewer glyph-like components than this is read again enlarged, with
+    /// room on either side (photos only, where the plan reads small text again): plate formats
+    /// hold 5–8 characters, so three may be the piece of a plate whose other characters the
+    /// detector boxed apart or missed ("959AD" of "RK-959AD", docs/PLATES.md). What the second
+    /// look finds is merged with the piece. 0 turns it off.
+    public var fewestGlyphsOfAWholePlate = 4
+
     /// A text box narrower than this many heights needs at least two glyph-like components
     /// to be a plate (a lone blob in a squarish box is a logo or a badge); 0 turns the rule
     /// off, as in the default. On the hard-negative dump (docs/PLATES.md) 1.5 drops 49
