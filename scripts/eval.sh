@@ -102,8 +102,11 @@ if variant_rows:
         "*Unmatched masks/image* touch no annotated plate: an upper bound on false plate masks (the",
         "photos show plates nobody annotated). *Negatives masked/image*: synthetic timestamps, signs,",
         "banners, food labels and badges (five fixed templates per photo in plates-negatives; 4-7 varied",
-        "ones per photo in plates-hard-negatives, made by `scripts/plates/make_hard_negatives.py`, whose",
-        "even half the plate verifier was fit on) at least a quarter under a plate mask.", "",
+        "ones per photo in plates-hard-negatives, made by `scripts/plates/make_hard_negatives.py`) at",
+        "least a quarter under a plate mask. The photos' plate verifier (`PlateVerifier.photos`) was fit",
+        "on the photos with an even dev index of plates-hard-negatives, -small, -stacked and",
+        "-stacked-small, so these rows mix train and held-out photos; docs/PLATES.md reports the odd",
+        "halves alone. plates-negatives' templates were not in the fit.", "",
         "| variant | images | plates | coverage | unmatched masks/image | negatives masked/image | ms/image |",
         "|---|---|---|---|---|---|---|",
     ]
