@@ -108,9 +108,8 @@ public struct PlateVerifier: Sendable, Hashable {
     /// weight. Threshold: the highest that keeps every train plate but one (`br/JSP7678` shrunk
     /// to 25 px, a dim plate with no glyph found, p = 0.02; at 99 % of them, 0.188, three more
     /// train plates were lost, and end to end one plate of each variant's train half). The
-    /// text score's
-    /// weight is negative: the rendered non-plates are crisper than photographed plates, so
-    /// the detector is surer of them. End to end on the held-out halves it keeps every plate
+    /// text score's weight is negative: the rendered non-plates are crisper than photographed
+    /// plates, so the detector is surer of them. End to end on the held-out halves it keeps every plate
     /// the dev fit keeps (and finds small and stacked ones it misses) and masks 1.0 instead of
     /// 2.0 things that are no plate per photo on the negatives variant (docs/PLATES.md,
     /// "Photos: ImageNet's normalisation and a refit verifier"). Video keeps ``init()``: its
